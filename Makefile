@@ -1,0 +1,51 @@
+# The one task runner. `make demo` and `make test` work on a fresh machine: they create .venv and
+# install everything (torch's CPU wheel first, or camel-tools pulls a multi-GB CUDA build).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+OUT ?= out
+
+.PHONY: install demo test lint typecheck unit browser bench ner-train clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m ipykernel install --prefix $(VENV) --name kg --display-name "kg (.venv)" >/dev/null
+	touch $@
+
+# Headless Chromium (and a font with Arabic glyphs) for the browser tests of the HTML view.
+# Installed with apt when run as root; elsewhere those tests skip and say why.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
+	else echo "note: chromium not installed (needs root/apt); browser tests will be skipped"; fi
+
+demo: $(STAMP)
+	$(VENV)/bin/kg build seeds --out $(OUT)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check kg tests benchmarks
+	$(VENV)/bin/ruff format --check kg tests benchmarks
+
+typecheck: $(STAMP)
+	$(VENV)/bin/mypy
+
+unit: $(STAMP) browser
+	$(VENV)/bin/pytest
+
+test: lint typecheck unit
+
+bench: $(STAMP)
+	$(PY) benchmarks/ner.py
+	$(PY) benchmarks/view.py
+
+ner-train: $(STAMP)
+	$(VENV)/bin/kg ner train
+
+clean:
+	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,5 @@
+"""kg — Arabic news text to an entity knowledge graph."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

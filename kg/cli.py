@@ -1,0 +1,199 @@
+"""The `kg` command line: build / query / view / ner. The only module that prints."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from kg import __version__
+from kg.errors import InputError, KGError
+from kg.model import Document
+
+LOG = logging.getLogger("kg")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``kg`` console script; returns the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    try:
+        code: int = args.handler(args)
+    except KGError as error:
+        print(f"kg: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("kg: interrupted; outputs were left as they were", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kg", description="Arabic news text to an entity knowledge graph."
+    )
+    parser.add_argument("--version", action="version", version=f"kg {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="extract documents into DIR/graph.trig, graph.html, entities.csv")
+    build.add_argument("inputs", nargs="+", help=".txt / .jsonl files or folders")
+    build.add_argument("--out", required=True, help="output folder (merged with a graph already there)")
+    build.add_argument("--ner", default="crf", help="NER backend (crf, camel, or a plugin)")
+    build.add_argument("--ner-model", help="model path for the NER backend")
+    build.add_argument("--top", type=int, help="show only the N most central entities in graph.html")
+    build.add_argument("--jobs", type=int, default=1, help="worker processes (1 for now)")
+    build.set_defaults(handler=_build)
+
+    query = commands.add_parser("query", help="run a read-only SPARQL query over a built graph")
+    query.add_argument("graph", help="DIR or DIR/graph.trig")
+    source = query.add_mutually_exclusive_group(required=True)
+    source.add_argument("query_file", nargs="?", help="a .rq file")
+    source.add_argument("-e", "--expression", help="SPARQL text")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.set_defaults(handler=_query)
+
+    view = commands.add_parser("view", help="(re)draw the interactive HTML view")
+    view.add_argument("graph", help="DIR or DIR/graph.trig")
+    view.add_argument("--out", help="HTML file (default: graph.html beside the graph)")
+    view.add_argument("--top", type=int, help="keep the N most central entities")
+    view.set_defaults(handler=_view)
+
+    ner = commands.add_parser("ner", help="tag, evaluate or train the NER model on CoNLL files")
+    ner_commands = ner.add_subparsers(dest="ner_command", required=True)
+    tag = ner_commands.add_parser("tag", help="print each token with its predicted BIO label")
+    tag.add_argument("file", help="CoNLL file (token in the first column)")
+    evaluate = ner_commands.add_parser("eval", help="entity-level P/R/F1 against gold labels")
+    evaluate.add_argument("file", help="gold CoNLL file (token, label)")
+    for sub in (tag, evaluate):
+        sub.add_argument("--ner", default="crf", help="NER backend")
+        sub.add_argument("--ner-model", help="model path for the NER backend")
+    tag.set_defaults(handler=_ner_tag)
+    evaluate.set_defaults(handler=_ner_eval)
+    train = ner_commands.add_parser("train", help="rebuild the CRF model from ANERcorp train")
+    train.add_argument("--train", help="training CoNLL file (default: ../shared/data/anercorp/train.txt)")
+    train.add_argument("--out", help="model file (default: the shipped kg/data/ner-crf.crfsuite)")
+    train.set_defaults(handler=_ner_train)
+    return parser
+
+
+def _progress(documents: Iterable[Document]) -> Iterable[Document]:
+    if not sys.stderr.isatty():
+        return documents
+    from tqdm import tqdm
+
+    return tqdm(documents, desc="documents", unit="doc", file=sys.stderr)  # type: ignore[no-any-return]
+
+
+def _build(args: argparse.Namespace) -> int:
+    from kg.pipeline import BuildConfig, build_directory
+
+    if args.jobs < 1:
+        raise InputError(f"--jobs must be at least 1, got {args.jobs}")
+    config = BuildConfig(ner=args.ner, ner_model=args.ner_model)
+    kg = build_directory(args.inputs, args.out, config, progress=_progress, top=args.top)
+    rows = kg.entity_rows()
+    out = Path(args.out)
+    print(f"{len(rows)} entities, {kg.G.number_of_edges()} links, {len(kg.dataset)} triples")
+    print("top entities by PageRank:")
+    for row in rows[:10]:
+        print(f"  {row['pagerank']:.4f}  {row['type']:<4}  {row['label']}  ({row['mentions']} mentions)")
+    print(f"graph:    {out / 'graph.trig'}")
+    print(f"entities: {out / 'entities.csv'}")
+    print(f"view:     {(out / 'graph.html').resolve()}")
+    return 0
+
+
+def _query(args: argparse.Namespace) -> int:
+    from kg.pipeline import graph_file
+    from kg.query import format_result, run_query
+    from kg.rdf import load_dataset
+    from kg.vocab import Iris
+
+    if args.expression is not None:
+        sparql = args.expression
+    else:
+        path = Path(args.query_file)
+        try:
+            sparql = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError(f"{path}: cannot read query ({error})") from error
+    trig = graph_file(args.graph)
+    if not trig.is_file():
+        raise InputError(f"{trig}: no built graph here; run `kg build INPUT --out DIR` first")
+    # Queries read stored analytics, so no projection or recomputation is needed here.
+    result = run_query(load_dataset(trig, Iris()), sparql)
+    sys.stdout.write(format_result(result, args.format))
+    return 0
+
+
+def _view(args: argparse.Namespace) -> int:
+    from kg.io import atomic_write_text
+    from kg.pipeline import HTML_FILE, graph_file, load
+
+    kg = load(args.graph)
+    target = Path(args.out) if args.out else graph_file(args.graph).parent / HTML_FILE
+    atomic_write_text(target, kg.html(top=args.top))
+    print(f"view: {target.resolve()}")
+    return 0
+
+
+def _read_tokens(path: str) -> list[list[str]]:
+    from kg.ner.conll import read_conll
+
+    return [[token for token, _ in sentence] for sentence in read_conll(path)]
+
+
+def _ner_tag(args: argparse.Namespace) -> int:
+    from kg.ner.base import load_tagger
+
+    tagger = load_tagger(args.ner, args.ner_model)
+    sentences = _read_tokens(args.file)
+    lines: list[str] = []
+    for tokens, labels in zip(sentences, tagger.tag(sentences), strict=True):
+        lines.extend(f"{token}\t{label}" for token, label in zip(tokens, labels, strict=True))
+        lines.append("")
+    sys.stdout.write("\n".join(lines) + ("\n" if lines else ""))
+    return 0
+
+
+def _ner_eval(args: argparse.Namespace) -> int:
+    from kg.ner.base import load_tagger
+    from kg.ner.conll import evaluate, read_conll
+
+    gold = read_conll(args.file)
+    tagger = load_tagger(args.ner, args.ner_model)
+    predicted = tagger.tag([[token for token, _ in sentence] for sentence in gold])
+    scores = evaluate([[label for _, label in sentence] for sentence in gold], predicted)
+    print(f"{'type':<8} {'precision':>9} {'recall':>9} {'f1':>9} {'support':>8}")
+    for name, score in sorted(scores.items(), key=lambda item: (item[0] != "overall", item[0])):
+        print(
+            f"{name:<8} {100 * score.precision:9.2f} {100 * score.recall:9.2f} "
+            f"{100 * score.f1:9.2f} {score.support:8d}"
+        )
+    return 0
+
+
+def _ner_train(args: argparse.Namespace) -> int:
+    from kg.ner import train as training
+
+    train_path = Path(args.train) if args.train else training.default_train_path()
+    if train_path is None:
+        raise InputError(
+            "no training data found: pass --train PATH (ANERcorp train.txt, CAMeL Lab split)"
+        )
+    model_path = Path(args.out) if args.out else training.shipped_model_path()
+    scores = training.train_default(train_path, model_path)
+    print(f"model written to {model_path}")
+    for name, score in sorted(scores.items()):
+        print(f"dev {name:<8} P {100 * score.precision:.2f}  R {100 * score.recall:.2f}  F1 {100 * score.f1:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,107 @@
+"""The data model: small frozen dataclasses that flow from text to graph.
+
+Offsets (``start``/``end``) are code-point offsets into ``Document.text``; ``end`` is exclusive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class EntityType(str, Enum):
+    """Entity classes; values are the NER label suffixes of the training data."""
+
+    PERSON = "PERS"
+    ORGANIZATION = "ORG"
+    PLACE = "LOC"
+    MISC = "MISC"
+
+    @classmethod
+    def from_label(cls, label: str) -> EntityType:
+        """Map a BIO type such as ``"PERS"`` (or ``"PER"``) to an EntityType.
+
+        >>> EntityType.from_label("PER")
+        <EntityType.PERSON: 'PERS'>
+        """
+        aliases = {"PER": "PERS", "GPE": "LOC", "MIS": "MISC"}
+        return cls(aliases.get(label, label))
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input document: its id, raw text and optional metadata."""
+
+    id: str
+    text: str
+    date: dt.date | None = None
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class Token:
+    """A word or punctuation token; ``text`` equals ``doc.text[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence span with its tokens; ``index`` is its position in the document."""
+
+    index: int
+    start: int
+    end: int
+    tokens: tuple[Token, ...]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of a document that names an entity, as found by one extractor."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    type: EntityType
+    sentence: int
+    extractor: str = ""
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A real-world thing that one or more mentions refer to.
+
+    ``key`` is the normalised, title- and clitic-free canonical form; it determines the IRI, so
+    rebuilding the same corpus gives the same entities.
+    """
+
+    key: str
+    type: EntityType
+    label: str
+    alt_labels: tuple[str, ...] = ()
+    mentions: tuple[Mention, ...] = field(default=(), compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed, weighted link between two entities (by key), e.g. co-mention in a sentence."""
+
+    kind: str
+    source: str
+    target: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class AnnotatedDocument:
+    """A document with what the extraction stages found in it: the unit stored per named graph."""
+
+    doc: Document
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[Mention, ...]

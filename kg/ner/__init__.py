@@ -1,0 +1,1 @@
+"""Named-entity recognisers behind one Protocol (see :mod:`kg.ner.base`)."""

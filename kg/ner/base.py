@@ -1,0 +1,145 @@
+"""The extractor Protocol, the backend registry and the span helpers every backend shares."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from importlib import import_module
+from importlib.metadata import entry_points
+from typing import Protocol, runtime_checkable
+
+from kg.errors import ConfigError
+from kg.model import Document, EntityType, Mention, Sentence
+
+ENTRY_POINT_GROUP = "kg.ner_backends"
+
+# Built-in backends as "module:factory" so heavy imports (torch for camel) happen only on demand.
+BUILTIN_BACKENDS = {
+    "crf": "kg.ner.crf:CRFTagger.load",
+    "camel": "kg.ner.camel:CamelTagger.load",
+}
+
+
+@runtime_checkable
+class Extractor(Protocol):
+    """Finds entity mentions in a document; never mutates it."""
+
+    name: str
+    labels: tuple[str, ...]
+
+    def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]: ...
+
+
+class SequenceTagger(Protocol):
+    """A token-level BIO tagger (what `kg ner tag` and `kg ner eval` run)."""
+
+    name: str
+    labels: tuple[str, ...]
+
+    def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]: ...
+
+
+class TaggerExtractor:
+    """Adapts a :class:`SequenceTagger` to the :class:`Extractor` Protocol.
+
+    The tagger sees the tokens of each sentence; its BIO labels become mentions whose offsets
+    point into the original document text.
+    """
+
+    def __init__(self, tagger: SequenceTagger) -> None:
+        self.tagger = tagger
+        self.name = tagger.name
+        self.labels = tagger.labels
+
+    def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
+        token_texts = [[token.text for token in sentence.tokens] for sentence in sentences]
+        predicted = self.tagger.tag(token_texts)
+        mentions: list[Mention] = []
+        for sentence, labels in zip(sentences, predicted, strict=True):
+            for first, last, label in bio_to_spans(labels):
+                start, end = sentence.tokens[first].start, sentence.tokens[last - 1].end
+                mentions.append(
+                    Mention(
+                        doc_id=doc.id,
+                        start=start,
+                        end=end,
+                        text=doc.text[start:end],
+                        type=EntityType.from_label(label),
+                        sentence=sentence.index,
+                        extractor=self.name,
+                    )
+                )
+        return mentions
+
+
+def bio_to_spans(labels: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Token spans ``(first, last_exclusive, type)`` of a BIO sequence (conlleval semantics).
+
+    An ``I-`` tag that does not continue a span of its type starts a new one.
+
+    >>> bio_to_spans(["B-PERS", "I-PERS", "O", "I-LOC", "B-ORG", "I-LOC"])
+    [(0, 2, 'PERS'), (3, 4, 'LOC'), (4, 5, 'ORG'), (5, 6, 'LOC')]
+    """
+    spans: list[tuple[int, int, str]] = []
+    start, current = -1, ""
+    for index, label in enumerate([*labels, "O"]):
+        prefix, _, kind = label.partition("-")
+        continues = prefix == "I" and kind == current
+        if current and not continues:
+            spans.append((start, index, current))
+            current = ""
+        if prefix in ("B", "I") and not continues:
+            start, current = index, kind
+    return spans
+
+
+def merge_mentions(mention_lists: Iterable[Iterable[Mention]]) -> list[Mention]:
+    """The one overlap policy for mentions from several extractors.
+
+    Sorted by position; where spans overlap, the longer span wins, then the earlier extractor.
+    """
+    ranked: list[tuple[int, int, Mention]] = []
+    for rank, mentions in enumerate(mention_lists):
+        ranked.extend((rank, index, mention) for index, mention in enumerate(mentions))
+    ranked.sort(key=lambda item: (-(item[2].end - item[2].start), item[0], item[1]))
+    kept: list[Mention] = []
+    for _, _, mention in ranked:
+        if all(mention.end <= other.start or mention.start >= other.end for other in kept):
+            kept.append(mention)
+    return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+def available_backends() -> dict[str, str]:
+    """Backend names mapped to their ``module:factory`` targets, plugins included."""
+    backends = dict(BUILTIN_BACKENDS)
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        backends.setdefault(entry.name, entry.value)
+    return backends
+
+
+def load_tagger(name: str, model_path: str | None = None) -> SequenceTagger:
+    """Load the NER backend called ``name`` (``crf``, ``camel`` or a plugin).
+
+    Raises :class:`~kg.errors.ConfigError` listing the known names for an unknown one.
+    """
+    backends = available_backends()
+    if name not in backends:
+        known = ", ".join(sorted(backends))
+        raise ConfigError(f"unknown NER backend {name!r}; choose one of: {known}")
+    factory = _resolve(backends[name])
+    tagger: SequenceTagger = factory(model_path)
+    return tagger
+
+
+def load_extractor(name: str, model_path: str | None = None) -> Extractor:
+    """Load backend ``name`` wrapped as an :class:`Extractor`."""
+    return TaggerExtractor(load_tagger(name, model_path))
+
+
+def _resolve(target: str) -> Callable[[str | None], SequenceTagger]:
+    module_name, _, attribute_path = target.partition(":")
+    obj: object = import_module(module_name)
+    for attribute in attribute_path.split("."):
+        obj = getattr(obj, attribute)
+    if not callable(obj):
+        raise ConfigError(f"NER backend target {target!r} is not callable")
+    return obj  # type: ignore[return-value]

@@ -1,0 +1,240 @@
+"""Token features for the Arabic CRF tagger, and the lexicons they read.
+
+Everything is computed on the matching form of a token (:func:`kg.text.normalize`) and on its
+proclitic-stripped form, because Arabic attaches conjunctions, prepositions and the article to the
+word («وبالقاهرة» → «قاهره»). Lexicon hits are features only: the CRF learns how far to trust them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from kg.text import normalize
+
+# Longest first so «وبال» wins over «و». Combos of و/ف + ب/ك/ل + ال cover almost all of newswire.
+PROCLITICS: tuple[str, ...] = (
+    "وبال", "فبال", "وكال", "فكال", "وللا", "وال", "فال", "بال", "كال", "ولل", "فلل",
+    "لل", "ال", "وب", "فب", "ول", "فل", "وك", "و", "ف", "ب", "ل", "ك",
+)  # fmt: skip
+
+# Trigger/context lexicons (file stem → feature name) and gazetteers (file stem → feature name).
+TRIGGER_FILES: Mapping[str, str] = {
+    "person_titles": "TTL",
+    "speech_verbs": "SAY",
+    "org_heads": "ORGH",
+    "location_cues": "LOCC",
+    "name_particles": "NPRT",
+}
+GAZETTEER_FILES: Mapping[str, str] = {
+    "gaz_loc_cldr": "GLOC",
+    "names_first": "GFN",
+    "names_last": "GLN",
+}
+TRAIN_GAZETTEER = "train_gazetteer.tsv"
+
+
+def strip_proclitics(norm: str) -> tuple[str, str]:
+    """Split a normalised token into (proclitic, stem); the stem keeps at least 2-3 letters.
+
+    >>> strip_proclitics("وبالقاهره")
+    ('وبال', 'قاهره')
+    >>> strip_proclitics("وزير")
+    ('و', 'زير')
+    >>> strip_proclitics("في")
+    ('', 'في')
+    """
+    for p in PROCLITICS:
+        # Single letters need a longer remainder: «بن», «لا» are words, not clitic + stem.
+        if norm.startswith(p) and len(norm) - len(p) >= (3 if len(p) == 1 else 2):
+            return p, norm[len(p) :]
+    return "", norm
+
+
+def _shape(tok: str) -> str:
+    if tok.isdigit():
+        return "D"
+    has_ar = has_lat = has_dig = has_other = False
+    for ch in tok:
+        if "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f":
+            if ch in "٠١٢٣٤٥٦٧٨٩":
+                has_dig = True
+            else:
+                has_ar = True
+        elif ch.isascii() and ch.isalpha():
+            has_lat = True
+        elif ch.isdigit():
+            has_dig = True
+        else:
+            has_other = True
+    if has_ar and not (has_lat or has_dig or has_other):
+        return "A"
+    if has_lat and not (has_ar or has_dig or has_other):
+        return "L"
+    if has_dig and not (has_ar or has_lat):
+        return "N"
+    if not (has_ar or has_lat or has_dig):
+        return "P"
+    return "M"
+
+
+def _len_bucket(n: int) -> str:
+    return "1" if n <= 1 else "2" if n == 2 else "3" if n == 3 else "4" if n <= 5 else "6"
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    """Phrase lexicons keyed by their stripped first token: first → ((tokens, feature name), ...)."""
+
+    phrases: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]
+    demonym_suffixes: tuple[str, ...]
+    # Train gazetteer: stripped token → entity type (PERS/LOC/ORG/MISC), single tokens only.
+    train_types: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(
+        cls,
+        directory: Traversable | str | os.PathLike[str] | None = None,
+        train_gazetteer: Traversable | str | os.PathLike[str] | None = None,
+    ) -> Lexicons:
+        """Read the lexicon files (default: the packaged ``kg/data/ner``)."""
+        base: Traversable = (
+            resources.files("kg") / "data" / "ner" if directory is None else Path(directory)
+        )
+        entries: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for files in (TRIGGER_FILES, GAZETTEER_FILES):
+            for stem, name in files.items():
+                for line in _lines(base / f"{stem}.txt"):
+                    toks = tuple(strip_proclitics(normalize(t))[1] for t in line.split())
+                    entries.setdefault(toks[0], []).append((toks, name))
+        phrases = {
+            k: tuple(sorted(set(v), key=lambda e: (-len(e[0]), e[1]))) for k, v in entries.items()
+        }
+        suffixes = tuple(
+            sorted({normalize(s) for s in _lines(base / "demonym_suffixes.txt")}, key=len)[::-1]
+        )
+        gaz = base / TRAIN_GAZETTEER if train_gazetteer is None else Path(train_gazetteer)
+        train_types: dict[str, str] = {}
+        if gaz.is_file():
+            for line in _lines(gaz):
+                cols = line.split("\t")
+                train_types[cols[0]] = cols[1]
+        return cls(phrases, suffixes, train_types)
+
+    def with_train_types(self, train_types: Mapping[str, str]) -> Lexicons:
+        """A copy with another train gazetteer (used for jackknifed training features)."""
+        return replace(self, train_types=dict(train_types))
+
+
+def _lines(path: Traversable) -> Iterable[str]:
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            yield line
+
+
+@dataclass(frozen=True)
+class FeatureConfig:
+    """Which feature groups are on; the defaults are what the shipped model was trained with."""
+
+    norm: bool = True
+    strip: bool = True
+    affixes: bool = True
+    shape: bool = True
+    position: bool = True
+    window: bool = True
+    bigrams: bool = True
+    triggers: bool = True
+    gazetteers: bool = True
+    train_gazetteer: bool = True
+
+
+def _token_info(tok: str) -> tuple[str, str, str, str]:
+    norm = normalize(tok)
+    clitic, stem = strip_proclitics(norm)
+    return norm, clitic, stem, _shape(tok)
+
+
+def sentence_features(
+    tokens: Sequence[str], lex: Lexicons, cfg: FeatureConfig | None = None
+) -> list[list[str]]:
+    """One list of string features per token (python-crfsuite's attribute format)."""
+    cfg = cfg or FeatureConfig()
+    n = len(tokens)
+    infos = [_token_info(t) for t in tokens]
+    norms = [i[0] for i in infos]
+    stems = [i[2] for i in infos]
+
+    # Lexicon phrase matches on stripped forms; a token can be in several lexicons.
+    hits: list[list[str]] = [[] for _ in range(n)]
+    use_trig, use_gaz = cfg.triggers, cfg.gazetteers
+    if use_trig or use_gaz:
+        for i, stem in enumerate(stems):
+            for toks, name in lex.phrases.get(stem, ()):
+                is_gaz = name[0] == "G"
+                if (is_gaz and not use_gaz) or (not is_gaz and not use_trig):
+                    continue
+                k = len(toks)
+                if k == 1 or tuple(stems[i : i + k]) == toks:
+                    hits[i].append(name + ":B")
+                    for j in range(i + 1, min(i + k, n)):
+                        hits[j].append(name + ":I")
+    if cfg.train_gazetteer and lex.train_types:
+        for i, stem in enumerate(stems):
+            typ = lex.train_types.get(stem)
+            if typ:
+                hits[i].append("T" + typ)
+    if cfg.triggers:
+        for i, stem in enumerate(stems):
+            for suf in lex.demonym_suffixes:
+                if len(stem) > len(suf) + 2 and stem.endswith(suf):
+                    hits[i].append("NSB:" + ("al" if infos[i][1].endswith("ال") else "") + suf)
+                    break
+
+    feats: list[list[str]] = []
+    for i in range(n):
+        norm, clitic, stem, shape = infos[i]
+        f = ["b"]
+        if cfg.norm:
+            f.append("w=" + norm)
+        if cfg.strip:
+            f.append("s=" + stem)
+            f.append("c=" + clitic)
+        if cfg.affixes:
+            f.extend(("p1=" + stem[:1], "p2=" + stem[:2], "p3=" + stem[:3]))
+            f.extend(("x1=" + norm[-1:], "x2=" + norm[-2:], "x3=" + norm[-3:]))
+        if cfg.shape:
+            f.append("sh=" + shape)
+            f.append("ln=" + _len_bucket(len(stem)))
+        if cfg.position:
+            if i == 0:
+                f.append("BOS")
+            if i == n - 1:
+                f.append("EOS")
+            f.append("pos=" + ("0" if i == 0 else "1" if i == 1 else "2" if i < 5 else "5"))
+        f.extend(hits[i])
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if not 0 <= j < n:
+                if cfg.window:
+                    f.append(f"w[{d}]=_")
+                continue
+            if cfg.window:
+                f.append(f"w[{d}]={norms[j]}")
+                f.append(f"s[{d}]={stems[j]}")
+                if abs(d) == 1:
+                    f.append(f"sh[{d}]={infos[j][3]}")
+            f.extend(f"{h}[{d}]" for h in hits[j])
+        if cfg.bigrams:
+            prev = norms[i - 1] if i > 0 else "_"
+            nxt = norms[i + 1] if i + 1 < n else "_"
+            f.append(f"w-1|w={prev}|{norm}")
+            f.append(f"w|w+1={norm}|{nxt}")
+            if cfg.strip:
+                f.append(f"s-1|s={stems[i - 1] if i > 0 else '_'}|{stem}")
+        feats.append(f)
+    return feats

@@ -1,0 +1,211 @@
+"""Train the CRF tagger on a CoNLL corpus (ANERcorp), with a deterministic dev split.
+
+``python -m kg.ner.train --help`` runs experiments and (``--ship``) rebuilds the packaged model.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, fields, replace
+from pathlib import Path
+
+import pycrfsuite
+
+from kg.errors import InputError
+from kg.ner.conll import Score, evaluate, read_conll
+from kg.ner.crf import MODEL_NAME, CRFTagger, gazetteer_sidecar
+from kg.ner.features import (
+    TRAIN_GAZETTEER,
+    FeatureConfig,
+    Lexicons,
+    sentence_features,
+    strip_proclitics,
+)
+from kg.text import normalize
+
+Sentence = list[tuple[str, str]]
+JACKKNIFE_FOLDS = 5
+
+
+def default_train_path() -> Path | None:
+    """ANERcorp's train.txt under ``$KG_DATA_DIR/anercorp`` or ``../shared/data/anercorp``."""
+    candidates = []
+    if env := os.environ.get("KG_DATA_DIR"):
+        candidates.append(Path(env) / "anercorp" / "train.txt")
+    repo = Path(__file__).resolve().parents[2]
+    candidates.append(repo.parent / "shared" / "data" / "anercorp" / "train.txt")
+    return next((p for p in candidates if p.is_file()), None)
+
+
+def split_dev(sentences: Sequence[Sentence], dev_fraction: float) -> tuple[list[Sentence], list[Sentence]]:
+    """(train, dev): dev is the last ``dev_fraction`` of sentences, so the split is reproducible."""
+    n_dev = round(len(sentences) * dev_fraction)
+    cut = len(sentences) - n_dev
+    return list(sentences[:cut]), list(sentences[cut:])
+
+
+def build_train_gazetteer(
+    sentences: Sequence[Sentence], min_count: int = 2, min_ratio: float = 0.5
+) -> dict[str, str]:
+    """Stripped token → type for tokens seen ≥ ``min_count`` times in one entity type that makes
+    up ≥ ``min_ratio`` of all their occurrences (so «مصر» is LOC but «رئيس» is not)."""
+    counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
+    for sent in sentences:
+        for tok, label in sent:
+            stem = strip_proclitics(normalize(tok))[1]
+            counts[stem][label[2:] if label != "O" else "O"] += 1
+    out: dict[str, str] = {}
+    for stem, c in counts.items():
+        ents = [(n, t) for t, n in c.items() if t != "O"]
+        if not ents:
+            continue
+        n, typ = max(ents)
+        if n >= min_count and n / sum(c.values()) >= min_ratio:
+            out[stem] = typ
+    return out
+
+
+def write_gazetteer(gazetteer: Mapping[str, str], path: Path, source: str) -> None:
+    """Write a train gazetteer as TSV with a provenance header."""
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(f"# Derived from {source}: proclitic-stripped normalised token <TAB> entity type.\n")
+        for stem in sorted(gazetteer):
+            fh.write(f"{stem}\t{gazetteer[stem]}\n")
+
+
+def _fit(
+    sentences: Sequence[Sentence],
+    model_path: Path,
+    lexicons: Lexicons,
+    config: FeatureConfig,
+    params: Mapping[str, object],
+) -> None:
+    """Train with jackknifed train-gazetteer features: each fold sees a gazetteer built from the
+    other folds, so the CRF learns how reliable the gazetteer is on *unseen* names."""
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for k in range(JACKKNIFE_FOLDS):
+        fold = [s for i, s in enumerate(sentences) if i % JACKKNIFE_FOLDS == k]
+        rest = [s for i, s in enumerate(sentences) if i % JACKKNIFE_FOLDS != k]
+        lex = lexicons.with_train_types(build_train_gazetteer(rest)) if config.train_gazetteer else lexicons
+        for sent in fold:
+            toks = [t for t, _ in sent]
+            trainer.append(
+                pycrfsuite.ItemSequence(sentence_features(toks, lex, config)), [lab for _, lab in sent]
+            )
+    trainer.set_params(dict(params))
+    model_path.parent.mkdir(parents=True, exist_ok=True)
+    trainer.train(str(model_path))
+
+
+def _params(c1: float, c2: float, max_iterations: int) -> dict[str, object]:
+    return {
+        "c1": c1,
+        "c2": c2,
+        "max_iterations": max_iterations,
+        "feature.possible_transitions": True,
+    }
+
+
+def train(
+    train_path: str | os.PathLike[str],
+    model_path: str | os.PathLike[str],
+    *,
+    dev_fraction: float = 0.1,
+    c1: float,
+    c2: float,
+    max_iterations: int,
+    use_dev_for_final: bool = True,
+    seed: int = 0,
+    config: FeatureConfig | None = None,
+) -> dict[str, Score]:
+    """Train a model and return its scores on the dev split (last ``dev_fraction`` of sentences).
+
+    The returned scores always come from a model trained *without* dev (so they are clean). With
+    ``use_dev_for_final`` the file written to ``model_path`` is then retrained on train+dev with the
+    same settings. The train gazetteer used by the written model goes to ``<model>.gazetteer.tsv``.
+    L-BFGS training is deterministic; ``seed`` is accepted for API symmetry and recorded only.
+    """
+    del seed  # crfsuite's L-BFGS has no randomness; kept so callers can pin it explicitly
+    config = config or FeatureConfig()
+    sentences = read_conll(train_path)
+    if not sentences:
+        raise InputError(f"{train_path}: no sentences")
+    train_part, dev = split_dev(sentences, dev_fraction)
+    base = Lexicons.load(train_gazetteer=os.devnull)
+    model = Path(model_path)
+    params = _params(c1, c2, max_iterations)
+
+    scores: dict[str, Score] = {}
+    if dev:
+        dev_model = model.with_suffix(".dev.crfsuite") if use_dev_for_final else model
+        gaz = build_train_gazetteer(train_part)
+        _fit(train_part, dev_model, base, config, params)
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(dev_model))
+        lex = base.with_train_types(gaz)
+        pred = [
+            list(tagger.tag(pycrfsuite.ItemSequence(sentence_features([t for t, _ in s], lex, config))))
+            for s in dev
+        ]
+        tagger.close()
+        scores = evaluate([[lab for _, lab in s] for s in dev], pred)
+        if use_dev_for_final:
+            dev_model.unlink()
+        else:
+            write_gazetteer(gaz, gazetteer_sidecar(model), f"{Path(train_path).name} minus dev")
+    if use_dev_for_final or not dev:
+        _fit(sentences, model, base, config, params)
+        write_gazetteer(build_train_gazetteer(sentences), gazetteer_sidecar(model), Path(train_path).name)
+    return scores
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Experiment / shipping CLI (the user-facing commands live in :mod:`kg.cli`)."""
+    ap = argparse.ArgumentParser(prog="python -m kg.ner.train", description=__doc__)
+    ap.add_argument("--train", type=Path, default=default_train_path())
+    ap.add_argument("--model", type=Path, default=Path("out/ner-crf.crfsuite"))
+    ap.add_argument("--c1", type=float, default=0.05)
+    ap.add_argument("--c2", type=float, default=0.01)
+    ap.add_argument("--iterations", type=int, default=200)
+    ap.add_argument("--dev-only", action="store_true", help="only train without dev and score dev")
+    ap.add_argument(
+        "--off", action="append", default=[], choices=[f.name for f in fields(FeatureConfig)],
+        help="switch a feature group off (ablation); repeatable",
+    )  # fmt: skip
+    ap.add_argument("--ship", action="store_true", help="write the packaged model and gazetteer")
+    args = ap.parse_args(argv)
+    if args.train is None:
+        print("no training corpus found (set KG_DATA_DIR)", file=sys.stderr)
+        return 2
+    config = replace(FeatureConfig(), **{name: False for name in args.off})
+    model: Path = args.model
+    if args.ship:
+        model = Path(__file__).resolve().parents[1] / "data" / MODEL_NAME
+    start = time.perf_counter()
+    scores = train(
+        args.train, model, c1=args.c1, c2=args.c2, max_iterations=args.iterations,
+        use_dev_for_final=not args.dev_only, config=config,
+    )  # fmt: skip
+    if args.ship:
+        # The packaged tagger reads the gazetteer from kg/data/ner, not from a sidecar.
+        gazetteer_sidecar(model).replace(model.parent / "ner" / TRAIN_GAZETTEER)
+    result = {
+        "off": args.off, "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
+        "seconds": round(time.perf_counter() - start, 1),
+        "dev": {k: {f: round(v, 4) if isinstance(v, float) else v for f, v in asdict(s).items()}
+                for k, s in scores.items()},
+    }  # fmt: skip
+    print(json.dumps(result, ensure_ascii=False))
+    if not args.dev_only:
+        CRFTagger.load(None if args.ship else model)  # fail loudly if the written model is unusable
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

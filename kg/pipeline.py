@@ -1,0 +1,237 @@
+"""Wires the stages: documents -> mentions -> entities -> RDF -> graph -> views.
+
+``build(documents)`` returns a :class:`KnowledgeGraph`; ``build_directory`` merges documents into
+a graph folder (``graph.trig``, ``graph.html``, ``entities.csv``) and writes it atomically.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+from rdflib import Dataset
+
+from kg import graph as graph_analytics
+from kg import rdf
+from kg.errors import GraphError, InputError
+from kg.io import atomic_write_many, read_documents
+from kg.model import AnnotatedDocument, Document, Entity, EntityType, Mention
+from kg.ner.base import Extractor, load_extractor, merge_mentions
+from kg.query import QueryResult, run_query, to_records
+from kg.resolve import Resolver
+from kg.text import split_sentences
+from kg.vocab import DEFAULT_BASE, Iris
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+GRAPH_FILE = "graph.trig"
+HTML_FILE = "graph.html"
+ENTITIES_FILE = "entities.csv"
+ENTITY_COLUMNS = (
+    "id", "label", "type", "mentions", "degree", "pagerank", "betweenness", "eigenvector",
+    "community", "alt_labels",
+)  # fmt: skip
+
+Progress = Callable[[Iterable[Document]], Iterable[Document]]
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """Options of a build. ``ner`` names a backend of :mod:`kg.ner.base`."""
+
+    ner: str = "crf"
+    ner_model: str | None = None
+    base: str = DEFAULT_BASE
+    # MISC spans (events, nationalities …) stay as typed mentions but do not become graph nodes.
+    entity_types: frozenset[EntityType] = field(
+        default=frozenset({EntityType.PERSON, EntityType.ORGANIZATION, EntityType.PLACE})
+    )
+    seed: int = 0
+
+
+def annotate(doc: Document, extractors: Sequence[Extractor]) -> AnnotatedDocument:
+    """Split ``doc`` into sentences and run every extractor on it.
+
+    >>> class Gaza:  # a stand-in extractor: marks every «غزة»
+    ...     name, labels = "demo", ("LOC",)
+    ...     def __call__(self, doc, sentences):
+    ...         i = doc.text.find("غزة")
+    ...         return [Mention(doc.id, i, i + 3, "غزة", EntityType.PLACE, 0, self.name)]
+    >>> annotate(Document("d", "وصل الوفد إلى غزة."), [Gaza()]).mentions[0].text
+    'غزة'
+    """
+    sentences = tuple(split_sentences(doc.text))
+    if not sentences:
+        raise InputError(f"{doc.id}: document has no words")
+    mentions = merge_mentions(extractor(doc, sentences) for extractor in extractors)
+    return AnnotatedDocument(doc, sentences, tuple(mentions))
+
+
+class KnowledgeGraph:
+    """A built graph: the RDF dataset, its entities and the networkx projection with analytics."""
+
+    def __init__(self, dataset: Dataset, iris: Iris, *, seed: int = 0) -> None:
+        self.dataset = dataset
+        self.iris = iris
+        self.G = graph_analytics.project(dataset, iris)
+        metrics = graph_analytics.analytics(self.G, seed=seed)
+        for node, values in metrics.items():
+            self.G.nodes[node].update(values)
+        rdf.set_analytics(dataset, metrics, iris)
+
+    def query(self, sparql: str) -> pd.DataFrame:
+        """Run a read-only SPARQL SELECT and return a pandas DataFrame."""
+        import pandas as pd
+
+        result = self.run(sparql)
+        return pd.DataFrame(to_records(result), columns=list(result.variables))
+
+    def run(self, sparql: str) -> QueryResult:
+        """Run a read-only SPARQL query and return the raw result."""
+        return run_query(self.dataset, sparql)
+
+    def to_networkx(self) -> nx.Graph:
+        """A copy of the entity graph (nodes carry labels, types and metrics)."""
+        return self.G.copy()
+
+    def entity_rows(self) -> list[dict[str, Any]]:
+        """One dict per entity, most central first: the rows of entities.csv."""
+        rows = [
+            {
+                "id": node,
+                "label": data["label"],
+                "type": data["type"],
+                "mentions": data["mentions"],
+                "degree": round(data.get("degree", 0.0), 6),
+                "pagerank": round(data.get("pagerank", 0.0), 6),
+                "betweenness": round(data.get("betweenness", 0.0), 6),
+                "eigenvector": round(data.get("eigenvector", 0.0), 6),
+                "community": int(data.get("community", 0)),
+                "alt_labels": "|".join(data["alt_labels"]),
+            }
+            for node, data in self.G.nodes(data=True)
+        ]
+        return sorted(rows, key=lambda row: (-row["pagerank"], row["label"], row["id"]))
+
+    def entities_csv(self) -> str:
+        """entities.csv text."""
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=ENTITY_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(self.entity_rows())
+        return buffer.getvalue()
+
+    def html(self, *, top: int | None = None, title: str = "kg graph") -> str:
+        """The self-contained interactive HTML view."""
+        from kg.viz import render_html
+
+        return render_html(self.G, title=title, top=top)
+
+    def view(self, *, top: int | None = None, height: int = 650) -> Any:
+        """Show the graph inline in Jupyter (an iframe holding the HTML view)."""
+        import html
+
+        from IPython.display import HTML
+
+        page = html.escape(self.html(top=top), quote=True)
+        return HTML(f'<iframe srcdoc="{page}" style="width:100%;height:{height}px;border:0"></iframe>')
+
+
+def build(
+    documents: Iterable[Document],
+    config: BuildConfig = BuildConfig(),  # noqa: B008 - frozen, so a shared default is safe
+    *,
+    existing: Dataset | None = None,
+    progress: Progress | None = None,
+    extractors: Sequence[Extractor] | None = None,
+) -> KnowledgeGraph:
+    """Extract ``documents`` and merge them into ``existing`` (or a new dataset).
+
+    A document whose id is already stored replaces its named graph; entities, aliases and
+    analytics are recomputed over everything stored, so building the same input twice gives the
+    same graph. ``extractors`` overrides the backend named by ``config.ner``.
+    """
+    iris = Iris(config.base)
+    dataset = existing if existing is not None else rdf.new_dataset(iris)
+    if extractors is None:
+        extractors = [load_extractor(config.ner, config.ner_model)]
+    stored = {a.doc.id: a for a in rdf.read_annotated_documents(dataset, iris)}
+    fresh: dict[str, AnnotatedDocument] = {}
+    for doc in progress(documents) if progress else documents:
+        if doc.id in fresh:
+            raise InputError(f"{doc.id}: two input documents have this id; ids must be unique")
+        previous = stored.get(doc.id)
+        if previous is not None and previous.doc == doc:
+            continue  # the same document again: nothing to re-extract
+        fresh[doc.id] = annotate(doc, extractors)
+    stored.update(fresh)
+    annotated = [stored[doc_id] for doc_id in sorted(stored)]
+    entities = resolve_entities(annotated, config.entity_types)
+    entity_keys = {m: e.key for e in entities for m in e.mentions}
+    for item in annotated:
+        rdf.add_document(dataset, item, entity_keys, iris)
+    rdf.set_corpus_entities(dataset, entities, iris)
+    return KnowledgeGraph(dataset, iris, seed=config.seed)
+
+
+def resolve_entities(
+    annotated: Sequence[AnnotatedDocument], entity_types: frozenset[EntityType]
+) -> list[Entity]:
+    """Entities over all documents, from the mentions whose type becomes a graph node."""
+    mentions: list[Mention] = [
+        m for item in annotated for m in item.mentions if m.type in entity_types
+    ]
+    return Resolver.default().resolve(mentions)
+
+
+def graph_file(path: str | os.PathLike[str]) -> Path:
+    """``DIR`` or ``DIR/graph.trig`` -> the graph.trig path."""
+    path = Path(path)
+    return path / GRAPH_FILE if path.is_dir() or path.suffix != ".trig" else path
+
+
+def load(path: str | os.PathLike[str], *, base: str = DEFAULT_BASE, seed: int = 0) -> KnowledgeGraph:
+    """Open a built graph (``DIR`` or ``DIR/graph.trig``)."""
+    trig = graph_file(path)
+    if not trig.is_file():
+        raise GraphError(f"{trig}: no built graph here; run `kg build INPUT --out DIR` first")
+    iris = Iris(base)
+    return KnowledgeGraph(rdf.load_dataset(trig, iris), iris, seed=seed)
+
+
+def build_directory(
+    inputs: Sequence[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    config: BuildConfig = BuildConfig(),  # noqa: B008
+    *,
+    progress: Progress | None = None,
+    top: int | None = None,
+) -> KnowledgeGraph:
+    """Build ``inputs`` into ``out_dir``, merging with a graph already there.
+
+    Every output is staged and renamed only when all are ready: a failure leaves the
+    previous graph folder untouched.
+    """
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: --out must be a folder")
+    trig = out / GRAPH_FILE
+    iris = Iris(config.base)
+    existing = rdf.load_dataset(trig, iris) if trig.is_file() else None
+    documents: Iterator[Document] = read_documents(inputs)
+    kg = build(documents, config, existing=existing, progress=progress)
+    atomic_write_many(
+        {
+            trig: rdf.serialize(kg.dataset),
+            out / ENTITIES_FILE: kg.entities_csv(),
+            out / HTML_FILE: kg.html(top=top),
+        }
+    )
+    return kg

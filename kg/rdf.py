@@ -1,0 +1,232 @@
+"""The model -> RDF triples (the only module that builds triples), and back.
+
+Layout (see ``docs/rdf-model.md`` of the project): one named graph per document, named by the
+document IRI, holding its nif:Context, sentences and mentions; one corpus graph holding merged
+entities and their analytics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import GraphError
+from kg.model import AnnotatedDocument, Document, Entity, EntityType, Mention, Sentence
+from kg.text import tokenize
+from kg.vocab import ITSRDF, KGO, NIF, RDF, RDFS, SDO, SKOS, XSD, Iris, bind_prefixes
+
+ENTITY_CLASSES: Mapping[EntityType, URIRef] = {
+    EntityType.PERSON: SDO.Person,
+    EntityType.ORGANIZATION: SDO.Organization,
+    EntityType.PLACE: SDO.Place,
+    EntityType.MISC: KGO.Misc,
+}
+TYPE_OF_CLASS = {iri: entity_type for entity_type, iri in ENTITY_CLASSES.items()}
+ARABIC = "ar"
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 of a document's text, to recognise a document seen before."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def add_document(
+    dataset: Dataset,
+    annotated: AnnotatedDocument,
+    entity_keys: Mapping[Mention, str],
+    iris: Iris,
+) -> None:
+    """Replace the named graph of ``annotated.doc`` with its context, sentences and mentions."""
+    doc = annotated.doc
+    graph_iri = iris.document(doc.id)
+    dataset.remove_graph(graph_iri)
+    graph = dataset.graph(graph_iri)
+    context = iris.span(doc.id, 0, len(doc.text))
+    _add_document_context(graph, context, doc)
+    for sentence in annotated.sentences:
+        node = iris.span(doc.id, sentence.start, sentence.end)
+        graph.add((node, RDF.type, NIF.Sentence))
+        graph.add((node, NIF.referenceContext, context))
+        graph.add((node, NIF.beginIndex, Literal(sentence.start)))
+        graph.add((node, NIF.endIndex, Literal(sentence.end)))
+        graph.add((node, NIF.anchorOf, Literal(doc.text[sentence.start : sentence.end])))
+        graph.add((node, KGO.sentenceIndex, Literal(sentence.index)))
+    for mention in annotated.mentions:
+        node = iris.span(doc.id, mention.start, mention.end)
+        sentence = annotated.sentences[mention.sentence]
+        graph.add((node, RDF.type, NIF.Phrase))
+        graph.add((node, NIF.anchorOf, Literal(mention.text)))
+        graph.add((node, NIF.beginIndex, Literal(mention.start)))
+        graph.add((node, NIF.endIndex, Literal(mention.end)))
+        graph.add((node, NIF.referenceContext, context))
+        graph.add((node, NIF.sentence, iris.span(doc.id, sentence.start, sentence.end)))
+        graph.add((node, ITSRDF.taClassRef, ENTITY_CLASSES[mention.type]))
+        graph.add((node, KGO.extractor, Literal(mention.extractor)))
+        if mention in entity_keys:
+            graph.add((node, ITSRDF.taIdentRef, iris.entity(entity_keys[mention])))
+
+
+def _add_document_context(graph: Graph, context: URIRef, doc: Document) -> None:
+    graph.add((context, RDF.type, NIF.Context))
+    graph.add((context, NIF.isString, Literal(doc.text)))
+    graph.add((context, NIF.beginIndex, Literal(0)))
+    graph.add((context, NIF.endIndex, Literal(len(doc.text))))
+    graph.add((context, KGO.documentId, Literal(doc.id)))
+    graph.add((context, KGO.contentHash, Literal(content_hash(doc.text))))
+    if doc.date is not None:
+        graph.add((context, SDO.datePublished, Literal(doc.date, datatype=XSD.date)))
+    if doc.title:
+        graph.add((context, SDO.headline, Literal(doc.title, lang=ARABIC)))
+    if doc.url:
+        graph.add((context, SDO.url, Literal(doc.url, datatype=XSD.anyURI)))
+    if doc.source:
+        graph.add((context, SDO.publisher, Literal(doc.source)))
+
+
+def set_corpus_entities(dataset: Dataset, entities: Iterable[Entity], iris: Iris) -> None:
+    """Replace the corpus graph with the merged entities: type, labels and counts."""
+    dataset.remove_graph(iris.corpus_graph())
+    graph = dataset.graph(iris.corpus_graph())
+    for entity in entities:
+        node = iris.entity(entity.key)
+        graph.add((node, RDF.type, ENTITY_CLASSES[entity.type]))
+        graph.add((node, RDFS.label, Literal(entity.label, lang=ARABIC)))
+        for alt in entity.alt_labels:
+            graph.add((node, SKOS.altLabel, Literal(alt, lang=ARABIC)))
+        graph.add((node, KGO.mentionCount, Literal(len(entity.mentions))))
+        documents = {m.doc_id for m in entity.mentions}
+        graph.add((node, KGO.documentCount, Literal(len(documents))))
+
+
+ANALYTICS_PROPERTIES: Mapping[str, URIRef] = {
+    "degree": KGO.degree,
+    "pagerank": KGO.pageRank,
+    "betweenness": KGO.betweenness,
+    "eigenvector": KGO.eigenvector,
+    "community": KGO.community,
+}
+
+
+def set_analytics(
+    dataset: Dataset, metrics: Mapping[str, Mapping[str, float]], iris: Iris
+) -> None:
+    """Write centrality and community values (entity IRI -> metric -> value) to the corpus graph."""
+    graph = dataset.graph(iris.corpus_graph())
+    for prop in ANALYTICS_PROPERTIES.values():
+        graph.remove((None, prop, None))
+    for entity_iri, values in metrics.items():
+        for metric, value in values.items():
+            literal = (
+                Literal(int(value))
+                if metric == "community"
+                else Literal(round(float(value), 8), datatype=XSD.double)
+            )
+            graph.add((URIRef(entity_iri), ANALYTICS_PROPERTIES[metric], literal))
+
+
+def new_dataset(iris: Iris) -> Dataset:
+    """An empty dataset whose SPARQL default graph is the union of all named graphs."""
+    dataset = Dataset(default_union=True)
+    bind_prefixes(dataset, iris.base)
+    return dataset
+
+
+def load_dataset(path: Path, iris: Iris) -> Dataset:
+    """Parse a graph.trig written by kg; :class:`~kg.errors.GraphError` when unreadable."""
+    dataset = new_dataset(iris)
+    try:
+        dataset.parse(path, format="trig")
+    except Exception as error:  # rdflib raises many parser-specific types
+        raise GraphError(f"{path}: cannot parse as TriG ({type(error).__name__}: {error})") from error
+    return dataset
+
+
+def serialize(dataset: Dataset) -> str:
+    """TriG text of the whole dataset (named graphs only)."""
+    return dataset.serialize(format="trig")
+
+
+def document_graphs(dataset: Dataset, iris: Iris) -> list[URIRef]:
+    """IRIs of the per-document named graphs, sorted."""
+    prefix = iris.document("")
+    return sorted(
+        URIRef(str(g.identifier))
+        for g in dataset.graphs()
+        if str(g.identifier).startswith(prefix)
+    )
+
+
+def read_annotated_documents(dataset: Dataset, iris: Iris) -> list[AnnotatedDocument]:
+    """Rebuild the stored documents, sentences and mentions (to merge a new build into them)."""
+    return [_read_document(dataset.graph(iri)) for iri in document_graphs(dataset, iris)]
+
+
+def _read_document(graph: Graph) -> AnnotatedDocument:
+    context = next(iter(graph.subjects(RDF.type, NIF.Context)), None)
+    if context is None:
+        raise GraphError(f"named graph {graph.identifier} has no nif:Context")
+    text = str(_one(graph, context, NIF.isString))
+    date_value = graph.value(context, SDO.datePublished)
+    doc = Document(
+        id=str(_one(graph, context, KGO.documentId)),
+        text=text,
+        date=_optional_date(date_value),
+        title=_optional_str(graph.value(context, SDO.headline)),
+        url=_optional_str(graph.value(context, SDO.url)),
+        source=_optional_str(graph.value(context, SDO.publisher)),
+    )
+    spans = sorted(
+        (_int(graph, s, NIF.beginIndex), _int(graph, s, NIF.endIndex), s)
+        for s in graph.subjects(RDF.type, NIF.Sentence)
+    )
+    sentences = [
+        _sentence(text, index, start, end) for index, (start, end, _) in enumerate(spans)
+    ]
+    index_of = {node: index for index, (_, _, node) in enumerate(spans)}
+    mentions = []
+    for node in graph.subjects(RDF.type, NIF.Phrase):
+        start, end = _int(graph, node, NIF.beginIndex), _int(graph, node, NIF.endIndex)
+        class_iri = graph.value(node, ITSRDF.taClassRef)
+        mentions.append(
+            Mention(
+                doc_id=doc.id,
+                start=start,
+                end=end,
+                text=text[start:end],
+                type=TYPE_OF_CLASS.get(URIRef(str(class_iri)), EntityType.MISC),
+                sentence=index_of[_one(graph, node, NIF.sentence)],
+                extractor=str(graph.value(node, KGO.extractor) or ""),
+            )
+        )
+    mentions.sort(key=lambda m: (m.start, m.end))
+    return AnnotatedDocument(doc, tuple(sentences), tuple(mentions))
+
+
+def _sentence(text: str, index: int, start: int, end: int) -> Sentence:
+    return Sentence(index, start, end, tuple(tokenize(text, start, end)))
+
+
+def _one(graph: Graph, subject: Node, predicate: URIRef) -> Node:
+    value = graph.value(subject, predicate)
+    if value is None:
+        raise GraphError(f"named graph {graph.identifier}: {subject} lacks {predicate}")
+    return value
+
+
+def _int(graph: Graph, subject: Node, predicate: URIRef) -> int:
+    return int(str(_one(graph, subject, predicate)))
+
+
+def _optional_date(value: Node | None) -> dt.date | None:
+    python_value = value.toPython() if isinstance(value, Literal) else None
+    return python_value if isinstance(python_value, dt.date) else None
+
+
+def _optional_str(value: Node | None) -> str | None:
+    return None if value is None else str(value)
+

@@ -1,0 +1,208 @@
+"""Mentions -> entities: strip titles and clitics, link partial names, merge across documents.
+
+Matching uses normalised keys (see :func:`kg.text.normalize`): a key is the name without
+honorifics, without glued proclitics and without the article «ال», so «والسيد إسماعيل هنية»,
+«إسماعيل هنيه» and «هنية» (once linked) share one entity. Keys decide IRIs, so rebuilding the
+same corpus yields the same entities.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from kg.model import Entity, EntityType, Mention
+from kg.resources import read_lexicon
+from kg.text import normalize
+
+ARTICLE = "ال"
+# Types whose shorter names stand for longer ones («هنية» for «إسماعيل هنية», «حماس» for
+# «حركة حماس»); places are left alone because «القدس» is not «القدس الشرقية».
+PARTIAL_NAME_TYPES = frozenset({EntityType.PERSON, EntityType.ORGANIZATION})
+TYPE_PRIORITY = (EntityType.PERSON, EntityType.ORGANIZATION, EntityType.PLACE, EntityType.MISC)
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """A mention's name once titles are dropped: original words and candidate keys."""
+
+    mention: Mention
+    words: tuple[str, ...]  # original surface words after the titles
+    candidates: tuple[tuple[str, int], ...]  # (key, letters of clitic stripped from word 0)
+
+
+class Resolver:
+    """Groups mentions into entities.
+
+    >>> from kg.model import Mention, EntityType as T
+    >>> text = "التقى السيد إسماعيل هنية ... وقال هنية"
+    >>> ms = [Mention("d", 6, 24, "السيد إسماعيل هنية", T.PERSON, 0),
+    ...       Mention("d", 34, 38, "هنية", T.PERSON, 1)]
+    >>> [(e.label, e.alt_labels) for e in Resolver.default().resolve(ms)]
+    [('إسماعيل هنية', ('السيد إسماعيل هنية', 'هنية'))]
+    """
+
+    def __init__(
+        self,
+        honorifics: Iterable[str],
+        proclitics: Iterable[str],
+        known_names: Iterable[str] = (),
+    ) -> None:
+        self.honorifics = frozenset(tuple(normalize(h).split()) for h in honorifics)
+        self.max_honorific_words = max((len(h) for h in self.honorifics), default=0)
+        self.proclitics = tuple(sorted({normalize(p) for p in proclitics}, key=len, reverse=True))
+        self.known_names = frozenset(self.key_of(name.split()) for name in known_names)
+
+    @classmethod
+    def default(cls) -> Resolver:
+        """A resolver with the shipped honorific and proclitic lexicons."""
+        return cls(
+            read_lexicon("lexicons/honorifics.txt"), read_lexicon("lexicons/proclitics.txt")
+        )
+
+    @staticmethod
+    def key_of(words: Sequence[str]) -> str:
+        """Matching key of a name: normalised words without the article.
+
+        >>> Resolver.key_of(["الخامنئيّ"]) == Resolver.key_of(["خامنئي"])
+        True
+        """
+        key_words = []
+        for word in words:
+            norm = normalize(word)
+            if norm.startswith(ARTICLE) and len(norm) - len(ARTICLE) >= 3:
+                norm = norm[len(ARTICLE) :]
+            key_words.append(norm)
+        return " ".join(key_words)
+
+    def resolve(self, mentions: Sequence[Mention]) -> list[Entity]:
+        """Entities for ``mentions`` (any number of documents), sorted by key."""
+        analyses = [self._analyse(m) for m in mentions]
+        anchors = {a.candidates[0][0] for a in analyses} | self.known_names
+        chosen = [self._choose(a, anchors) for a in analyses]
+
+        keys_by_doc: dict[str, Counter[tuple[str, EntityType]]] = defaultdict(Counter)
+        for analysis, (key, _) in zip(analyses, chosen, strict=True):
+            keys_by_doc[analysis.mention.doc_id][(key, analysis.mention.type)] += 1
+        partial = {doc: link_partial_names(counts) for doc, counts in keys_by_doc.items()}
+
+        groups: dict[str, list[tuple[Mention, str]]] = defaultdict(list)
+        for analysis, (key, stripped) in zip(analyses, chosen, strict=True):
+            final_key = partial[analysis.mention.doc_id].get(key, key)
+            groups[final_key].append((analysis.mention, _clean_label(analysis.words, stripped)))
+        return [_make_entity(key, members) for key, members in sorted(groups.items())]
+
+    def _analyse(self, mention: Mention) -> _Analysis:
+        words = tuple(mention.text.split())
+        words = words[self._title_length(words) :] or words
+        candidates = [(self.key_of(words), 0)]
+        first = normalize(words[0])
+        for clitic in self.proclitics:
+            rest = first[len(clitic) :]
+            if first.startswith(clitic) and len(rest) >= 2:
+                # «لل» is «ل» + «ال»: restore the article the preposition swallowed.
+                restored = ARTICLE + rest[1:] if clitic == "ل" and rest.startswith("ل") else rest
+                candidates.append((self.key_of([restored, *words[1:]]), len(clitic)))
+        return _Analysis(mention, words, tuple(candidates))
+
+    def _title_length(self, words: Sequence[str]) -> int:
+        """How many leading words are honorifics (clitic-prefixed ones included)."""
+        position = 0
+        while position < len(words):
+            for size in range(min(self.max_honorific_words, len(words) - position), 0, -1):
+                phrase = [normalize(w) for w in words[position : position + size]]
+                if any(
+                    tuple([variant, *phrase[1:]]) in self.honorifics
+                    for variant in self._clitic_variants(phrase[0])
+                ):
+                    position += size
+                    break
+            else:
+                return position
+        return position
+
+    def _clitic_variants(self, word: str) -> list[str]:
+        variants = [word]
+        for clitic in self.proclitics:
+            rest = word[len(clitic) :]
+            if word.startswith(clitic) and rest:
+                variants.append(ARTICLE + rest[1:] if clitic == "ل" and rest[0] == "ل" else rest)
+        return variants
+
+    @staticmethod
+    def _choose(analysis: _Analysis, anchors: set[str] | frozenset[str]) -> tuple[str, int]:
+        # A clitic is only stripped when the bare name is attested elsewhere: «وهنية» -> «هنية»
+        # if «هنية» occurs, while «وليد» or «بغداد» stay whole.
+        for key, stripped in analysis.candidates[1:]:
+            if key in anchors:
+                return key, stripped
+        return analysis.candidates[0]
+
+
+def link_partial_names(counts: Counter[tuple[str, EntityType]]) -> dict[str, str]:
+    """Map short name keys to the unique longer key of the same type that contains them.
+
+    ``counts`` holds (key, type) pairs of one document. A key whose words appear as a contiguous
+    run inside exactly one longer key of the same (person or organisation) type is mapped to it.
+
+    >>> from kg.model import EntityType as T
+    >>> link_partial_names(Counter({("اسماعيل هنيه", T.PERSON): 1, ("هنيه", T.PERSON): 2}))
+    {'هنيه': 'اسماعيل هنيه'}
+    """
+    types: dict[str, Counter[EntityType]] = defaultdict(Counter)
+    for (key, entity_type), count in counts.items():
+        types[key][entity_type] += count
+    majority = {key: _majority_type(counter) for key, counter in types.items()}
+    mapping: dict[str, str] = {}
+    for short, short_type in majority.items():
+        if short_type not in PARTIAL_NAME_TYPES:
+            continue
+        words = short.split()
+        containers = [
+            long
+            for long, long_type in majority.items()
+            if long_type == short_type and len(long.split()) > len(words)
+            and _contains_run(long.split(), words)
+        ]
+        if len(containers) == 1:
+            mapping[short] = containers[0]
+    return mapping
+
+
+def _contains_run(haystack: Sequence[str], needle: Sequence[str]) -> bool:
+    size = len(needle)
+    return any(list(haystack[i : i + size]) == list(needle) for i in range(len(haystack) - size + 1))
+
+
+def _majority_type(counter: Counter[EntityType]) -> EntityType:
+    return max(counter, key=lambda t: (counter[t], -TYPE_PRIORITY.index(t)))
+
+
+def _clean_label(words: Sequence[str], stripped_letters: int) -> str:
+    """The surface name without titles and without the clitic letters that were stripped."""
+    first = _drop_letters(words[0], stripped_letters)
+    if stripped_letters and normalize(words[0]).startswith("لل"):
+        first = ARTICLE + first[1:] if first.startswith("ل") else first
+    return " ".join([first, *words[1:]])
+
+
+def _drop_letters(word: str, letters: int) -> str:
+    """Drop ``letters`` base letters (and the diacritics that follow them) from ``word``."""
+    position = 0
+    while letters and position < len(word):
+        position += 1
+        while position < len(word) and normalize(word[position]) == "":
+            position += 1
+        letters -= 1
+    return word[position:]
+
+
+def _make_entity(key: str, members: list[tuple[Mention, str]]) -> Entity:
+    mentions = tuple(sorted((m for m, _ in members), key=lambda m: (m.doc_id, m.start)))
+    entity_type = _majority_type(Counter(m.type for m in mentions))
+    longest = max(len(label.split()) for _, label in members)
+    label_counts = Counter(label for _, label in members if len(label.split()) == longest)
+    label = max(label_counts, key=lambda lbl: (label_counts[lbl], lbl))
+    surfaces = sorted({m.text for m in mentions} | set(label_counts) - {label})
+    return Entity(key, entity_type, label, tuple(s for s in surfaces if s != label), mentions)

@@ -1,0 +1,29 @@
+"""Access to the data files shipped in ``kg/data`` (lexicons, ontology, models)."""
+
+from __future__ import annotations
+
+from importlib.resources import as_file, files
+from pathlib import Path
+
+from kg.errors import ModelError
+
+
+def data_path(relative: str) -> Path:
+    """Filesystem path of a shipped data file, e.g. ``"lexicons/honorifics.txt"``."""
+    resource = files("kg") / "data" / relative
+    with as_file(resource) as path:
+        if not path.exists():
+            raise ModelError(f"{path}: shipped data file is missing; reinstall kg")
+        return path
+
+
+def read_lexicon(relative: str) -> tuple[str, ...]:
+    """Entries of a one-per-line lexicon file; ``#`` comment lines and blanks are skipped.
+
+    >>> "السيد" in read_lexicon("lexicons/honorifics.txt")
+    True
+    """
+    text = data_path(relative).read_text(encoding="utf-8")
+    return tuple(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )

@@ -1,0 +1,114 @@
+"""Arabic text layer: normalisation for matching, sentence splitting and word tokens with offsets.
+
+Offsets are always code-point offsets into the *original* text; normalised forms are only used to
+compare strings (so «غزّة» and «غزة» match) and never replace what the document says.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from camel_tools.tokenizers.word import simple_word_tokenize
+from camel_tools.utils.dediac import dediac_ar
+from camel_tools.utils.normalize import (
+    normalize_alef_ar,
+    normalize_alef_maksura_ar,
+    normalize_teh_marbuta_ar,
+    normalize_unicode,
+)
+
+from kg.model import Sentence, Token
+
+TATWEEL = "\u0640"
+
+
+def normalize(text: str) -> str:
+    """Return the matching form of Arabic ``text``.
+
+    Unicode-normalised, dediacritised, alef variants unified to bare alef, alef maksura to yeh,
+    teh marbuta to heh, tatweel removed.
+
+    >>> normalize("غزّة") == normalize("غزه")
+    True
+    >>> normalize("إسماعيل")
+    'اسماعيل'
+    """
+    text = normalize_unicode(text).replace(TATWEEL, "")
+    text = dediac_ar(text)
+    text = normalize_alef_ar(text)
+    text = normalize_alef_maksura_ar(text)
+    return str(normalize_teh_marbuta_ar(text))
+
+
+# A sentence ends after . ! ? ؟ or … (plus any closing quotes/brackets) followed by whitespace,
+# or at a line break; a dot between digits (3.5) or after a single letter (د. = Dr.) does not end one.
+_SENTENCE_END = re.compile(r"(?<!\s\w\.)(?<=[.!?؟…])[»\"”')\]]*(?=\s)|\n")
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` into sentence spans ``(start, end)``, trimmed of surrounding whitespace.
+
+    >>> text = "قال الوزير: «نعم». وأضاف أن الاجتماع انتهى؟ نعم"
+    >>> [text[s:e] for s, e in sentence_spans(text)]
+    ['قال الوزير: «نعم».', 'وأضاف أن الاجتماع انتهى؟', 'نعم']
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for match in _SENTENCE_END.finditer(text):
+        _append_trimmed(text, start, match.end(), spans)
+        start = match.end()
+    _append_trimmed(text, start, len(text), spans)
+    return spans
+
+
+def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        spans.append((start, end))
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Word tokens of ``text[start:end]`` with code-point offsets into ``text``.
+
+    Uses camel-tools' ``simple_word_tokenize`` (punctuation split off, clitics kept attached)
+    and maps every token back onto the original string.
+
+    >>> [t.text for t in tokenize("التقى الرئيسُ، في «غزة».")]
+    ['التقى', 'الرئيسُ', '،', 'في', '«', 'غزة', '»', '.']
+    >>> tokenize("أمس في غزة", 4)[0]
+    Token(text='في', start=4, end=6)
+    """
+    end = len(text) if end is None else end
+    tokens: list[Token] = []
+    cursor = start
+    for piece in simple_word_tokenize(text[start:end]):
+        found = text.find(piece, cursor, end)
+        if found < 0:  # the tokenizer only splits, so this means a camel-tools behaviour change
+            raise ValueError(f"token {piece!r} not found in text after offset {cursor}")
+        tokens.append(Token(piece, found, found + len(piece)))
+        cursor = found + len(piece)
+    return tokens
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of ``text``, each with its tokens; sentences without tokens are dropped.
+
+    >>> [len(s.tokens) for s in split_sentences("وصل الوفد. ثم غادر")]
+    [3, 2]
+    """
+    sentences: list[Sentence] = []
+    for start, end in sentence_spans(text):
+        tokens = tokenize(text, start, end)
+        if tokens:
+            sentences.append(Sentence(len(sentences), start, end, tuple(tokens)))
+    return sentences
+
+
+def iter_token_texts(sentences: list[Sentence]) -> Iterator[list[str]]:
+    """The token strings of each sentence, the shape NER taggers consume."""
+    for sentence in sentences:
+        yield [token.text for token in sentence.tokens]

@@ -1,0 +1,143 @@
+"""Every namespace kg uses, in one place.
+
+Standard vocabularies come from rdflib where it ships them (schema.org as ``SDO``, PROV, ORG,
+SKOS); NIF, ITS and our own ``kgo`` are closed :class:`~rdflib.namespace.DefinedNamespace` classes,
+so a misspelt term fails at import time instead of producing a silent new IRI.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from camel_tools.utils.charmap import CharMapper
+from rdflib import Namespace, URIRef
+from rdflib.namespace import ORG, OWL, PROV, RDF, RDFS, SDO, SKOS, XSD, DefinedNamespace
+
+__all__ = [
+    "ITSRDF",
+    "KGO",
+    "NIF",
+    "ORG",
+    "OWL",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SDO",
+    "SKOS",
+    "XSD",
+    "Iris",
+    "bind_prefixes",
+]
+
+KGO_IRI = "https://kg.example.org/ontology#"
+DEFAULT_BASE = "https://kg.example.org/"
+
+
+class NIF(DefinedNamespace):
+    """NLP Interchange Format core (the terms kg uses)."""
+
+    _fail = True
+    _NS = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
+
+    Context: URIRef
+    Sentence: URIRef
+    Phrase: URIRef
+    isString: URIRef
+    anchorOf: URIRef
+    beginIndex: URIRef
+    endIndex: URIRef
+    referenceContext: URIRef
+    sentence: URIRef
+
+
+class ITSRDF(DefinedNamespace):
+    """Internationalization Tag Set, RDF form (entity linking of NIF phrases)."""
+
+    _fail = True
+    _NS = Namespace("http://www.w3.org/2005/11/its/rdf#")
+
+    taIdentRef: URIRef
+    taClassRef: URIRef
+
+
+class KGO(DefinedNamespace):
+    """kg's own ontology (see ``kg/data/kgo.ttl``)."""
+
+    _fail = True
+    _NS = Namespace(KGO_IRI)
+
+    # event subtypes
+    Meeting: URIRef
+    Statement: URIRef
+    Conflict: URIRef
+    Demonstration: URIRef
+    Visit: URIRef
+    Call: URIRef
+    Misc: URIRef
+    # analytics on entities (corpus graph)
+    degree: URIRef
+    pageRank: URIRef
+    betweenness: URIRef
+    eigenvector: URIRef
+    community: URIRef
+    mentionCount: URIRef
+    documentCount: URIRef
+    # provenance of mentions and documents
+    extractor: URIRef
+    documentId: URIRef
+    contentHash: URIRef
+    sentenceIndex: URIRef
+
+
+PREFIXES = {
+    "schema": SDO,
+    "prov": PROV,
+    "nif": NIF,
+    "itsrdf": ITSRDF,
+    "org": ORG,
+    "skos": SKOS,
+    "kgo": KGO,
+    "owl": OWL,
+    "rdfs": RDFS,
+    "xsd": XSD,
+}
+
+
+def bind_prefixes(graph: object, base: str = DEFAULT_BASE) -> None:
+    """Bind kg's prefixes (and ``kg:`` for the base) on an rdflib Graph or Dataset."""
+    bind = graph.bind  # type: ignore[attr-defined]
+    for prefix, namespace in PREFIXES.items():
+        bind(prefix, str(namespace._NS) if hasattr(namespace, "_NS") else namespace, override=True)
+    bind("kg", base, override=True)
+
+
+class Iris:
+    """Mints the IRIs of documents, sentences, mentions and entities under one base.
+
+    >>> iris = Iris("https://example.org/")
+    >>> iris.entity("اسماعيل هنيه")
+    rdflib.term.URIRef('https://example.org/entity/AsmAEyl_hnyh')
+    >>> iris.span("doc 1", 0, 12)
+    rdflib.term.URIRef('https://example.org/doc/doc%201#char=0,12')
+    """
+
+    def __init__(self, base: str = DEFAULT_BASE) -> None:
+        self.base = base if base.endswith(("/", "#")) else base + "/"
+        self._transliterate = CharMapper.builtin_mapper("ar2safebw")
+
+    def document(self, doc_id: str) -> URIRef:
+        """The document, which is also the name of its named graph."""
+        return URIRef(f"{self.base}doc/{quote(doc_id, safe='')}")
+
+    def span(self, doc_id: str, start: int, end: int) -> URIRef:
+        """A character span (RFC 5147 style) of a document: context, sentence or mention."""
+        return URIRef(f"{self.document(doc_id)}#char={start},{end}")
+
+    def entity(self, key: str) -> URIRef:
+        """A stable, readable entity IRI: the key in Safe Buckwalter transliteration."""
+        readable = self._transliterate(key).replace(" ", "_")
+        return URIRef(f"{self.base}entity/{quote(readable, safe='_-.~')}")
+
+    def corpus_graph(self) -> URIRef:
+        """The named graph of corpus-level facts (merged entities, analytics)."""
+        return URIRef(f"{self.base}graph/corpus")

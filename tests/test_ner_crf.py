@@ -1,0 +1,133 @@
+"""The CRF tagger: shipped model, training round trip, and a dev-split score floor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.errors import ModelError
+from kg.ner.conll import bio_spans, evaluate, read_conll
+from kg.ner.crf import CRFTagger
+from kg.ner.train import default_train_path, split_dev, train
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+def _spans(tokens: list[str], labels: list[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for start, end, typ in bio_spans(labels):
+        out.setdefault(typ, []).append(" ".join(tokens[start:end]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def shipped() -> CRFTagger:
+    return CRFTagger.load()
+
+
+def test_shipped_model_loads(shipped: CRFTagger) -> None:
+    assert shipped.name == "crf"
+    assert {"O", "B-PERS", "I-PERS", "B-LOC", "B-ORG", "B-MISC"} <= set(shipped.labels)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "person", "place"),
+    [
+        (
+            "قال الرئيس المصري عبد الفتاح السيسي في القاهرة إن الحكومة ستواصل الإصلاحات .",
+            "السيسي",
+            "القاهرة",
+        ),
+        (
+            "وأكد وزير الخارجية الأردني أيمن الصفدي خلال زيارته إلى بيروت أمس دعم بلاده للبنان .",
+            "الصفدي",
+            "بيروت",
+        ),
+        (
+            "التقى الملك عبد الله الثاني في عمان رئيس الوزراء البريطاني توني بلير .",
+            "بلير",
+            "عمان",
+        ),
+    ],
+)
+def test_shipped_model_tags_people_and_places(
+    shipped: CRFTagger, sentence: str, person: str, place: str
+) -> None:
+    tokens = sentence.split()
+    (labels,) = shipped.tag([tokens])
+    assert len(labels) == len(tokens)
+    spans = _spans(tokens, labels)
+    assert any(person in s for s in spans.get("PERS", [])), spans
+    assert any(place in s for s in spans.get("LOC", [])), spans
+
+
+def test_tag_empty_input(shipped: CRFTagger) -> None:
+    assert shipped.tag([]) == []
+    assert shipped.tag([[]]) == [[]]
+
+
+def test_load_errors(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="not found"):
+        CRFTagger.load(tmp_path / "missing.crfsuite")
+    bad = tmp_path / "bad.crfsuite"
+    bad.write_bytes(b"not a model at all")
+    with pytest.raises(ModelError):
+        CRFTagger.load(bad)
+
+
+TINY = """\
+قال O
+الرئيس O
+أحمد B-PERS
+سالم I-PERS
+في O
+دمشق B-LOC
+. O
+
+زار O
+الوزير O
+خالد B-PERS
+عمان B-LOC
+. O
+
+أعلنت O
+شركة B-ORG
+النور I-ORG
+في O
+بغداد B-LOC
+. O
+
+قال O
+السيد O
+محمود B-PERS
+في O
+القاهرة B-LOC
+. O
+"""
+
+
+def test_train_tiny_model_and_reload(tmp_path: Path) -> None:
+    corpus = tmp_path / "tiny.txt"
+    corpus.write_text(TINY * 3, encoding="utf-8")
+    model = tmp_path / "tiny.crfsuite"
+    scores = train(corpus, model, dev_fraction=0.25, c1=0.0, c2=0.01, max_iterations=30)
+    assert "overall" in scores
+    assert model.is_file()
+    assert model.with_suffix(".gazetteer.tsv").is_file()
+    tagger = CRFTagger.load(model)
+    gold = read_conll(corpus)[:4]
+    pred = tagger.tag([[t for t, _ in s] for s in gold])
+    assert evaluate([[lab for _, lab in s] for s in gold], pred)["overall"].f1 > 0.5
+
+
+@pytest.mark.corpus
+def test_shipped_model_dev_floor(shipped: CRFTagger) -> None:
+    path = default_train_path()
+    if path is None or not SHARED.is_dir():
+        pytest.skip("ANERcorp not found: needs ../shared/data/anercorp/train.txt (or KG_DATA_DIR)")
+    _, dev = split_dev(read_conll(path), 0.1)
+    pred = shipped.tag([[t for t, _ in s] for s in dev])
+    scores = evaluate([[lab for _, lab in s] for s in dev], pred)
+    # The shipped model is trained on train+dev, so this is a regression floor, not a dev score.
+    assert scores["overall"].f1 > 0.80
