@@ -19,7 +19,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kg`` console script; returns the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s"
+    )
     try:
         code: int = args.handler(args)
     except KGError as error:
@@ -41,12 +43,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = parser.add_subparsers(dest="command", required=True)
 
-    build = commands.add_parser("build", help="extract documents into DIR/graph.trig, graph.html, entities.csv")
+    build = commands.add_parser(
+        "build", help="extract documents into DIR/graph.trig, graph.html, entities.csv"
+    )
     build.add_argument("inputs", nargs="+", help=".txt / .jsonl files or folders")
-    build.add_argument("--out", required=True, help="output folder (merged with a graph already there)")
+    build.add_argument(
+        "--out", required=True, help="output folder (merged with a graph already there)"
+    )
     build.add_argument("--ner", default="crf", help="NER backend (crf, camel, or a plugin)")
     build.add_argument("--ner-model", help="model path for the NER backend")
-    build.add_argument("--top", type=int, help="show only the N most central entities in graph.html")
+    build.add_argument(
+        "--top", type=int, help="show only the N most central entities in graph.html"
+    )
     build.add_argument("--jobs", type=int, default=1, help="worker processes (1 for now)")
     build.set_defaults(handler=_build)
 
@@ -76,7 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     tag.set_defaults(handler=_ner_tag)
     evaluate.set_defaults(handler=_ner_eval)
     train = ner_commands.add_parser("train", help="rebuild the CRF model from ANERcorp train")
-    train.add_argument("--train", help="training CoNLL file (default: ../shared/data/anercorp/train.txt)")
+    train.add_argument(
+        "--train", help="training CoNLL file (default: ../shared/data/anercorp/train.txt)"
+    )
     train.add_argument("--out", help="model file (default: the shipped kg/data/ner-crf.crfsuite)")
     train.set_defaults(handler=_ner_train)
     return parser
@@ -102,7 +112,8 @@ def _build(args: argparse.Namespace) -> int:
     print(f"{len(rows)} entities, {kg.G.number_of_edges()} links, {len(kg.dataset)} triples")
     print("top entities by PageRank:")
     for row in rows[:10]:
-        print(f"  {row['pagerank']:.4f}  {row['type']:<4}  {row['label']}  ({row['mentions']} mentions)")
+        pagerank, kind, label = row["pagerank"], row["type"], row["label"]
+        print(f"  {pagerank:.4f}  {kind:<4}  {label}  ({row['mentions']} mentions)")
     print(f"graph:    {out / 'graph.trig'}")
     print(f"entities: {out / 'entities.csv'}")
     print(f"view:     {(out / 'graph.html').resolve()}")
@@ -191,7 +202,8 @@ def _ner_train(args: argparse.Namespace) -> int:
     scores = training.train_default(train_path, model_path)
     print(f"model written to {model_path}")
     for name, score in sorted(scores.items()):
-        print(f"dev {name:<8} P {100 * score.precision:.2f}  R {100 * score.recall:.2f}  F1 {100 * score.f1:.2f}")
+        p, r, f1 = 100 * score.precision, 100 * score.recall, 100 * score.f1
+        print(f"dev {name:<8} P {p:.2f}  R {r:.2f}  F1 {f1:.2f}")
     return 0
 
 

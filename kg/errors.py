@@ -8,7 +8,7 @@ class KGError(Exception):
 
 
 class InputError(KGError):
-    """A document, corpus or query file cannot be read (missing, empty, binary, not UTF-8, malformed)."""
+    """An input file cannot be used: missing, empty, binary, not UTF-8 or malformed."""
 
 
 class ModelError(KGError):

@@ -34,10 +34,11 @@ def project(dataset: Dataset, iris: Iris) -> nx.Graph:
     G = nx.Graph()
     corpus = dataset.graph(iris.corpus_graph())
     for entity_class, entity_type in TYPE_OF_CLASS.items():
-        for node in sorted(corpus.subjects(RDF.type, entity_class)):
+        for iri in sorted(map(str, corpus.subjects(RDF.type, entity_class))):
+            node = URIRef(iri)
             G.add_node(
-                str(node),
-                label=str(corpus.value(node, RDFS.label) or node),
+                iri,
+                label=str(corpus.value(node, RDFS.label) or iri),
                 type=entity_type.value,
                 mentions=int(str(corpus.value(node, KGO.mentionCount) or 0)),
                 alt_labels=sorted(str(alt) for alt in corpus.objects(node, SKOS.altLabel)),
@@ -55,8 +56,8 @@ def project(dataset: Dataset, iris: Iris) -> nx.Graph:
                 by_sentence[sentence].add(str(entity))
         for sentence, entities in sorted(by_sentence.items()):
             text = str(graph.value(sentence, NIF.anchorOf) or "")
-            for entity in sorted(entities):
-                examples = G.nodes[entity]["examples"]
+            for member in sorted(entities):
+                examples = G.nodes[member]["examples"]
                 if len(examples) < EXAMPLES_PER_NODE:
                     examples.append((doc_id, text))
             for pair in itertools.combinations(sorted(entities), 2):
@@ -105,9 +106,14 @@ def eigenvector(G: nx.Graph) -> dict[str, float]:
         return dict.fromkeys(G, 0.0)
     try:
         return dict(nx.eigenvector_centrality_numpy(G, weight="weight"))
-    except (nx.NetworkXException, ArithmeticError, ValueError):
-        # Disconnected graphs can make the eigenproblem ill-posed; power iteration copes.
+    except (nx.NetworkXException, ArithmeticError, ValueError, TypeError):
+        # scipy's sparse solver refuses graphs of under three nodes and disconnected graphs can
+        # be ill-posed; power iteration copes with both.
+        pass
+    try:
         return dict(nx.eigenvector_centrality(G, weight="weight", max_iter=1000, tol=1e-6))
+    except nx.PowerIterationFailedConvergence:
+        return dict.fromkeys(G, 0.0)
 
 
 def communities(G: nx.Graph, *, seed: int = 0) -> dict[str, int]:
@@ -123,7 +129,7 @@ def communities(G: nx.Graph, *, seed: int = 0) -> dict[str, int]:
 
 
 def analytics(G: nx.Graph, *, seed: int = 0) -> dict[str, dict[str, float]]:
-    """Every metric for every node: node -> {degree, pagerank, betweenness, eigenvector, community}."""
+    """Every metric for every node: node -> {metric name: value}."""
     metrics: Mapping[str, Mapping[str, float]] = {
         "degree": degree(G),
         "pagerank": pagerank(G),

@@ -141,12 +141,13 @@ class KnowledgeGraph:
         from IPython.display import HTML
 
         page = html.escape(self.html(top=top), quote=True)
-        return HTML(f'<iframe srcdoc="{page}" style="width:100%;height:{height}px;border:0"></iframe>')
+        frame = f'<iframe srcdoc="{page}" style="width:100%;height:{height}px;border:0"></iframe>'
+        return HTML(frame)  # type: ignore[no-untyped-call]
 
 
 def build(
     documents: Iterable[Document],
-    config: BuildConfig = BuildConfig(),  # noqa: B008 - frozen, so a shared default is safe
+    config: BuildConfig = BuildConfig(),
     *,
     existing: Dataset | None = None,
     progress: Progress | None = None,
@@ -197,7 +198,9 @@ def graph_file(path: str | os.PathLike[str]) -> Path:
     return path / GRAPH_FILE if path.is_dir() or path.suffix != ".trig" else path
 
 
-def load(path: str | os.PathLike[str], *, base: str = DEFAULT_BASE, seed: int = 0) -> KnowledgeGraph:
+def load(
+    path: str | os.PathLike[str], *, base: str = DEFAULT_BASE, seed: int = 0
+) -> KnowledgeGraph:
     """Open a built graph (``DIR`` or ``DIR/graph.trig``)."""
     trig = graph_file(path)
     if not trig.is_file():
@@ -209,7 +212,7 @@ def load(path: str | os.PathLike[str], *, base: str = DEFAULT_BASE, seed: int = 
 def build_directory(
     inputs: Sequence[str | os.PathLike[str]],
     out_dir: str | os.PathLike[str],
-    config: BuildConfig = BuildConfig(),  # noqa: B008
+    config: BuildConfig = BuildConfig(),
     *,
     progress: Progress | None = None,
     top: int | None = None,

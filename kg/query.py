@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pyparsing import ParseException
@@ -41,7 +40,9 @@ def run_query(dataset: Dataset, sparql: str) -> QueryResult:
             raise QueryError(
                 "SPARQL UPDATE is refused: kg query is read-only (use SELECT or ASK)"
             ) from error
-        raise QueryError(f"invalid SPARQL: {error.msg} at line {error.lineno}, col {error.col}") from error
+        raise QueryError(
+            f"invalid SPARQL: {error.msg} at line {error.lineno}, col {error.col}"
+        ) from error
     except Exception as error:  # rdflib reports unknown prefixes etc. with various types
         raise QueryError(f"invalid SPARQL: {error}") from error
     if prepared.algebra.name not in ("SelectQuery", "AskQuery"):
@@ -112,19 +113,24 @@ def _to_json(result: QueryResult) -> str:
     if result.variables == ("ask",) and len(result.rows) == 1:
         return json.dumps({"head": {}, "boolean": bool(result.rows[0][0])}) + "\n"
     bindings = [
-        {var: _json_term(value) for var, value in zip(result.variables, row, strict=True) if value is not None}
+        {
+            var: _json_term(value)
+            for var, value in zip(result.variables, row, strict=True)
+            if value is not None
+        }
         for row in result.rows
     ]
     document = {"head": {"vars": list(result.variables)}, "results": {"bindings": bindings}}
     return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
 
+def _python_value(value: Node | None) -> object:
+    return value.toPython() if isinstance(value, Literal | URIRef | BNode) else None
+
+
 def to_records(result: QueryResult) -> list[dict[str, object]]:
     """Rows as dicts of Python values (for pandas)."""
     return [
-        {var: (None if v is None else v.toPython()) for var, v in zip(result.variables, row, strict=True)}
+        {var: _python_value(v) for var, v in zip(result.variables, row, strict=True)}
         for row in result.rows
     ]
-
-
-__all__: Sequence[str] = ("FORMATS", "QueryResult", "format_result", "run_query", "to_records")

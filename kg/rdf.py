@@ -112,9 +112,7 @@ ANALYTICS_PROPERTIES: Mapping[str, URIRef] = {
 }
 
 
-def set_analytics(
-    dataset: Dataset, metrics: Mapping[str, Mapping[str, float]], iris: Iris
-) -> None:
+def set_analytics(dataset: Dataset, metrics: Mapping[str, Mapping[str, float]], iris: Iris) -> None:
     """Write centrality and community values (entity IRI -> metric -> value) to the corpus graph."""
     graph = dataset.graph(iris.corpus_graph())
     for prop in ANALYTICS_PROPERTIES.values():
@@ -142,7 +140,9 @@ def load_dataset(path: Path, iris: Iris) -> Dataset:
     try:
         dataset.parse(path, format="trig")
     except Exception as error:  # rdflib raises many parser-specific types
-        raise GraphError(f"{path}: cannot parse as TriG ({type(error).__name__}: {error})") from error
+        raise GraphError(
+            f"{path}: cannot parse as TriG ({type(error).__name__}: {error})"
+        ) from error
     return dataset
 
 
@@ -155,9 +155,7 @@ def document_graphs(dataset: Dataset, iris: Iris) -> list[URIRef]:
     """IRIs of the per-document named graphs, sorted."""
     prefix = iris.document("")
     return sorted(
-        URIRef(str(g.identifier))
-        for g in dataset.graphs()
-        if str(g.identifier).startswith(prefix)
+        URIRef(str(g.identifier)) for g in dataset.graphs() if str(g.identifier).startswith(prefix)
     )
 
 
@@ -184,9 +182,7 @@ def _read_document(graph: Graph) -> AnnotatedDocument:
         (_int(graph, s, NIF.beginIndex), _int(graph, s, NIF.endIndex), s)
         for s in graph.subjects(RDF.type, NIF.Sentence)
     )
-    sentences = [
-        _sentence(text, index, start, end) for index, (start, end, _) in enumerate(spans)
-    ]
+    sentences = [_sentence(text, index, start, end) for index, (start, end, _) in enumerate(spans)]
     index_of = {node: index for index, (_, _, node) in enumerate(spans)}
     mentions = []
     for node in graph.subjects(RDF.type, NIF.Phrase):
@@ -229,4 +225,3 @@ def _optional_date(value: Node | None) -> dt.date | None:
 
 def _optional_str(value: Node | None) -> str | None:
     return None if value is None else str(value)
-

@@ -57,9 +57,7 @@ class Resolver:
     @classmethod
     def default(cls) -> Resolver:
         """A resolver with the shipped honorific and proclitic lexicons."""
-        return cls(
-            read_lexicon("lexicons/honorifics.txt"), read_lexicon("lexicons/proclitics.txt")
-        )
+        return cls(read_lexicon("lexicons/honorifics.txt"), read_lexicon("lexicons/proclitics.txt"))
 
     @staticmethod
     def key_of(words: Sequence[str]) -> str:
@@ -162,7 +160,8 @@ def link_partial_names(counts: Counter[tuple[str, EntityType]]) -> dict[str, str
         containers = [
             long
             for long, long_type in majority.items()
-            if long_type == short_type and len(long.split()) > len(words)
+            if long_type == short_type
+            and len(long.split()) > len(words)
             and _contains_run(long.split(), words)
         ]
         if len(containers) == 1:
@@ -172,7 +171,9 @@ def link_partial_names(counts: Counter[tuple[str, EntityType]]) -> dict[str, str
 
 def _contains_run(haystack: Sequence[str], needle: Sequence[str]) -> bool:
     size = len(needle)
-    return any(list(haystack[i : i + size]) == list(needle) for i in range(len(haystack) - size + 1))
+    return any(
+        list(haystack[i : i + size]) == list(needle) for i in range(len(haystack) - size + 1)
+    )
 
 
 def _majority_type(counter: Counter[EntityType]) -> EntityType:

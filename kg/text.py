@@ -41,8 +41,8 @@ def normalize(text: str) -> str:
     return str(normalize_teh_marbuta_ar(text))
 
 
-# A sentence ends after . ! ? ؟ or … (plus any closing quotes/brackets) followed by whitespace,
-# or at a line break; a dot between digits (3.5) or after a single letter (د. = Dr.) does not end one.
+# A sentence ends after . ! ? ؟ or … (plus closing quotes/brackets) followed by whitespace, or at a
+# line break; a dot between digits (3.5) or after a lone letter (د. = Dr.) does not end one.
 _SENTENCE_END = re.compile(r"(?<!\s\w\.)(?<=[.!?؟…])[»\"”')\]]*(?=\s)|\n")
 
 

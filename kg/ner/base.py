@@ -142,4 +142,4 @@ def _resolve(target: str) -> Callable[[str | None], SequenceTagger]:
         obj = getattr(obj, attribute)
     if not callable(obj):
         raise ConfigError(f"NER backend target {target!r} is not callable")
-    return obj  # type: ignore[return-value]
+    return obj

@@ -185,9 +185,7 @@ def sentence_features(
                         hits[j].append(name + ":I")
     if cfg.train_gazetteer and lex.train_types:
         for i, stem in enumerate(stems):
-            typ = lex.train_types.get(stem)
-            if typ:
-                hits[i].append("T" + typ)
+            hits[i].append("T" + lex.train_types.get(stem, "?"))
     if cfg.triggers:
         for i, stem in enumerate(stems):
             for suf in lex.demonym_suffixes:

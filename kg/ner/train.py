@@ -53,8 +53,10 @@ def split_dev(sentences: Sequence[Sentence], dev_fraction: float) -> tuple[list[
 def build_train_gazetteer(
     sentences: Sequence[Sentence], min_count: int = 2, min_ratio: float = 0.5
 ) -> dict[str, str]:
-    """Stripped token → type for tokens seen ≥ ``min_count`` times in one entity type that makes
-    up ≥ ``min_ratio`` of all their occurrences (so «مصر» is LOC but «رئيس» is not)."""
+    """Stripped token → majority label type (PERS/LOC/ORG/MISC, or O) for tokens seen ≥ ``min_count``
+    times with that type making up ≥ ``min_ratio`` of their occurrences («مصر» LOC, «رئيس» O).
+
+    Absence is informative too: a token in no entry is rare, as unseen names are."""
     counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for sent in sentences:
         for tok, label in sent:
@@ -62,10 +64,7 @@ def build_train_gazetteer(
             counts[stem][label[2:] if label != "O" else "O"] += 1
     out: dict[str, str] = {}
     for stem, c in counts.items():
-        ents = [(n, t) for t, n in c.items() if t != "O"]
-        if not ents:
-            continue
-        n, typ = max(ents)
+        n, typ = max((n, t) for t, n in c.items())
         if n >= min_count and n / sum(c.values()) >= min_ratio:
             out[stem] = typ
     return out

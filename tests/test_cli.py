@@ -1,0 +1,188 @@
+"""The command line, end to end, with the shipped NER model on real Arabic text."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS
+
+KG = [sys.executable, "-m", "kg.cli"]
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*KG, *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def seed_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("seed") / "out"
+    result = run("build", SEEDS, "--out", out)
+    assert result.returncode == 0, result.stderr
+    assert "top entities by PageRank" in result.stdout
+    return out
+
+
+def _entities(out: Path) -> dict[str, dict[str, str]]:
+    with (out / "entities.csv").open(encoding="utf-8") as stream:
+        return {row["label"]: row for row in csv.DictReader(stream)}
+
+
+def test_cli_build_writes_all_outputs(seed_build: Path) -> None:
+    assert sorted(p.name for p in seed_build.iterdir()) == [
+        "entities.csv",
+        "graph.html",
+        "graph.trig",
+    ]
+    rows = _entities(seed_build)
+    assert rows, "the seed article must yield entities"
+    header = next(csv.reader((seed_build / "entities.csv").open(encoding="utf-8")))
+    assert header[:7] == ["id", "label", "type", "mentions", "degree", "pagerank", "betweenness"]
+
+
+def test_cli_build_finds_the_seed_people_places_and_organisations(seed_build: Path) -> None:
+    rows = _entities(seed_build)
+    by_type: dict[str, set[str]] = {}
+    for label, row in rows.items():
+        by_type.setdefault(row["type"], set()).add(label)
+    # The seed's people, organisation and places (read by a person), with their types.
+    assert any("هنية" in label for label in by_type.get("PERS", set()))
+    assert any("الخامنئي" in label for label in by_type.get("PERS", set()))
+    assert any("حماس" in label for label in by_type.get("ORG", set()))
+    places = by_type.get("LOC", set())
+    for place in ("جنين", "فلسطين"):
+        assert any(place in label for label in places), (place, places)
+    # partial name linked to the full name, titles stripped from the label
+    haniyeh = [row for label, row in rows.items() if "هنية" in label]
+    assert len(haniyeh) == 1 and haniyeh[0]["label"] == "إسماعيل هنية"
+
+
+def test_cli_same_build_twice_changes_nothing(seed_build: Path) -> None:
+    before = {p.name: p.read_bytes() for p in seed_build.iterdir()}
+    result = run("build", SEEDS, "--out", seed_build)
+    assert result.returncode == 0, result.stderr
+    assert {p.name: p.read_bytes() for p in seed_build.iterdir()} == before
+
+
+@pytest.mark.parametrize(
+    "query", sorted((Path(__file__).parent.parent / "queries").glob("*.rq")), ids=lambda p: p.stem
+)
+def test_cli_every_shipped_query_runs(seed_build: Path, query: Path) -> None:
+    result = run("query", seed_build, query, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["results"]["bindings"], f"{query.name} returned no rows on the seed"
+
+
+def test_cli_query_formats(seed_build: Path) -> None:
+    sparql = "SELECT ?label WHERE { ?e a schema:Person ; rdfs:label ?label } ORDER BY ?label"
+    table = run("query", seed_build / "graph.trig", "-e", sparql)
+    assert table.returncode == 0 and "label" in table.stdout and "rows)" in table.stdout
+    as_csv = run("query", seed_build, "-e", sparql, "--format", "csv")
+    assert as_csv.stdout.splitlines()[0] == "label"
+    assert "إسماعيل هنية" in as_csv.stdout
+
+
+@pytest.mark.parametrize(
+    "update",
+    ["INSERT DATA { <urn:a> <urn:b> <urn:c> }", "DELETE WHERE { ?s ?p ?o }", "CLEAR ALL"],
+)
+def test_cli_query_refuses_update(seed_build: Path, update: str) -> None:
+    before = (seed_build / "graph.trig").read_bytes()
+    result = run("query", seed_build, "-e", update)
+    assert result.returncode != 0
+    assert "read-only" in result.stderr and "Traceback" not in result.stderr
+    assert (seed_build / "graph.trig").read_bytes() == before
+
+
+def test_cli_view_redraws_html(seed_build: Path, tmp_path: Path) -> None:
+    target = tmp_path / "top.html"
+    result = run("view", seed_build, "--out", target, "--top", "3")
+    assert result.returncode == 0, result.stderr
+    assert target.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
+        ("cp1256.txt", "مرحبا بالعالم".encode("cp1256"), "UTF-8"),
+        ("broken.jsonl", b'{"id": "a", "text": "\xd9\x86\xd8\xb5"}\n{"id": 2,\n', "line 2"),
+    ],
+)
+def test_cli_bad_input_one_line_error_nothing_written(
+    tmp_path: Path, name: str, content: bytes, problem: str
+) -> None:
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    out = tmp_path / "out"
+    result = run("build", bad, "--out", out)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(bad) in lines[0] and problem in lines[0], result.stderr
+    assert not out.exists()
+
+
+def test_cli_bad_input_leaves_previous_graph_intact(seed_build: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "graph"
+    shutil.copytree(seed_build, copy)
+    before = {p.name: p.read_bytes() for p in copy.iterdir()}
+    good = tmp_path / "good.txt"
+    good.write_text("وصل الوفد إلى بيروت.", encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00")
+    result = run("build", good, bad, "--out", copy)
+    assert result.returncode != 0
+    assert {p.name: p.read_bytes() for p in copy.iterdir()} == before
+
+
+def test_cli_missing_paths_and_unknown_backend(tmp_path: Path) -> None:
+    missing = run("build", tmp_path / "nope", "--out", tmp_path / "out")
+    assert missing.returncode != 0 and "no such file" in missing.stderr
+    no_graph = run("query", tmp_path, "-e", "SELECT * WHERE { ?s ?p ?o }")
+    assert no_graph.returncode != 0 and "kg build" in no_graph.stderr
+    backend = run("build", SEEDS, "--out", tmp_path / "o", "--ner", "bogus")
+    assert backend.returncode != 0 and "crf" in backend.stderr
+    for result in (missing, no_graph, backend):
+        assert "Traceback" not in result.stderr
+
+
+def test_cli_jsonl_with_dates(tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        json.dumps(
+            {
+                "id": "n1",
+                "text": "قال وزير الخارجية المصري سامح شكري في القاهرة إن المحادثات مستمرة.",
+                "date": "2023-05-15",
+            },
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert run("build", feed, "--out", out).returncode == 0
+    result = run(
+        "query",
+        out,
+        "-e",
+        'SELECT ?d WHERE { ?c kgo:documentId "n1" ; schema:datePublished ?d }',
+        "--format",
+        "csv",
+    )
+    assert result.stdout.splitlines()[1] == "2023-05-15"

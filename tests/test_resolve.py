@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from kg.model import EntityType, Mention
+from kg.resolve import Resolver, link_partial_names
+
+
+def _mention(doc: str, text: str, kind: EntityType, start: int = 0) -> Mention:
+    return Mention(doc, start, start + len(text), text, kind, 0)
+
+
+def test_resolve_strips_honorifics_and_links_partial_names() -> None:
+    mentions = [
+        _mention("d1", "الشيخ تميم بن حمد", EntityType.PERSON, 0),
+        _mention("d1", "تميم", EntityType.PERSON, 40),
+        _mention("d1", "وتميم", EntityType.PERSON, 60),
+    ]
+    [entity] = Resolver.default().resolve(mentions)
+    assert entity.label == "تميم بن حمد"
+    assert entity.type is EntityType.PERSON
+    assert set(entity.alt_labels) == {"الشيخ تميم بن حمد", "تميم", "وتميم"}
+    assert len(entity.mentions) == 3
+
+
+def test_resolve_strips_clitic_only_when_bare_name_is_attested() -> None:
+    resolver = Resolver.default()
+    linked = resolver.resolve(
+        [_mention("d", "بغداد", EntityType.PLACE), _mention("d", "وبغداد", EntityType.PLACE, 20)]
+    )
+    assert [e.label for e in linked] == ["بغداد"]
+    # «وليد» is a name, not «و» + «ليد»: it must stay whole when «ليد» is never seen.
+    alone = resolver.resolve([_mention("d", "وليد جنبلاط", EntityType.PERSON)])
+    assert [e.label for e in alone] == ["وليد جنبلاط"]
+
+
+def test_resolve_merges_spelling_variants_across_documents() -> None:
+    entities = Resolver.default().resolve(
+        [
+            _mention("a", "غزّة", EntityType.PLACE),
+            _mention("b", "غزة", EntityType.PLACE),
+            _mention("b", "لغزة", EntityType.PLACE, 10),
+        ]
+    )
+    assert len(entities) == 1
+    assert {m.doc_id for m in entities[0].mentions} == {"a", "b"}
+
+
+def test_resolve_article_after_preposition_lam_lam() -> None:
+    entities = Resolver.default().resolve(
+        [
+            _mention("d", "الأمم المتحدة", EntityType.ORGANIZATION),
+            _mention("d", "للأمم المتحدة", EntityType.ORGANIZATION, 30),
+        ]
+    )
+    assert [e.label for e in entities] == ["الأمم المتحدة"]
+
+
+def test_resolve_ambiguous_short_name_stays_separate() -> None:
+    counts = {
+        ("محمد علي", EntityType.PERSON): 1,
+        ("محمد حسن", EntityType.PERSON): 1,
+        ("محمد", EntityType.PERSON): 1,
+    }
+    from collections import Counter
+
+    assert link_partial_names(Counter(counts)) == {}
+
+
+def test_resolve_keys_are_stable_regardless_of_order() -> None:
+    mentions = [
+        _mention("d", "السيد أيمن الصفدي", EntityType.PERSON),
+        _mention("d", "الصفدي", EntityType.PERSON, 30),
+        _mention("d", "عمان", EntityType.PLACE, 50),
+    ]
+    forward = Resolver.default().resolve(mentions)
+    backward = Resolver.default().resolve(list(reversed(mentions)))
+    assert [(e.key, e.label, e.alt_labels) for e in forward] == [
+        (e.key, e.label, e.alt_labels) for e in backward
+    ]
+
+
+def test_resolve_majority_type_wins() -> None:
+    entities = Resolver.default().resolve(
+        [
+            _mention("d", "حماس", EntityType.ORGANIZATION),
+            _mention("d", "حماس", EntityType.ORGANIZATION, 9),
+            _mention("d", "حماس", EntityType.PERSON, 20),
+        ]
+    )
+    assert [e.type for e in entities] == [EntityType.ORGANIZATION]

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import pytest
+
+from kg.text import normalize, sentence_spans, split_sentences, tokenize
+
+
+@pytest.mark.parametrize(
+    ("left", "right"),
+    [
+        ("غزّة", "غزه"),
+        ("إسماعيل", "اسماعيل"),
+        ("مصطفى", "مصطفي"),
+        ("فلســطين", "فلسطين"),
+        ("آمال", "امال"),
+    ],
+)
+def test_text_normalize_unifies_spelling_variants(left: str, right: str) -> None:
+    assert normalize(left) == normalize(right)
+
+
+def test_text_tokens_point_into_original_text() -> None:
+    text = "قال الرئيسُ: «إن غزّة،والضفة في القلب» (21/6/2023)."
+    tokens = tokenize(text)
+    assert all(text[t.start : t.end] == t.text for t in tokens)
+    assert [t.text for t in tokens][:4] == ["قال", "الرئيسُ", ":", "«"]
+    assert "والضفة" in [t.text for t in tokens]  # clitics stay attached, punctuation splits
+
+
+def test_text_sentences_split_on_arabic_question_mark_and_lines() -> None:
+    text = "هل انتهى الاجتماع؟ نعم انتهى.\nوغادر الوفد"
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
+        "هل انتهى الاجتماع؟",
+        "نعم انتهى.",
+        "وغادر الوفد",
+    ]
+
+
+def test_text_sentence_does_not_end_inside_decimal_or_initial() -> None:
+    text = "قال د. أحمد إن النمو بلغ 3.5 في المئة. وانتهى"
+    assert len(sentence_spans(text)) == 2
+
+
+def test_text_split_sentences_indexes_and_offsets() -> None:
+    text = "  وصل الوفد.  ثم غادر  "
+    sentences = split_sentences(text)
+    assert [s.index for s in sentences] == [0, 1]
+    assert text[sentences[1].start : sentences[1].end] == "ثم غادر"
