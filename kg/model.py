@@ -98,6 +98,63 @@ class Relation:
     weight: float = 1.0
 
 
+class EventKind(StrEnum):
+    """Event subtypes; values are the local names of the kgo: classes."""
+
+    MEETING = "Meeting"
+    STATEMENT = "Statement"
+    CONFLICT = "Conflict"
+    DEMONSTRATION = "Demonstration"
+    VISIT = "Visit"
+    CALL = "Call"
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened, as a sentence reports it: who, what, when, where.
+
+    ``trigger_start``/``trigger_end`` locate the word that signals the event («التقى», «قمة»);
+    ``date`` is set only when the text gives or anchors one (never guessed).
+    """
+
+    doc_id: str
+    kind: EventKind
+    trigger_start: int
+    trigger_end: int
+    trigger: str
+    sentences: tuple[int, ...]
+    participants: tuple[Mention, ...] = ()
+    place: Mention | None = None
+    date: dt.date | None = None
+    date_text: str | None = None
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """Words attributed to a speaker: the quote's span, its speaker and the entities it names."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    sentences: tuple[int, ...]
+    speaker: Mention | None = None
+    about: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True)
+class Role:
+    """A post a person holds, as the text states it («وزير الخارجية الأمريكي»)."""
+
+    doc_id: str
+    start: int
+    end: int
+    label: str
+    person: Mention
+    sentence: int
+    organization: Mention | None = None
+
+
 @dataclass(frozen=True)
 class AnnotatedDocument:
     """A document with what the extraction stages found in it: the unit stored per named graph."""
@@ -105,3 +162,6 @@ class AnnotatedDocument:
     doc: Document
     sentences: tuple[Sentence, ...]
     mentions: tuple[Mention, ...]
+    events: tuple[Event, ...] = ()
+    quotations: tuple[Quotation, ...] = ()
+    roles: tuple[Role, ...] = ()
