@@ -1,7 +1,7 @@
 """Benchmark the CRF NER tagger on ANERcorp: entity P/R/F1, speed, model size and load time.
 
-    python benchmarks/ner.py                # shipped model; its dev row is NOT clean (dev is in its training data)
-    python benchmarks/ner.py --clean-dev    # also retrain without dev (about a minute) for a clean dev row
+python benchmarks/ner.py              # shipped model; its dev row is NOT clean (dev was trained on)
+python benchmarks/ner.py --clean-dev  # also retrain without dev (about a minute): a clean dev row
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ def _row(name: str, scores: dict[str, Score], tokens_per_s: float) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _run(tagger: CRFTagger, sentences: list[list[tuple[str, str]]]) -> tuple[dict[str, Score], float]:
+def _run(
+    tagger: CRFTagger, sentences: list[list[tuple[str, str]]]
+) -> tuple[dict[str, Score], float]:
     tokens = [[t for t, _ in s] for s in sentences]
     start = time.perf_counter()
     pred = tagger.tag(tokens)
@@ -42,7 +44,9 @@ def _run(tagger: CRFTagger, sentences: list[list[tuple[str, str]]]) -> tuple[dic
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--model", type=Path, default=None, help="model file (default: shipped)")
-    ap.add_argument("--clean-dev", action="store_true", help="retrain without dev for a clean dev row")
+    ap.add_argument(
+        "--clean-dev", action="store_true", help="retrain without dev for a clean dev row"
+    )
     ap.add_argument("--c1", type=float, default=0.05)
     ap.add_argument("--c2", type=float, default=0.01)
     ap.add_argument("--iterations", type=int, default=200)

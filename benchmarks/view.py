@@ -2,7 +2,7 @@
 
     python benchmarks/view.py                       # markdown table for 1k / 5k / 20k node graphs
     python benchmarks/view.py --sizes 1000 5000     # other sizes
-    python benchmarks/view.py --screenshot docs/graph-view.png   # 1400x900 view of a small Arabic graph
+    python benchmarks/view.py --screenshot docs/graph-view.png   # 1400x900 small Arabic graph
 
 Synthetic graphs are Barabási-Albert (2 edges per new node, seeded) with the attributes kg.viz
 expects. "interactive" is the time from navigation to vis-network's first drawn frame
@@ -25,7 +25,7 @@ import networkx as nx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.viz import render_html  # noqa: E402
+from kg.viz import render_html
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,7 +37,20 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TYPES = ["PERS", "ORG", "LOC", "MISC"]
-SYLLABLES = ["عبد", "الله", "محمد", "سعيد", "نور", "حسن", "كريم", "فرح", "ليلى", "جمال", "رشيد", "هدى"]
+SYLLABLES = [
+    "عبد",
+    "الله",
+    "محمد",
+    "سعيد",
+    "نور",
+    "حسن",
+    "كريم",
+    "فرح",
+    "ليلى",
+    "جمال",
+    "رشيد",
+    "هدى",
+]
 
 
 def _annotate(G: nx.Graph) -> None:
@@ -103,7 +116,10 @@ def sample_graph() -> nx.Graph:
         ("crossing", "معبر رفح", "MISC", []),
     ]
     sentences = {
-        "haniyeh": ("aljazeera-2024-01-12", "قال إسماعيل هنية إن الحركة منفتحة على أي مبادرة توقف العدوان."),
+        "haniyeh": (
+            "aljazeera-2024-01-12",
+            "قال إسماعيل هنية إن الحركة منفتحة على أي مبادرة توقف العدوان.",
+        ),
         "gaza": ("bbc-ar-2024-02-03", "تواصل القصف على مدينة غزّة لليوم الثالث على التوالي."),
         "guterres": ("un-news-2024-01-20", "دعا أنطونيو غوتيريش إلى وقف فوري لإطلاق النار."),
     }
@@ -211,7 +227,8 @@ def benchmark(sizes: list[int]) -> None:
                 size_mb = len(html.encode("utf-8")) / 1e6
                 tti = f"{_time_to_interactive(browser, path):.2f} s" if browser else "n/a"
                 rows.append(
-                    f"| {n:,} | {G.number_of_edges():,} | {t_render:.2f} s | {size_mb:.1f} MB | {tti} |"
+                    f"| {n:,} | {G.number_of_edges():,} | {t_render:.2f} s"
+                    f" | {size_mb:.1f} MB | {tti} |"
                 )
                 print(f"done {n}", file=sys.stderr, flush=True)
         finally:

@@ -67,8 +67,9 @@ def select_top(G: nx.Graph, top: int) -> nx.Graph:
     Ties are broken by label, then by node id, so the choice is deterministic.
 
     >>> G = nx.Graph()
-    >>> G.add_nodes_from([("a", {"label": "ب", "pagerank": 0.5}), ("b", {"label": "أ", "pagerank": 0.5}),
-    ...                   ("c", {"label": "ج", "pagerank": 0.9})])
+    >>> G.add_node("a", label="ب", pagerank=0.5)
+    >>> G.add_node("b", label="أ", pagerank=0.5)
+    >>> G.add_node("c", label="ج", pagerank=0.9)
     >>> sorted(select_top(G, 2).nodes)
     ['b', 'c']
     """
@@ -76,7 +77,11 @@ def select_top(G: nx.Graph, top: int) -> nx.Graph:
         raise ValueError(f"top must be >= 0, got {top}")
     ranked = sorted(
         G.nodes(data=True),
-        key=lambda nd: (-float(nd[1].get("pagerank", 0.0)), str(nd[1].get("label", "")), str(nd[0])),
+        key=lambda nd: (
+            -float(nd[1].get("pagerank", 0.0)),
+            str(nd[1].get("label", "")),
+            str(nd[0]),
+        ),
     )
     keep = [n for n, _ in ranked[:top]]
     sub: nx.Graph = G.subgraph(keep).copy()
@@ -288,7 +293,9 @@ def _layout(G: nx.Graph, ids: list[Any], seed: int) -> dict[Any, tuple[float, fl
     radius = float(np.abs(xy).max()) or 1.0
     scale = 150.0 + 50.0 * math.sqrt(n)
     xy = xy / radius * scale
-    return {node: (round(float(xy[i, 0]), 1), round(float(xy[i, 1]), 1)) for node, i in index.items()}
+    return {
+        node: (round(float(xy[i, 0]), 1), round(float(xy[i, 1]), 1)) for node, i in index.items()
+    }
 
 
 def _grid_force_layout(
@@ -313,7 +320,7 @@ def _grid_force_layout(
         span = float((pos.max(axis=0) - lo).max()) or 1.0
         cell = np.clip(((pos - lo) / span * g).astype(np.int64), 0, g - 1)
         cid = cell[:, 0] * g + cell[:, 1]
-        occupied, local = np.unique(cid, return_inverse=True)
+        local = np.unique(cid, return_inverse=True)[1]
         m = np.bincount(local).astype(float)
         cent = np.stack(
             [np.bincount(local, weights=pos[:, 0]) / m, np.bincount(local, weights=pos[:, 1]) / m],

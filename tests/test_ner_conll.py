@@ -87,5 +87,5 @@ def test_read_conll_malformed_label(tmp_path: Path) -> None:
 
 
 def test_read_conll_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="nope.txt"):
+    with pytest.raises(InputError, match=r"nope\.txt"):
         read_conll(tmp_path / "nope.txt")

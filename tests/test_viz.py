@@ -1,4 +1,4 @@
-"""Unit tests for kg.viz: self-contained HTML, legend, Arabic labels, escaping, top-N, determinism."""
+"""Unit tests for kg.viz: offline page, legend, Arabic labels, escaping, top-N, determinism."""
 
 from __future__ import annotations
 

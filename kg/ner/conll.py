@@ -101,9 +101,7 @@ def _score(tp: int, n_pred: int, n_gold: int) -> Score:
     return Score(p, r, f, n_gold)
 
 
-def evaluate(
-    gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]
-) -> dict[str, Score]:
+def evaluate(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> dict[str, Score]:
     """Exact-match entity scores: key "overall" plus one per entity type seen in either side.
 
     >>> s = evaluate([["B-PERS", "I-PERS", "O"]], [["B-PERS", "O", "O"]])

@@ -17,7 +17,7 @@ MODEL_NAME = "ner-crf.crfsuite"
 
 
 def gazetteer_sidecar(model_path: str | os.PathLike[str]) -> Path:
-    """Where a trained model's train-derived gazetteer lives (``model.crfsuite`` → ``model.gazetteer.tsv``)."""
+    """Where a model's train-derived gazetteer lives: ``m.crfsuite`` → ``m.gazetteer.tsv``."""
     return Path(model_path).with_suffix(".gazetteer.tsv")
 
 
@@ -52,7 +52,9 @@ class CRFTagger:
                 sidecar = gazetteer_sidecar(model)
                 gazetteer = sidecar if sidecar.is_file() else None
             if not model.is_file():
-                raise ModelError(f"{model}: NER model file not found (train one with `kg ner train`)")
+                raise ModelError(
+                    f"{model}: NER model file not found (train one with `kg ner train`)"
+                )
             tagger = pycrfsuite.Tagger()
             try:
                 tagger.open(str(model))

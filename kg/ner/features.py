@@ -88,7 +88,7 @@ def _len_bucket(n: int) -> str:
 
 @dataclass(frozen=True)
 class Lexicons:
-    """Phrase lexicons keyed by their stripped first token: first → ((tokens, feature name), ...)."""
+    """Phrase lexicons keyed by stripped first token: first → ((tokens, feature name), ...)."""
 
     phrases: Mapping[str, tuple[tuple[tuple[str, ...], str], ...]]
     demonym_suffixes: tuple[str, ...]
@@ -98,8 +98,8 @@ class Lexicons:
     @classmethod
     def load(
         cls,
-        directory: Traversable | str | os.PathLike[str] | None = None,
-        train_gazetteer: Traversable | str | os.PathLike[str] | None = None,
+        directory: str | os.PathLike[str] | None = None,
+        train_gazetteer: str | os.PathLike[str] | None = None,
     ) -> Lexicons:
         """Read the lexicon files (default: the packaged ``kg/data/ner``)."""
         base: Traversable = (

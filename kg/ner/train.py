@@ -43,7 +43,9 @@ def default_train_path() -> Path | None:
     return next((p for p in candidates if p.is_file()), None)
 
 
-def split_dev(sentences: Sequence[Sentence], dev_fraction: float) -> tuple[list[Sentence], list[Sentence]]:
+def split_dev(
+    sentences: Sequence[Sentence], dev_fraction: float
+) -> tuple[list[Sentence], list[Sentence]]:
     """(train, dev): dev is the last ``dev_fraction`` of sentences, so the split is reproducible."""
     n_dev = round(len(sentences) * dev_fraction)
     cut = len(sentences) - n_dev
@@ -53,8 +55,8 @@ def split_dev(sentences: Sequence[Sentence], dev_fraction: float) -> tuple[list[
 def build_train_gazetteer(
     sentences: Sequence[Sentence], min_count: int = 2, min_ratio: float = 0.5
 ) -> dict[str, str]:
-    """Stripped token → majority label type (PERS/LOC/ORG/MISC, or O) for tokens seen ≥ ``min_count``
-    times with that type making up ≥ ``min_ratio`` of their occurrences («مصر» LOC, «رئيس» O).
+    """Stripped token → majority label type (PERS/LOC/ORG/MISC or O), kept when that type was seen
+    ≥ ``min_count`` times and is ≥ ``min_ratio`` of the token's occurrences («مصر» LOC, «رئيس» O).
 
     Absence is informative too: a token in no entry is rare, as unseen names are."""
     counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
@@ -73,7 +75,9 @@ def build_train_gazetteer(
 def write_gazetteer(gazetteer: Mapping[str, str], path: Path, source: str) -> None:
     """Write a train gazetteer as TSV with a provenance header."""
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write(f"# Derived from {source}: proclitic-stripped normalised token <TAB> entity type.\n")
+        fh.write(
+            f"# Derived from {source}: proclitic-stripped normalised token <TAB> entity type.\n"
+        )
         for stem in sorted(gazetteer):
             fh.write(f"{stem}\t{gazetteer[stem]}\n")
 
@@ -91,11 +95,16 @@ def _fit(
     for k in range(JACKKNIFE_FOLDS):
         fold = [s for i, s in enumerate(sentences) if i % JACKKNIFE_FOLDS == k]
         rest = [s for i, s in enumerate(sentences) if i % JACKKNIFE_FOLDS != k]
-        lex = lexicons.with_train_types(build_train_gazetteer(rest)) if config.train_gazetteer else lexicons
+        lex = (
+            lexicons.with_train_types(build_train_gazetteer(rest))
+            if config.train_gazetteer
+            else lexicons
+        )
         for sent in fold:
             toks = [t for t, _ in sent]
             trainer.append(
-                pycrfsuite.ItemSequence(sentence_features(toks, lex, config)), [lab for _, lab in sent]
+                pycrfsuite.ItemSequence(sentence_features(toks, lex, config)),
+                [lab for _, lab in sent],
             )
     trainer.set_params(dict(params))
     model_path.parent.mkdir(parents=True, exist_ok=True)
@@ -149,7 +158,11 @@ def train(
         tagger.open(str(dev_model))
         lex = base.with_train_types(gaz)
         pred = [
-            list(tagger.tag(pycrfsuite.ItemSequence(sentence_features([t for t, _ in s], lex, config))))
+            list(
+                tagger.tag(
+                    pycrfsuite.ItemSequence(sentence_features([t for t, _ in s], lex, config))
+                )
+            )
             for s in dev
         ]
         tagger.close()
@@ -160,7 +173,9 @@ def train(
             write_gazetteer(gaz, gazetteer_sidecar(model), f"{Path(train_path).name} minus dev")
     if use_dev_for_final or not dev:
         _fit(sentences, model, base, config, params)
-        write_gazetteer(build_train_gazetteer(sentences), gazetteer_sidecar(model), Path(train_path).name)
+        write_gazetteer(
+            build_train_gazetteer(sentences), gazetteer_sidecar(model), Path(train_path).name
+        )
     return scores
 
 
