@@ -81,9 +81,9 @@ def test_resolve_keys_are_stable_regardless_of_order() -> None:
 def test_resolve_majority_type_wins() -> None:
     entities = Resolver.default().resolve(
         [
-            _mention("d", "حماس", EntityType.ORGANIZATION),
-            _mention("d", "حماس", EntityType.ORGANIZATION, 9),
-            _mention("d", "حماس", EntityType.PERSON, 20),
+            _mention("d", "فتح", EntityType.ORGANIZATION),
+            _mention("d", "فتح", EntityType.ORGANIZATION, 9),
+            _mention("d", "فتح", EntityType.PERSON, 20),
         ]
     )
     assert [e.type for e in entities] == [EntityType.ORGANIZATION]

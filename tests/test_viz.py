@@ -18,8 +18,8 @@ E = "http://example.org/kg/entity/"
 def small_graph() -> nx.Graph:
     G = nx.Graph()
     rows = [
-        ("haniyeh", "إسماعيل هنية", "PERS", 0.30, ["هنية"]),
-        ("hamas", "حركة حماس", "ORG", 0.25, ["حماس"]),
+        ("safadi", "أيمن الصفدي", "PERS", 0.30, ["الصفدي"]),
+        ("fatah", "حركة فتح", "ORG", 0.25, ["فتح"]),
         ("gaza", "غزّة", "LOC", 0.35, ["قطاع غزة"]),
         ("ceasefire", "وقف إطلاق النار", "MISC", 0.10, []),
     ]
@@ -36,8 +36,8 @@ def small_graph() -> nx.Graph:
             alt_labels=alts,
             examples=[(f"doc-{key}", f"جملة عن {label}.")],
         )
-    G.add_edge(E + "haniyeh", E + "hamas", kind="holds-role", weight=3.0)
-    G.add_edge(E + "hamas", E + "gaza", kind="co-mention", weight=5.0)
+    G.add_edge(E + "safadi", E + "fatah", kind="holds-role", weight=3.0)
+    G.add_edge(E + "fatah", E + "gaza", kind="co-mention", weight=5.0)
     G.add_edge(E + "gaza", E + "ceasefire", kind="something-new", weight=1.0)
     return G
 
@@ -77,7 +77,7 @@ def test_legend_and_labels() -> None:
     html = render_html(small_graph(), title="أخبار غزة")
     for text in ("شخص", "Person", "منظمة", "Organization", "مكان", "Place", "Misc", "co-mention"):
         assert text in html
-    for label in ("إسماعيل هنية", "حركة حماس", "غزّة"):
+    for label in ("أيمن الصفدي", "حركة فتح", "غزّة"):
         assert label in html
     assert "<title>أخبار غزة</title>" in html
     assert 'dir="rtl"' in html
@@ -94,8 +94,8 @@ def test_legend_and_labels() -> None:
 def test_edges_styled_by_kind() -> None:
     edges = {(e["from"], e["to"]): e for e in embedded(render_html(small_graph()), "edges")}
     assert len(edges) == 3
-    role = edges[(E + "hamas", E + "haniyeh")]
-    mention = edges[(E + "gaza", E + "hamas")]
+    role = edges[(E + "fatah", E + "safadi")]
+    mention = edges[(E + "gaza", E + "fatah")]
     unknown = edges[(E + "ceasefire", E + "gaza")]
     assert role["color"] != mention["color"] != unknown["color"]
     assert "something-new" in str(unknown["title"])
@@ -119,7 +119,7 @@ def test_hostile_text_is_escaped() -> None:
 def test_select_top() -> None:
     G = small_graph()
     top = select_top(G, 2)
-    assert set(top) == {E + "gaza", E + "haniyeh"}
+    assert set(top) == {E + "gaza", E + "safadi"}
     assert top.has_node(E + "gaza") and top.nodes[E + "gaza"]["label"] == "غزّة"
     assert set(select_top(G, 10)) == set(G)
     assert len(select_top(G, 0)) == 0
@@ -131,7 +131,7 @@ def test_select_top() -> None:
     H.add_node("y", label="أ", pagerank=0.5)
     assert list(select_top(H, 1)) == ["y"]
     html = render_html(G, top=2)
-    assert {n["id"] for n in embedded(html, "nodes")} == {E + "gaza", E + "haniyeh"}
+    assert {n["id"] for n in embedded(html, "nodes")} == {E + "gaza", E + "safadi"}
 
 
 def test_deterministic() -> None:

@@ -43,8 +43,8 @@ HOSTILE_IMG = "<img src=x onerror=alert(1)>"
 def graph() -> nx.Graph:
     G = nx.Graph()
     rows = [
-        ("haniyeh", "إسماعيل هنية", "PERS", 0.30),
-        ("hamas", "حركة حماس", "ORG", 0.25),
+        ("safadi", "أيمن الصفدي", "PERS", 0.30),
+        ("fatah", "حركة فتح", "ORG", 0.25),
         ("gaza", "غزّة", "LOC", 0.35),
         ("ghazal", "غزال", "PERS", 0.05),  # a prefix match that must rank below the exact one
         ("evil", "شرير " + HOSTILE_SCRIPT + HOSTILE_IMG, "MISC", 0.05),
@@ -59,8 +59,8 @@ def graph() -> nx.Graph:
             alt_labels=[],
             examples=[(f"doc-{key}", f"قال {label} {HOSTILE_IMG}")],
         )
-    G.add_edge(E + "haniyeh", E + "hamas", kind="holds-role", weight=2.0)
-    G.add_edge(E + "hamas", E + "gaza", kind="co-mention", weight=4.0)
+    G.add_edge(E + "safadi", E + "fatah", kind="holds-role", weight=2.0)
+    G.add_edge(E + "fatah", E + "gaza", kind="co-mention", weight=4.0)
     G.add_edge(E + "gaza", E + "evil", kind="said-about", weight=1.0)
     G.add_edge(E + "gaza", E + "ghazal", kind="met", weight=1.0)
     return G
@@ -123,7 +123,7 @@ def test_search_matches_normalised_arabic(page: tuple[Any, list[str], list[str]]
     p.wait_for_function("window.kgNetwork.getSelectedNodes().length > 0", timeout=5_000)
     selected = p.evaluate("window.kgNetwork.getSelectedNodes()")
     assert selected[0] == E + "gaza"
-    assert E + "haniyeh" not in selected
+    assert E + "safadi" not in selected
     assert errors == []
 
 
@@ -131,7 +131,7 @@ def test_type_filter_hides_nodes(page: tuple[Any, list[str], list[str]]) -> None
     p, errors, _ = page
     p.locator('#kg-types input[data-type="PERS"]').uncheck()
     hidden = p.evaluate("window.kgNodes.get().filter(n => n.hidden).map(n => n.id).sort()")
-    assert hidden == sorted([E + "haniyeh", E + "ghazal"])
+    assert hidden == sorted([E + "safadi", E + "ghazal"])
     p.locator('#kg-types input[data-type="PERS"]').check()
     assert p.evaluate("window.kgNodes.get().filter(n => n.hidden).length") == 0
     assert errors == []
