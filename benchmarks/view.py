@@ -2,7 +2,7 @@
 
     python benchmarks/view.py                       # markdown table for 1k / 5k / 20k node graphs
     python benchmarks/view.py --sizes 1000 5000     # other sizes
-    python benchmarks/view.py --screenshot docs/graph-view.png   # 1400x900 small Arabic graph
+    python benchmarks/view.py --screenshot docs/graph-view.png   # 1400x900 view of seeds/
 
 Synthetic graphs are Barabási-Albert (2 edges per new node, seeded) with the attributes kg.viz
 expects. "interactive" is the time from navigation to vis-network's first drawn frame
@@ -87,103 +87,6 @@ def synthetic_graph(n: int, seed: int = 1) -> nx.Graph:
     return G
 
 
-def sample_graph() -> nx.Graph:
-    """A realistic small Arabic news graph (hand-made, for the README screenshot)."""
-    ents: list[tuple[str, str, str, list[str]]] = [
-        ("safadi", "أيمن الصفدي", "PERS", ["الصفدي"]),
-        ("fatah", "حركة فتح", "ORG", ["فتح"]),
-        ("gaza", "غزّة", "LOC", ["قطاع غزة"]),
-        ("israel", "إسرائيل", "LOC", []),
-        ("netanyahu", "بنيامين نتنياهو", "PERS", ["نتنياهو"]),
-        ("un", "الأمم المتحدة", "ORG", []),
-        ("guterres", "أنطونيو غوتيريش", "PERS", ["غوتيريش"]),
-        ("egypt", "مصر", "LOC", []),
-        ("cairo", "القاهرة", "LOC", []),
-        ("sisi", "عبد الفتاح السيسي", "PERS", ["السيسي"]),
-        ("qatar", "قطر", "LOC", []),
-        ("doha", "الدوحة", "LOC", []),
-        ("usa", "الولايات المتحدة", "LOC", ["واشنطن"]),
-        ("blinken", "أنتوني بلينكن", "PERS", ["بلينكن"]),
-        ("icrc", "اللجنة الدولية للصليب الأحمر", "ORG", ["الصليب الأحمر"]),
-        ("rafah", "رفح", "LOC", []),
-        ("khanyunis", "خان يونس", "LOC", []),
-        ("unrwa", "وكالة الأونروا", "ORG", ["الأونروا"]),
-        ("pa", "السلطة الفلسطينية", "ORG", []),
-        ("abbas", "محمود عباس", "PERS", ["أبو مازن"]),
-        ("ramallah", "رام الله", "LOC", []),
-        ("unsc", "مجلس الأمن", "ORG", []),
-        ("ceasefire", "اتفاق وقف إطلاق النار", "MISC", ["الهدنة"]),
-        ("crossing", "معبر رفح", "MISC", []),
-    ]
-    sentences = {
-        "safadi": (
-            "aljazeera-2024-01-12",
-            "قال أيمن الصفدي إن الحركة منفتحة على أي مبادرة توقف العدوان.",
-        ),
-        "gaza": ("bbc-ar-2024-02-03", "تواصل القصف على مدينة غزّة لليوم الثالث على التوالي."),
-        "guterres": ("un-news-2024-01-20", "دعا أنطونيو غوتيريش إلى وقف فوري لإطلاق النار."),
-    }
-    G = nx.Graph()
-    for key, label, etype, alts in ents:
-        ex = sentences.get(key, (f"doc-{key}", f"ورد اسم {label} في التقرير."))
-        G.add_node(
-            f"http://example.org/kg/entity/{key}",
-            label=label,
-            type=etype,
-            alt_labels=alts,
-            examples=[ex],
-        )
-    links: list[tuple[str, str, str, float]] = [
-        ("safadi", "fatah", "holds-role", 6),
-        ("fatah", "gaza", "co-mention", 9),
-        ("israel", "gaza", "co-mention", 10),
-        ("netanyahu", "israel", "holds-role", 7),
-        ("netanyahu", "fatah", "said-about", 4),
-        ("safadi", "netanyahu", "said-about", 2),
-        ("guterres", "un", "holds-role", 5),
-        ("guterres", "gaza", "said-about", 4),
-        ("un", "unsc", "co-mention", 3),
-        ("unsc", "ceasefire", "co-mention", 4),
-        ("ceasefire", "fatah", "co-mention", 5),
-        ("ceasefire", "israel", "co-mention", 5),
-        ("ceasefire", "qatar", "co-mention", 4),
-        ("ceasefire", "egypt", "co-mention", 4),
-        ("sisi", "egypt", "holds-role", 5),
-        ("egypt", "cairo", "co-mention", 3),
-        ("safadi", "cairo", "co-mention", 2),
-        ("safadi", "doha", "co-mention", 3),
-        ("qatar", "doha", "co-mention", 3),
-        ("blinken", "usa", "holds-role", 4),
-        ("blinken", "netanyahu", "met", 3),
-        ("blinken", "sisi", "met", 2),
-        ("usa", "israel", "co-mention", 4),
-        ("icrc", "gaza", "co-mention", 3),
-        ("rafah", "gaza", "co-mention", 5),
-        ("crossing", "rafah", "co-mention", 4),
-        ("crossing", "egypt", "co-mention", 3),
-        ("khanyunis", "gaza", "co-mention", 4),
-        ("khanyunis", "rafah", "co-mention", 2),
-        ("unrwa", "gaza", "co-mention", 4),
-        ("unrwa", "un", "co-mention", 3),
-        ("abbas", "pa", "holds-role", 5),
-        ("pa", "ramallah", "co-mention", 3),
-        ("abbas", "blinken", "met", 2),
-        ("pa", "gaza", "co-mention", 2),
-        ("sisi", "abbas", "met", 1),
-    ]
-    for a, b, kind, w in links:
-        G.add_edge(
-            f"http://example.org/kg/entity/{a}",
-            f"http://example.org/kg/entity/{b}",
-            kind=kind,
-            weight=w,
-        )
-    for n in G:
-        G.nodes[n]["mentions"] = int(sum(d["weight"] for *_, d in G.edges(n, data=True)))
-    _annotate(G)
-    return G
-
-
 def _chromium_available() -> bool:
     if not shutil.which("chromium") and not Path(CHROMIUM).exists():
         return False
@@ -243,7 +146,12 @@ def benchmark(sizes: list[int]) -> None:
 def screenshot(out: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    html = render_html(sample_graph(), title="غزة — خريطة الكيانات · kg graph")
+    from kg.io import read_documents
+    from kg.pipeline import build
+
+    # The README picture is what a user gets from the example article, not a hand-made graph.
+    graph = build(read_documents([Path(__file__).resolve().parent.parent / "seeds"]))
+    html = graph.html(title="seeds/ · kg graph")
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         path = Path(tmp) / "sample.html"
         path.write_text(html, encoding="utf-8")
@@ -261,7 +169,9 @@ def screenshot(out: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
-    ap.add_argument("--screenshot", type=Path, help="write a 1400x900 PNG of a small Arabic graph")
+    ap.add_argument(
+        "--screenshot", type=Path, help="1400x900 PNG of the seeds/ graph"
+    )
     args = ap.parse_args()
     if args.screenshot:
         screenshot(args.screenshot)

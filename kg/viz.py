@@ -31,6 +31,8 @@ __all__ = ["PHYSICS_MAX_NODES", "TYPE_STYLES", "render_html", "select_top"]
 
 #: Above this many nodes positions are always precomputed and vis-network physics stays off.
 PHYSICS_MAX_NODES = 300
+MIN_NODE_SIZE, MAX_NODE_SIZE = 8.0, 42.0
+LABEL_GAP = 36.0  # pixels kept free between two discs so the labels under them stay readable
 
 #: Entity type -> (colour, Arabic name, English name). Unknown types are drawn as MISC.
 TYPE_STYLES: dict[str, tuple[str, str, str]] = {
@@ -174,13 +176,12 @@ def _vis_nodes(
     G: nx.Graph, ids: list[Any], pos: dict[Any, tuple[float, float]]
 ) -> list[dict[str, Any]]:
     ranks = [float(G.nodes[n].get("pagerank", 0.0)) for n in ids]
-    top_rank = max(ranks, default=0.0)
+    top_rank = _top_rank(G)
     out: list[dict[str, Any]] = []
     for n, pr in zip(ids, ranks, strict=True):
         attrs = G.nodes[n]
         etype = _type_of(attrs)
         label = str(attrs.get("label", n))
-        rel = math.sqrt(pr / top_rank) if top_rank > 0 and pr > 0 else 0.0
         keys = [_key(label)] + [_key(str(a)) for a in attrs.get("alt_labels", []) or []]
         x, y = pos[n]
         out.append(
@@ -189,7 +190,7 @@ def _vis_nodes(
                 "label": label,
                 "group": etype,
                 "title": _tooltip(n, attrs, etype),
-                "size": round(8.0 + 34.0 * rel, 2),
+                "size": _node_size(pr, top_rank),
                 "keys": list(dict.fromkeys(k for k in keys if k)),
                 "x": x,
                 "y": y,
@@ -293,9 +294,43 @@ def _layout(G: nx.Graph, ids: list[Any], seed: int) -> dict[Any, tuple[float, fl
     radius = float(np.abs(xy).max()) or 1.0
     scale = 150.0 + 50.0 * math.sqrt(n)
     xy = xy / radius * scale
+    if n <= PHYSICS_MAX_NODES:
+        top_rank = _top_rank(G)
+        radii = [_node_size(float(G.nodes[i].get("pagerank", 0.0)), top_rank) for i in ids]
+        xy = _separate(xy, np.array(radii))
     return {
         node: (round(float(xy[i, 0]), 1), round(float(xy[i, 1]), 1)) for node, i in index.items()
     }
+
+
+def _top_rank(G: nx.Graph) -> float:
+    return max((float(r) for _, r in G.nodes(data="pagerank", default=0.0)), default=0.0)
+
+
+def _node_size(rank: float, top_rank: float) -> float:
+    """Node radius in pixels: the square root of PageRank relative to the largest one."""
+    relative = math.sqrt(rank / top_rank) if top_rank > 0 and rank > 0 else 0.0
+    return round(MIN_NODE_SIZE + (MAX_NODE_SIZE - MIN_NODE_SIZE) * relative, 2)
+
+
+def _separate(xy: np.ndarray, radii: np.ndarray, iterations: int = 200) -> np.ndarray:
+    """Push apart nodes whose discs (plus room for a label) overlap; small graphs only (O(n²))."""
+    xy = xy.copy()
+    needed = radii[:, None] + radii[None, :] + LABEL_GAP
+    np.fill_diagonal(needed, 0.0)
+    for _ in range(iterations):
+        delta = xy[:, None, :] - xy[None, :, :]
+        distance = np.sqrt((delta**2).sum(axis=2))
+        overlap = np.clip(needed - distance, 0.0, None)
+        np.fill_diagonal(overlap, 0.0)
+        if not overlap.any():
+            break
+        # Coincident points get a fixed direction so the result stays deterministic.
+        direction = np.where(
+            distance[..., None] > 1e-9, delta / np.maximum(distance, 1e-9)[..., None], 1.0
+        )
+        xy += 0.5 * (overlap[..., None] * direction).sum(axis=1) / len(xy) ** 0.5
+    return xy
 
 
 def _grid_force_layout(

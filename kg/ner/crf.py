@@ -11,7 +11,11 @@ from pathlib import Path
 import pycrfsuite
 
 from kg.errors import ModelError
-from kg.ner.features import FeatureConfig, Lexicons, sentence_features
+from kg.ner.features import (
+    FeatureConfig,
+    Lexicons,
+    batch_features,
+)
 
 MODEL_NAME = "ner-crf.crfsuite"
 
@@ -66,12 +70,9 @@ class CRFTagger:
         return cls(tagger, lexicons)
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
-        """BIO labels for each sentence of tokens (an empty sentence gives an empty list)."""
-        out: list[list[str]] = []
-        for tokens in sentences:
-            if not tokens:
-                out.append([])
-                continue
-            feats = sentence_features(tokens, self._lexicons, self._config)
-            out.append(list(self._tagger.tag(pycrfsuite.ItemSequence(feats))))
-        return out
+        """BIO labels for each sentence of tokens (an empty sentence gives an empty list).
+
+        Pass all sentences of one document in a single call: names mentioned with a title in one
+        sentence are then recognised bare in the next ones."""
+        feats = batch_features(sentences, self._lexicons, self._config)
+        return [list(self._tagger.tag(pycrfsuite.ItemSequence(f))) if f else [] for f in feats]

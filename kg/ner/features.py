@@ -121,8 +121,9 @@ class Lexicons:
         train_types: dict[str, str] = {}
         if gaz.is_file():
             for line in _lines(gaz):
-                cols = line.split("\t")
-                train_types[cols[0]] = cols[1]
+                stem, _, typ = line.partition("\t")
+                if stem and typ:
+                    train_types[stem] = typ
         return cls(phrases, suffixes, train_types)
 
     def with_train_types(self, train_types: Mapping[str, str]) -> Lexicons:
@@ -131,10 +132,9 @@ class Lexicons:
 
 
 def _lines(path: Traversable) -> Iterable[str]:
-    for raw in path.read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if line and not line.startswith("#"):
-            yield line
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.strip(" ")
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,32 @@ class FeatureConfig:
     triggers: bool = True
     gazetteers: bool = True
     train_gazetteer: bool = True
+    # Two passes: the second sees which types the first pass gave each word elsewhere in the
+    # document, so a bare «طالباني» inherits PERS from «الرئيس طالباني» two sentences earlier.
+    two_pass: bool = False
+
+
+# Sentences either side that count as the same "document" for the second pass. ANERcorp has no
+# document boundaries, so a window over neighbouring sentences stands in for one.
+DOC_WINDOW = 5
+
+
+def _lexicon_hits(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> list[list[str]]:
+    n = len(stems)
+    hits: list[list[str]] = [[] for _ in range(n)]
+    use_trig, use_gaz = cfg.triggers, cfg.gazetteers
+    if use_trig or use_gaz:
+        for i, stem in enumerate(stems):
+            for toks, name in lex.phrases.get(stem, ()):
+                is_gaz = name[0] == "G"
+                if (is_gaz and not use_gaz) or (not is_gaz and not use_trig):
+                    continue
+                k = len(toks)
+                if k == 1 or tuple(stems[i : i + k]) == toks:
+                    hits[i].append(name + ":B")
+                    for j in range(i + 1, min(i + k, n)):
+                        hits[j].append(name + ":I")
+    return hits
 
 
 def _token_info(tok: str) -> tuple[str, str, str, str]:
@@ -170,19 +196,7 @@ def sentence_features(
     stems = [i[2] for i in infos]
 
     # Lexicon phrase matches on stripped forms; a token can be in several lexicons.
-    hits: list[list[str]] = [[] for _ in range(n)]
-    use_trig, use_gaz = cfg.triggers, cfg.gazetteers
-    if use_trig or use_gaz:
-        for i, stem in enumerate(stems):
-            for toks, name in lex.phrases.get(stem, ()):
-                is_gaz = name[0] == "G"
-                if (is_gaz and not use_gaz) or (not is_gaz and not use_trig):
-                    continue
-                k = len(toks)
-                if k == 1 or tuple(stems[i : i + k]) == toks:
-                    hits[i].append(name + ":B")
-                    for j in range(i + 1, min(i + k, n)):
-                        hits[j].append(name + ":I")
+    hits = _lexicon_hits(stems, lex, cfg)
     if cfg.train_gazetteer and lex.train_types:
         for i, stem in enumerate(stems):
             hits[i].append("T" + lex.train_types.get(stem, "?"))
@@ -236,3 +250,58 @@ def sentence_features(
                 f.append(f"s-1|s={stems[i - 1] if i > 0 else '_'}|{stem}")
         feats.append(f)
     return feats
+
+
+def label_cues(
+    sentences: Sequence[Sequence[str]], labels: Sequence[Sequence[str]]
+) -> list[Mapping[str, frozenset[str]]]:
+    """For each sentence, stem → entity types that ``labels`` give the same stem in the *other*
+    sentences within ±DOC_WINDOW (its own sentence is left out so a guess cannot confirm itself).
+
+    >>> label_cues([["قال", "طالباني"], ["وطالباني"]], [["O", "B-PERS"], ["O"]])[1]
+    {'طالباني': frozenset({'PERS'})}
+    """
+    per: list[dict[str, set[str]]] = []
+    for toks, labs in zip(sentences, labels, strict=True):
+        found: dict[str, set[str]] = {}
+        for tok, lab in zip(toks, labs, strict=True):
+            if lab != "O" and len(lab) > 2:
+                stem = strip_proclitics(normalize(tok))[1]
+                if len(stem) >= 2:
+                    found.setdefault(stem, set()).add(lab[2:])
+        per.append(found)
+    out: list[Mapping[str, frozenset[str]]] = []
+    for i, toks in enumerate(sentences):
+        stems = {strip_proclitics(normalize(t))[1] for t in toks}
+        merged: dict[str, set[str]] = {}
+        for j in range(max(0, i - DOC_WINDOW), min(len(per), i + DOC_WINDOW + 1)):
+            if j == i:
+                continue
+            for stem, types in per[j].items():
+                if stem in stems:
+                    merged.setdefault(stem, set()).update(types)
+        out.append({k: frozenset(v) for k, v in merged.items()})
+    return out
+
+
+def add_label_cues(
+    feats: Sequence[Sequence[str]], tokens: Sequence[str], doc: Mapping[str, frozenset[str]]
+) -> list[list[str]]:
+    """Second-pass features: ``feats`` plus each token's and its ±2 neighbours' document cues."""
+    cues = [sorted(doc.get(strip_proclitics(normalize(t))[1], ())) for t in tokens]
+    out: list[list[str]] = []
+    n = len(tokens)
+    for i, f in enumerate(feats):
+        extra = ["D" + c for c in cues[i]]
+        for d in (-2, -1, 1, 2):
+            if 0 <= i + d < n:
+                extra.extend(f"D{c}[{d}]" for c in cues[i + d])
+        out.append([*f, *extra])
+    return out
+
+
+def batch_features(
+    sentences: Sequence[Sequence[str]], lex: Lexicons, cfg: FeatureConfig | None = None
+) -> list[list[list[str]]]:
+    """Features for consecutive sentences (one document)."""
+    return [sentence_features(s, lex, cfg) for s in sentences]

@@ -9,6 +9,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -24,6 +25,8 @@ from kg.ner.features import (
     TRAIN_GAZETTEER,
     FeatureConfig,
     Lexicons,
+    add_label_cues,
+    label_cues,
     sentence_features,
     strip_proclitics,
 )
@@ -82,6 +85,73 @@ def write_gazetteer(gazetteer: Mapping[str, str], path: Path, source: str) -> No
             fh.write(f"{stem}\t{gazetteer[stem]}\n")
 
 
+def _blocks(n: int) -> list[tuple[int, int]]:
+    # Contiguous blocks, not interleaved sentences: neighbouring sentences share a story, and a
+    # name seen in the same story would look more reliable than it is on new text.
+    return [
+        (k * n // JACKKNIFE_FOLDS, (k + 1) * n // JACKKNIFE_FOLDS) for k in range(JACKKNIFE_FOLDS)
+    ]
+
+
+def _jackknifed_features(
+    sentences: Sequence[Sentence],
+    lexicons: Lexicons,
+    config: FeatureConfig,
+) -> list[list[list[str]]]:
+    """Training features where each block sees a train gazetteer built from the other blocks, so
+    the CRF learns how reliable the gazetteer is on *unseen* text."""
+    tokens = [[t for t, _ in s] for s in sentences]
+    feats: list[list[list[str]]] = []
+    for lo, hi in _blocks(len(sentences)):
+        lex = lexicons
+        if config.train_gazetteer:
+            lex = lexicons.with_train_types(
+                build_train_gazetteer([*sentences[:lo], *sentences[hi:]])
+            )
+        feats.extend(sentence_features(tokens[i], lex, config) for i in range(lo, hi))
+    return feats
+
+
+def _train_crf(
+    items: Sequence[tuple[list[list[str]], list[str]]], path: Path, params: Mapping[str, object]
+) -> None:
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for feats, labels in items:
+        trainer.append(pycrfsuite.ItemSequence(feats), labels)
+    trainer.set_params(dict(params))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    trainer.train(str(path))
+
+
+def _out_of_fold_labels(
+    sentences: Sequence[Sentence],
+    lexicons: Lexicons,
+    config: FeatureConfig,
+    params: Mapping[str, object],
+) -> list[list[str]]:
+    """First-pass labels for every training sentence from a model that never saw its block."""
+    out: list[list[str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k, (lo, hi) in enumerate(_blocks(len(sentences))):
+            rest = [*sentences[:lo], *sentences[hi:]]
+            path = Path(tmp) / f"fold{k}.crfsuite"
+            feats = _jackknifed_features(rest, lexicons, config)
+            _train_crf(
+                [(f, [lab for _, lab in s]) for f, s in zip(feats, rest, strict=True)], path, params
+            )
+            tagger = pycrfsuite.Tagger()
+            tagger.open(str(path))
+            lex = (
+                lexicons.with_train_types(build_train_gazetteer(rest))
+                if config.train_gazetteer
+                else lexicons
+            )
+            fold_tagger = CRFTagger(tagger, lex, config)
+            out.extend(fold_tagger.tag([[t for t, _ in s] for s in sentences[lo:hi]]))
+            tagger.close()
+    return out
+
+
 def _fit(
     sentences: Sequence[Sentence],
     model_path: Path,
@@ -89,26 +159,20 @@ def _fit(
     config: FeatureConfig,
     params: Mapping[str, object],
 ) -> None:
-    """Train with jackknifed train-gazetteer features: each fold sees a gazetteer built from the
-    other folds, so the CRF learns how reliable the gazetteer is on *unseen* names."""
-    trainer = pycrfsuite.Trainer(verbose=False)
-    for k in range(JACKKNIFE_FOLDS):
-        fold = [s for i, s in enumerate(sentences) if i % JACKKNIFE_FOLDS == k]
-        rest = [s for i, s in enumerate(sentences) if i % JACKKNIFE_FOLDS != k]
-        lex = (
-            lexicons.with_train_types(build_train_gazetteer(rest))
-            if config.train_gazetteer
-            else lexicons
-        )
-        for sent in fold:
-            toks = [t for t, _ in sent]
-            trainer.append(
-                pycrfsuite.ItemSequence(sentence_features(toks, lex, config)),
-                [lab for _, lab in sent],
-            )
-    trainer.set_params(dict(params))
-    model_path.parent.mkdir(parents=True, exist_ok=True)
-    trainer.train(str(model_path))
+    """Train one model file. A two-pass model sees every sentence twice: without document cues
+    (as in its first pass) and with cues from out-of-fold first-pass labels (its second pass)."""
+    one_pass = replace(config, two_pass=False)
+    labels = [[lab for _, lab in s] for s in sentences]
+    items = list(zip(_jackknifed_features(sentences, lexicons, one_pass), labels, strict=True))
+    if config.two_pass:
+        first = _out_of_fold_labels(sentences, lexicons, one_pass, params)
+        docs = label_cues([[t for t, _ in s] for s in sentences], first)
+        second = [
+            add_label_cues(f, [t for t, _ in s], d)
+            for (f, _), s, d in zip(items, sentences, docs, strict=True)
+        ]
+        items.extend(zip(second, labels, strict=True))
+    _train_crf(items, model_path, params)
 
 
 def _params(c1: float, c2: float, max_iterations: int) -> dict[str, object]:
@@ -156,15 +220,9 @@ def train(
         _fit(train_part, dev_model, base, config, params)
         tagger = pycrfsuite.Tagger()
         tagger.open(str(dev_model))
-        lex = base.with_train_types(gaz)
-        pred = [
-            list(
-                tagger.tag(
-                    pycrfsuite.ItemSequence(sentence_features([t for t, _ in s], lex, config))
-                )
-            )
-            for s in dev
-        ]
+        pred = CRFTagger(tagger, base.with_train_types(gaz), config).tag(
+            [[t for t, _ in s] for s in dev]
+        )
         tagger.close()
         scores = evaluate([[lab for _, lab in s] for s in dev], pred)
         if use_dev_for_final:
@@ -187,23 +245,31 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--c1", type=float, default=0.05)
     ap.add_argument("--c2", type=float, default=0.01)
     ap.add_argument("--iterations", type=int, default=200)
+    ap.add_argument("--dev-fraction", type=float, default=0.1, help="0: skip the dev model")
     ap.add_argument("--dev-only", action="store_true", help="only train without dev and score dev")
     ap.add_argument(
         "--off", action="append", default=[], choices=[f.name for f in fields(FeatureConfig)],
         help="switch a feature group off (ablation); repeatable",
+    )  # fmt: skip
+    ap.add_argument(
+        "--on", action="append", default=[], choices=[f.name for f in fields(FeatureConfig)],
+        help="switch a feature group on; repeatable",
     )  # fmt: skip
     ap.add_argument("--ship", action="store_true", help="write the packaged model and gazetteer")
     args = ap.parse_args(argv)
     if args.train is None:
         print("no training corpus found (set KG_DATA_DIR)", file=sys.stderr)
         return 2
-    config = replace(FeatureConfig(), **{name: False for name in args.off})
+    config = replace(
+        FeatureConfig(), **{name: False for name in args.off}, **{n: True for n in args.on}
+    )
     model: Path = args.model
     if args.ship:
         model = Path(__file__).resolve().parents[1] / "data" / MODEL_NAME
     start = time.perf_counter()
     scores = train(
         args.train, model, c1=args.c1, c2=args.c2, max_iterations=args.iterations,
+        dev_fraction=args.dev_fraction,
         use_dev_for_final=not args.dev_only, config=config,
     )  # fmt: skip
     if args.ship:
