@@ -22,6 +22,7 @@ compared in their :func:`kg.text.normalize` form and tolerate glued proclitics (
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -44,12 +45,17 @@ ALIAS_EXTRACTOR = "role-alias"
 VENUE_EXTRACTOR = "venue"
 GAP = "…"
 MAX_GAP_TOKENS = 6
-MAX_ROLE_TOKENS = 9  # «نائب رئيس المكتب السياسي لحركة …» rarely runs longer before the name
+MAX_ROLE_TOKENS = 14  # «منسق الطوارئ في منظمة أطباء بلا حدود في إب …» before the name
 MAX_SUBJECT_TOKENS = 10  # a speech verb's subject: «قال وزير الخارجية الأمريكي أنتوني بلينكن»
 MAX_SVO_GAP = 3  # «وكان هنية قد قال»
 MAX_MERGE_DISTANCE = 3  # sentences between an event and a follow-up about «اللقاء»
 MIN_UNATTRIBUTED_QUOTE_WORDS = 5  # shorter quotes without a speech verb are names or terms
 DASHES = frozenset("-–—")
+# Name words shared by many people: never enough on their own to recognise someone.
+NAME_PARTICLES = frozenset({"عبد", "بن", "ابن", "ابو", "ام", "ال", "بنت", "الله", "الدين"})
+# Function-word classes that end a speech verb's subject («قال هنية [في] …», «قال [إن] …»).
+SUBJECT_BOUNDARIES = frozenset({"clause", "place", "goal", "with", "target"})
+QUOTE_MARKS = frozenset('«»"“”')
 QUOTES = re.compile(r"«([^«»]+)»|\"([^\"\n]+)\"|“([^”]+)”")
 
 NOUN_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
@@ -243,6 +249,8 @@ class _DocView:
     mentions: list[Mention] = field(default_factory=list)
     mention_at: dict[int, Mention] = field(default_factory=dict)  # token index -> mention
     quotes: list[tuple[int, int]] = field(default_factory=list)
+    token_starts: list[int] = field(default_factory=list)
+    token_ends: list[int] = field(default_factory=list)
 
     @classmethod
     def build(cls, doc: Document, sentences: Sequence[Sentence]) -> _DocView:
@@ -269,7 +277,16 @@ class _DocView:
                 )
             sentence_range[sentence.index] = (first, len(toks))
         quotes = [(m.start(), m.end()) for m in QUOTES.finditer(doc.text)]
-        return cls(doc, sentences, toks, sentence_range, paragraph, quotes=quotes)
+        return cls(
+            doc,
+            sentences,
+            toks,
+            sentence_range,
+            paragraph,
+            quotes=quotes,
+            token_starts=[t.token.start for t in toks],
+            token_ends=[t.token.end for t in toks],
+        )
 
     def set_mentions(self, mentions: Iterable[Mention]) -> None:
         self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end))
@@ -279,8 +296,10 @@ class _DocView:
                 self.mention_at[index] = mention  # longer mentions overwrite shorter ones
 
     def token_span(self, start: int, end: int) -> range:
-        indices = [t.index for t in self.toks if t.token.end > start and t.token.start < end]
-        return range(indices[0], indices[-1] + 1) if indices else range(0)
+        """Indices of the tokens overlapping ``[start, end)``."""
+        first = bisect_right(self.token_ends, start)  # first token ending after start
+        last = bisect_left(self.token_starts, end)  # tokens starting before end
+        return range(first, last) if first < last else range(0)
 
     def sentence_of(self, offset: int) -> int:
         for sentence in self.sentences:
@@ -345,7 +364,8 @@ def _match_at(index: _PhraseIndex, view: _DocView, i: int, stop: int) -> _Match 
                     if entry.verb
                     else view.toks[last - 1].token.end
                 )
-                candidate = _Match(entry, i, last, head_last, form.start, end, form.definite)
+                definite = form.definite or form.stem.startswith("ال")
+                candidate = _Match(entry, i, last, head_last, form.start, end, definite)
                 if best is None or candidate.last - candidate.first > best.last - best.first:
                     best = candidate
     return best
@@ -386,6 +406,7 @@ class _Found:
 
     view: _DocView
     dates: list[DateMatch]
+    explicit_dates: frozenset[int]  # start offsets of dates that need no anchor
     roles: list[Role] = field(default_factory=list)
     venues: dict[int, Mention] = field(default_factory=dict)  # start offset -> venue mention
     used_venues: dict[int, Mention] = field(default_factory=dict)
@@ -432,7 +453,8 @@ class EventExtractor:
         view.set_mentions(mentions)
         anchor = document_anchor(doc.text, doc.date)
         dates = [d for d in find_dates(doc.text, anchor=anchor) if d.date is not None]
-        found = _Found(view, dates)
+        explicit = frozenset(d.start for d in find_dates(doc.text) if d.date is not None)
+        found = _Found(view, dates, explicit)
         found.roles = self._roles(view)
         aliases = self._aliases(view, found.roles)
         found.venues = self._venues(view)
@@ -500,38 +522,68 @@ class EventExtractor:
         inside = view.mention_at.get(head.first)
         if inside is not None:
             return self._role_inside(view, head, inside)
+        # A multi-word head must not run into a name: «قائد [الجيش الوطني]».
+        named = next((k for k in range(head.first + 1, head.last) if k in view.mention_at), None)
+        if named is not None:
+            head = replace(head, last=named, head_last=named, end=view.toks[named - 1].token.end)
         org: Mention | None = None
+        ahead: Mention | None = None  # a person after a comma: «… لحركة حماس، السيد هنية»
+        # An idafa chain ends in its one definite word; after it only adjectives and «ل»-phrases
+        # follow («وزير التموين الأردني [بخصوص] …» stops at the indefinite word).
+        closed = False
         k = phrase_end = head.last
         while k < stop and k - head.first < MAX_ROLE_TOKENS:
             tok, mention = view.toks[k], view.mention_at.get(k)
-            if self._person_at(view, k) is not None:
-                return self._make_role(view, head, phrase_end, self._person_at(view, k), org)
-            after = self._honorific_end(view, k + 1 if tok.norm in ("،", ",") else k, stop)
-            if after > k and self._person_at(view, after) is not None:
-                return self._make_role(view, head, phrase_end, self._person_at(view, after), org)
+            direct = self._person_at(view, self._honorific_end(view, k, stop))
+            if direct is not None:
+                return self._make_role(view, head, phrase_end, direct, org)
+            if tok.norm in ("،", ","):
+                ahead = self._person_after_comma(view, k + 1, stop)
+                break
+            if tok.token.text in QUOTE_MARKS:
+                k += 1  # «رئيس المكتب السياسي لحركة «حماس»»: quoted names stay in the phrase
+                continue
             if tok.is_punct or self._ends_role(view, k):
                 break
+            if self._word_class(view, k) == "place":
+                k += 1  # «في/لدى» before a named organisation or place, checked just above
+                continue
             if mention is not None:
                 if org is None and mention.type is EntityType.ORGANIZATION:
                     org = mention
                 k = phrase_end = view.token_span(mention.start, mention.end).stop
+                closed = True
                 continue
+            if closed and not self._continues_idafa(view, k):
+                break
+            closed = closed or _is_definite(tok)
             k = phrase_end = k + 1
         before = head.first - 1
         if before >= 0 and view.toks[before].norm in ("،", ","):
             before -= 1
         person = view.mention_at.get(before)
-        if person is None or person.type is not EntityType.PERSON:
-            return None
-        # «إسماعيل هنية، رئيس المكتب السياسي …»: an apposition ends at punctuation or a clause.
-        return self._make_role(view, head, phrase_end, person, org)
+        if person is not None and person.type is EntityType.PERSON:
+            # «خالد العسيلي رئيس مجلس الإدارة، والدكتور …»: an apposition to the name before.
+            return self._make_role(view, head, phrase_end, person, org)
+        return self._make_role(view, head, phrase_end, ahead, org)
+
+    def _person_after_comma(self, view: _DocView, k: int, stop: int) -> Mention | None:
+        if k >= stop or view.toks[k].norm.startswith("و"):
+            return None  # «، والدكتور …» starts the next item of a list, not this role's holder
+        return self._person_at(view, self._honorific_end(view, k, stop))
+
+    def _continues_idafa(self, view: _DocView, k: int) -> bool:
+        tok = view.toks[k]
+        if _is_definite(tok) and _match_at(self.lexicons.role_heads, view, k, k + 1) is None:
+            return True
+        return tok.norm.startswith("ل") and len(tok.norm) > 3  # «لحركة», «للشؤون»
 
     def _ends_role(self, view: _DocView, k: int) -> bool:
         word_class = self._word_class(view, k)
-        if word_class == "place":  # «عضو المكتب السياسي في حركة …» keeps going into the name
+        if word_class == "place":  # «منسق الطوارئ في منظمة …» keeps going into the name
             nxt = view.mention_at.get(k + 1)
-            return nxt is None or nxt.type is not EntityType.ORGANIZATION
-        if word_class is not None:
+            return nxt is None or nxt.type not in (EntityType.ORGANIZATION, EntityType.PLACE)
+        if word_class is not None and word_class != "placenoun":
             return True
         trigger = _match_at(self.lexicons.triggers, view, k, k + 1)
         return trigger is not None and trigger.entry.verb
@@ -569,7 +621,11 @@ class EventExtractor:
         label_stop = phrase_end
         if org is not None:
             label_stop = max(head.last, view.token_span(org.start, org.end).start)
-            while label_stop > head.last and self._is_genitive_glue(view, label_stop - 1):
+            while label_stop > head.last and (
+                view.toks[label_stop - 1].is_punct
+                or self._is_genitive_glue(view, label_stop - 1)
+                or self._word_class(view, label_stop - 1) == "place"  # «… في [منظمة]»
+            ):
                 label_stop -= 1
         label_end = view.toks[label_stop - 1].token.end
         end = view.toks[phrase_end - 1].token.end
@@ -599,9 +655,18 @@ class EventExtractor:
             key = _words(view.doc.text[role.start : role.end])
             if len(key) < 2:
                 continue  # «الرئيس» alone names nobody in particular
+            holders.setdefault(key, (role.person, role.end))
+        for key, (person, _) in holders.items():
+            # «وزير الخارجية المصري» is ambiguous once «… المصري السابق» names someone else.
+            if any(
+                other[: len(key)] == key and not _same_person(person, holder)
+                for other, (holder, _) in holders.items()
+            ):
+                ambiguous.add(key)
+        for role in roles:
+            key = _words(view.doc.text[role.start : role.end])
             if key in holders and not _same_person(holders[key][0], role.person):
                 ambiguous.add(key)
-            holders.setdefault(key, (role.person, role.end))
         role_spans = [(r.start, r.end) for r in roles]
         aliases: list[Mention] = []
         for key, (_, first_end) in holders.items():
@@ -713,6 +778,8 @@ class EventExtractor:
                 continue
             if self._locative(view, k, mention, kind):
                 candidates.append((k, mention))
+        if kind is EventKind.CALL:
+            return None  # a phone call has no one place; «في السودان» is what they discussed
         if candidates:
             # Nearest to the trigger, preferring what follows it (the usual VSO order).
             k, place = min(
@@ -721,22 +788,50 @@ class EventExtractor:
             if place.extractor == VENUE_EXTRACTOR:
                 found.used_venues[place.start] = place
             return place
+        if kind in (EventKind.CONFLICT, EventKind.DEMONSTRATION, EventKind.VISIT):
+            # Where fighting, protests or visits are reported, a place named in the same
+            # sentence without a preposition («وشهدت الرباط تظاهرات») is still where it was.
+            nearest = self._nearest_place(view, sentence, trigger)
+            if nearest is not None:
+                return nearest
         if kind in (EventKind.MEETING, EventKind.STATEMENT, EventKind.DEMONSTRATION):
             return found.dateline_place
         return None
 
+    @staticmethod
+    def _nearest_place(view: _DocView, sentence: int, trigger: _Match) -> Mention | None:
+        places = [
+            m
+            for m in view.mentions
+            if m.sentence == sentence
+            and m.type is EntityType.PLACE
+            and not view.in_quote(m.start, m.end)
+        ]
+        return min(places, key=lambda m: abs(m.start - trigger.start), default=None)
+
     def _locative(self, view: _DocView, k: int, mention: Mention, kind: EventKind) -> bool:
-        before = self._word_class(view, k - 1)
-        if before == "place" or (kind is EventKind.VISIT and before == "goal"):
+        """Whether the location mention at token ``k`` is introduced as where the event was."""
+        glued = normalize(view.doc.text[view.toks[k].token.start : mention.start])
+        if glued.endswith("ب"):  # the NER left the preposition outside: «ب|القاهرة»
             return True
-        glued = normalize(view.doc.text[view.toks[k].token.start : mention.start + 1])
-        if glued[:1] == "ب" or glued[:2] in ("وب", "فب"):
+        j = k - 1
+        # Skip «مدينة», «العاصمة الأردنية» between the preposition and the name.
+        while j >= 0 and k - j <= 3 and self._in_place_noun_phrase(view, j):
+            if self._word_class(view, j) == "placenoun" and view.toks[j].norm[:1] == "ب":
+                return True  # «بمدينة حلب»
+            j -= 1
+        before = self._word_class(view, j)
+        if before == "place":
             return True
-        first_word = normalize(mention.text.split()[0]) if mention.text.split() else ""
-        if first_word.startswith(("ب", "وب", "في")) and len(first_word) > 4:
-            return True  # the NER kept the preposition inside the mention: «بالقاهرة»
+        if (kind, before) in ((EventKind.VISIT, "goal"), (EventKind.CONFLICT, "target")):
+            return True
         # «زار القاهرة»: a visit verb takes its destination directly.
-        return kind is EventKind.VISIT and k - 1 >= 0 and self._is_visit_verb(view, k - 1)
+        return kind is EventKind.VISIT and j >= 0 and self._is_visit_verb(view, j)
+
+    def _in_place_noun_phrase(self, view: _DocView, j: int) -> bool:
+        if self._word_class(view, j) == "placenoun":
+            return True
+        return not view.toks[j].is_punct and self._word_class(view, j - 1) == "placenoun"
 
     def _is_visit_verb(self, view: _DocView, k: int) -> bool:
         found = _match_at(self.lexicons.triggers, view, k, k + 1)
@@ -753,7 +848,10 @@ class EventExtractor:
             if any(s.start <= d.start < s.end for s in spans if s is not None)
         ]
         if inside:
-            return min(inside, key=lambda d: abs(d.start - near))
+            # «اليوم الأربعاء (21/6/2023)»: the explicit date wins over the anchored ones.
+            return min(
+                inside, key=lambda d: (d.start not in found.explicit_dates, abs(d.start - near))
+            )
         if found.dateline_date is not None and 0 in sentences:
             return found.dateline_date
         return None
@@ -820,12 +918,14 @@ class EventExtractor:
             if previous.kind is not event.kind:
                 continue
             distance = event.sentences[0] - previous.sentences[-1]
-            if distance > MAX_MERGE_DISTANCE:
-                break
             new_people = {_key(m) for m in event.participants} - {
                 _key(m) for m in previous.participants
             }
-            if new_people and not trigger.definite:
+            # «اللقاء» with no one new refers back to the meeting already reported, however far;
+            # a nearby follow-up may add who else attended («وحضر اللقاء …»).
+            if new_people and (distance > MAX_MERGE_DISTANCE or not trigger.definite):
+                break
+            if not trigger.definite and distance > MAX_MERGE_DISTANCE:
                 break
             merged = replace(
                 previous,
@@ -909,6 +1009,16 @@ class EventExtractor:
         k = trigger.head_last
         while k < stop and self._word_class(view, k) == "adverb":
             k += 1
+        if k < stop and self._word_class(view, k) == "manner":
+            return self._refer(found, trigger, "*")  # «وقال مخاطبا الحضور: …»
+        if k < stop:
+            # «أفاد منسق الطوارئ في منظمة … مارك بونسان»: a role phrase leads to its holder.
+            holder = next(
+                (r.person for r in found.roles if view.token_span(r.start, r.end).start == k),
+                None,
+            )
+            if holder is not None:
+                return holder
         window = self._subject_window(view, k, stop)
         named = [view.mention_at[i] for i in window if i in view.mention_at]
         people = [m for m in named if m.type is EntityType.PERSON]
@@ -916,24 +1026,62 @@ class EventExtractor:
             return people[0]
         reference = self._reference_at(view, k, stop)
         if reference is not None:
-            referred = self._refer(found, trigger, reference)
+            title, pronoun = reference
+            referred = self._refer(found, trigger, title)
+            if referred is None and pronoun:
+                # «سماحته» always points back to someone: the last speaker if no title matches.
+                referred = self._refer(found, trigger, "*")
             if referred is not None:
                 return referred
+        known = self._known_person_in(found, trigger, window)
+        if known is not None:
+            return known
         orgs = [m for m in named if m.type is EntityType.ORGANIZATION]
         if orgs:
             return orgs[0]
         before = self._subject_before(view, trigger)
         if before is not None:
             return before
+        previous = trigger.first - 1
+        if previous in view.tokens_of(view.toks[trigger.first].sentence):
+            # SVO with an unnamed subject: «أن الوزير شدد» is the minister, «أن الجيش شدد» nobody.
+            described = self._reference_at(view, previous, previous + 1)
+            if described is not None:
+                return self._refer(found, trigger, described[0])
+            if _is_definite(view.toks[previous]) and self._word_class(view, previous) is None:
+                return None
         if not window:  # «وقال: …», «وأضاف أن …»: the subject is the previous speaker
             return self._refer(found, trigger, "*")
         return None
+
+    def _known_person_in(
+        self, found: _Found, trigger: _Match, window: Sequence[int]
+    ) -> Mention | None:
+        """A person named earlier whose name word the NER missed here: «ورأى السيد هنية»."""
+        view = found.view
+        if not window:
+            return None
+        first = self._honorific_end(view, window[0], window[-1] + 1)
+        if first > window[-1] or first in view.mention_at:
+            return None
+        word = view.toks[first].norm
+        if len(word) < 3 or word in NAME_PARTICLES:
+            return None
+        earlier = [
+            m
+            for m in view.mentions
+            if m.type is EntityType.PERSON
+            and m.end <= trigger.start
+            and m.extractor != ALIAS_EXTRACTOR
+            and word in _words(m.text)
+        ]
+        return earlier[-1] if earlier else None
 
     def _subject_window(self, view: _DocView, k: int, stop: int) -> list[int]:
         window: list[int] = []
         while k < stop and len(window) < MAX_SUBJECT_TOKENS:
             tok = view.toks[k]
-            if tok.is_punct or self._word_class(view, k) in ("clause", "place", "goal", "with"):
+            if tok.is_punct or self._word_class(view, k) in SUBJECT_BOUNDARIES:
                 break
             window.append(k)
             k += 1
@@ -948,11 +1096,16 @@ class EventExtractor:
                 EntityType.ORGANIZATION,
             ):
                 return mention
-            if view.toks[k].is_punct:
-                return None
+            if view.toks[k].is_punct or self._word_class(view, k) in SUBJECT_BOUNDARIES:
+                return None  # «ميلر أن الوزير شدد»: the subject never lies across «أن»
         return None
 
-    def _reference_at(self, view: _DocView, k: int, stop: int) -> str | None:
+    def _reference_at(self, view: _DocView, k: int, stop: int) -> tuple[str, bool] | None:
+        """The title a reference word at ``k`` stands for, and whether it is a pronoun form.
+
+        «سماحته», «جلالته» are pronouns (suffixed, no article); «الرئيس», «المتحدث» are
+        descriptions that may also introduce someone not named before.
+        """
         refs = self.lexicons.speaker_refs
         for length in (2, 1):
             if k + length > stop:
@@ -962,7 +1115,7 @@ class EventExtractor:
             for first in (words[0].norm, *(f.stem for f in words[0].noun_forms)):
                 phrase = " ".join([first, *rest])
                 if phrase in refs:
-                    return refs[phrase]
+                    return refs[phrase], not phrase.startswith("ال")
         return None
 
     def _refer(self, found: _Found, trigger: _Match, title: str) -> Mention | None:
@@ -984,17 +1137,21 @@ class EventExtractor:
             for _, speaker in reversed(pool):
                 if title == "*" or title in self._descriptors(found, speaker):
                     return speaker
-        people = [
+        named_before = [
             m
             for m in view.mentions
             if m.type is EntityType.PERSON
             and m.start < trigger.start
-            and view.paragraph.get(m.sentence) == paragraph
             and not view.in_quote(m.start, m.end)
         ]
+        people = [m for m in named_before if view.paragraph.get(m.sentence) == paragraph]
         if title != "*":
-            matching = [m for m in people if title in self._descriptors(found, m)]
-            return matching[-1] if matching else None
+            # «وقال الوزير» names the last minister, even one who has not spoken yet.
+            for candidates in (people, named_before):
+                matching = [m for m in candidates if title in self._descriptors(found, m)]
+                if matching:
+                    return matching[-1]
+            return None
         previous = [m for m in people if m.sentence < sentence]
         if previous:
             last_sentence = previous[-1].sentence
@@ -1061,19 +1218,21 @@ class EventExtractor:
     def _last_speaker(found: _Found, offset: int) -> Mention | None:
         view = found.view
         paragraph = view.paragraph[view.sentence_of(offset)]
-        for said in reversed(found.said):
-            if (
-                said.speaker is not None
-                and said.match.start < offset
-                and view.paragraph[said.sentence] == paragraph
-            ):
-                return said.speaker
+        earlier = [s for s in found.said if s.speaker is not None and s.match.start < offset]
+        same = [s for s in earlier if view.paragraph[s.sentence] == paragraph]
+        # A paragraph that is only a quote continues the speaker of the paragraph before.
+        for said in reversed(same or earlier):
+            return said.speaker
         return None
 
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
 # ---------------------------------------------------------------------------------------------
+
+
+def _is_definite(tok: _Tok) -> bool:
+    return any(form.definite for form in tok.noun_forms) or tok.norm.startswith("ال")
 
 
 def _key(mention: Mention) -> str:

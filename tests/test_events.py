@@ -16,7 +16,7 @@ from kg.events import ALIAS_EXTRACTOR, EventExtractor, Extraction
 from kg.model import Document, EntityType, EventKind, Mention
 from kg.text import split_sentences
 
-P, O, L = EntityType.PERSON, EntityType.ORGANIZATION, EntityType.PLACE
+P, G, L = EntityType.PERSON, EntityType.ORGANIZATION, EntityType.PLACE  # G: group (organisation)
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ MEETINGS = [
     ),
     pytest.param(
         "وأجرى الوزير خالد منصور محادثات مع وفد من حركة النهضة في الدوحة.",
-        {"خالد منصور": P, "حركة النهضة": O, "الدوحة": L},
+        {"خالد منصور": P, "حركة النهضة": G, "الدوحة": L},
         (["خالد منصور", "حركة النهضة"], "الدوحة", None),
         id="muhadathat-with-organisation",
     ),
@@ -149,14 +149,14 @@ def test_events_explicit_date_in_article_anchors_relative_ones(extractor: EventE
 OTHER_EVENTS = [
     pytest.param(
         "اندلعت اشتباكات عنيفة بين قوات الأمن وجماعة الفجر في مدينة حلب.",
-        {"قوات الأمن": O, "جماعة الفجر": O, "حلب": L},
+        {"قوات الأمن": G, "جماعة الفجر": G, "حلب": L},
         EventKind.CONFLICT,
         (["قوات الأمن", "جماعة الفجر"], "حلب", None),
         id="ishtibakat",
     ),
     pytest.param(
         "وتواصلت معركة السيطرة على المطار بين الجيش الوطني وجماعة الفجر.",
-        {"الجيش الوطني": O, "جماعة الفجر": O},
+        {"الجيش الوطني": G, "جماعة الفجر": G},
         EventKind.CONFLICT,
         (["الجيش الوطني", "جماعة الفجر"], None, None),
         id="maraka",
@@ -170,7 +170,7 @@ OTHER_EVENTS = [
     ),
     pytest.param(
         "وأعلنت جماعة الفجر مسؤوليتها عن هجوم استهدف دورية في درعا.",
-        {"جماعة الفجر": O, "درعا": L},
+        {"جماعة الفجر": G, "درعا": L},
         EventKind.CONFLICT,
         (["جماعة الفجر"], "درعا", None),
         id="hujum",
@@ -184,7 +184,7 @@ OTHER_EVENTS = [
     ),
     pytest.param(
         "وخرجت مسيرات حاشدة في عمان دعت إليها نقابة المعلمين.",
-        {"عمان": L, "نقابة المعلمين": O},
+        {"عمان": L, "نقابة المعلمين": G},
         EventKind.DEMONSTRATION,
         (["نقابة المعلمين"], "عمان", None),
         id="masirat",
@@ -193,8 +193,8 @@ OTHER_EVENTS = [
         "وشهدت الرباط تظاهرات طلابية يوم الجمعة.",
         {"الرباط": L},
         EventKind.DEMONSTRATION,
-        ([], None, None),
-        id="tazahurat-no-place-marker",
+        ([], "الرباط", "2023-05-12"),
+        id="tazahurat-place-as-subject",
     ),
     pytest.param(
         "وتواصلت الاحتجاجات في بغداد للأسبوع الثاني.",
@@ -246,7 +246,7 @@ def test_events_other_families(
 
 
 def test_events_trigger_inside_a_name_is_not_an_event(extractor: EventExtractor) -> None:
-    found = run(extractor, "وأصدرت هيئة مسيرات العودة بيانا.", {"هيئة مسيرات العودة": O})
+    found = run(extractor, "وأصدرت هيئة مسيرات العودة بيانا.", {"هيئة مسيرات العودة": G})
     assert of_kind(found, EventKind.DEMONSTRATION) == []
 
 
@@ -309,7 +309,7 @@ QUOTES = [
     ),
     pytest.param(
         "وقالت حركة النهضة في بيان إن «الاعتقالات الأخيرة لن تثنينا عن مواصلة النضال».",
-        {"حركة النهضة": O},
+        {"حركة النهضة": G},
         [("حركة النهضة", [])],
         id="organisation-speaker",
     ),
@@ -362,7 +362,7 @@ def test_events_participle_continues_the_speaker(extractor: EventExtractor) -> N
 ROLES = [
     pytest.param(
         "التقى رئيس المكتب السياسي لحركة حماس، السيد إسماعيل هنية، وفدا برلمانيا.",
-        {"حركة حماس": O, "إسماعيل هنية": P},
+        {"حركة حماس": G, "إسماعيل هنية": P},
         [("رئيس المكتب السياسي", "إسماعيل هنية", "حركة حماس")],
         id="title-org-comma-honorific-name",
     ),
@@ -374,13 +374,13 @@ ROLES = [
     ),
     pytest.param(
         "وحذر الأمين العام للأمم المتحدة أنطونيو غوتيريش من تفاقم الأزمة.",
-        {"للأمم المتحدة": O, "أنطونيو غوتيريش": P},
+        {"للأمم المتحدة": G, "أنطونيو غوتيريش": P},
         [("الأمين العام", "أنطونيو غوتيريش", "للأمم المتحدة")],
         id="multiword-head-org-with-clitic",
     ),
     pytest.param(
         "وأعلن قائد الجيش الوطني الفريق أول سالم الحربي حالة الطوارئ.",
-        {"الجيش الوطني": O, "سالم الحربي": P},
+        {"الجيش الوطني": G, "سالم الحربي": P},
         [("قائد", "سالم الحربي", "الجيش الوطني")],
         id="head-org-rank-name",
     ),
@@ -444,6 +444,76 @@ def test_events_ambiguous_role_phrase_makes_no_alias(extractor: EventExtractor) 
     )
     found = run(extractor, text, {"كمال داود": P, "عمر فاضل": P})
     assert found.alias_mentions == ()
+
+
+def test_events_role_apposition_does_not_jump_to_next_list_item(extractor: EventExtractor) -> None:
+    text = "وحضر الحفل السيد خالد منصور رئيس مجلس إدارة الشركة، والدكتور عمر فاضل رئيس الهيئة."
+    found = run(extractor, text, {"خالد منصور": P, "عمر فاضل": P})
+    assert [(r.label, r.person.text) for r in found.roles] == [
+        ("رئيس مجلس إدارة الشركة", "خالد منصور"),
+        ("رئيس الهيئة", "عمر فاضل"),
+    ]
+
+
+def test_events_role_phrase_runs_through_organisation_and_place(extractor: EventExtractor) -> None:
+    text = "وأفاد منسق الطوارئ في منظمة أطباء العالم في الموصل رامي خوري بأن الوضع صعب."
+    found = run(extractor, text, {"منظمة أطباء العالم": G, "الموصل": L, "رامي خوري": P})
+    assert [
+        (r.label, r.person.text, r.organization.text if r.organization else None)
+        for r in found.roles
+    ] == [("منسق الطوارئ", "رامي خوري", "منظمة أطباء العالم")]
+    statements = [e for e in found.events if e.kind is EventKind.STATEMENT]
+    assert [[p.text for p in e.participants] for e in statements] == [["رامي خوري"]]
+
+
+def test_events_role_phrase_stops_at_unrelated_words(extractor: EventExtractor) -> None:
+    text = "رسالة إلى وزير التموين بخصوص السماح لكمال داود بنقل الطحين."
+    assert run(extractor, text, {"كمال داود": P}).roles == ()
+
+
+def test_events_unnamed_svo_subject_resolves_by_title(extractor: EventExtractor) -> None:
+    text = (
+        "زار وزير الخارجية كمال داود بغداد.\n"
+        "وأوضح المتحدث باسم الوزارة ناصر كنعان أن الوزير شدد على حماية المدنيين."
+    )
+    found = run(extractor, text, {"كمال داود": P, "ناصر كنعان": P, "بغداد": L})
+    speakers = {
+        e.trigger: e.participants[0].text for e in found.events if e.kind is EventKind.STATEMENT
+    }
+    assert speakers == {"أوضح": "ناصر كنعان", "شدد": "كمال داود"}
+
+
+def test_events_unnamed_source_after_anna_is_nobody(extractor: EventExtractor) -> None:
+    text = "وقال الوزير كمال داود إن الجيش شدد على الانسحاب."
+    found = run(extractor, text, {"كمال داود": P})
+    assert [e.trigger for e in found.events if e.kind is EventKind.STATEMENT] == ["قال"]
+
+
+def test_events_speaker_named_by_surname_the_ner_missed(extractor: EventExtractor) -> None:
+    text = "التقى الوزير كمال داود الوفد. ورأى السيد داود أن «الحوار هو الطريق الوحيد للحل»."
+    found = run(extractor, text, {"كمال داود": P})
+    assert [q.speaker.text if q.speaker else None for q in found.quotations] == ["كمال داود"]
+
+
+def test_events_manner_participle_keeps_previous_speaker(extractor: EventExtractor) -> None:
+    text = (
+        "وأكد الوزير كمال داود أن الحوار مستمر. "
+        "وقال مخاطبا رئيس البعثة عمر فاضل: «نحن نعول على دوركم في إنجاح المبادرة»."
+    )
+    found = run(extractor, text, {"كمال داود": P, "عمر فاضل": P})
+    assert [q.speaker.text if q.speaker else None for q in found.quotations] == ["كمال داود"]
+
+
+def test_events_call_has_no_place(extractor: EventExtractor) -> None:
+    text = "وأجرى الرئيس نبيل شاكر اتصالا هاتفيا مع نظيره عمر فاضل بحثا فيه الأوضاع في ليبيا."
+    found = run(extractor, text, {"نبيل شاكر": P, "عمر فاضل": P, "ليبيا": L})
+    assert of_kind(found, EventKind.CALL) == [(["نبيل شاكر", "عمر فاضل"], None, None)]
+
+
+def test_events_explicit_date_beats_relative_one(extractor: EventExtractor) -> None:
+    text = "التقى الرئيس نبيل شاكر، اليوم الأربعاء (21/6/2023)، نظيره عمر فاضل."
+    found = run(extractor, text, {"نبيل شاكر": P, "عمر فاضل": P}, date=dt.date(2023, 6, 22))
+    assert of_kind(found, EventKind.MEETING)[0][2] == "2023-06-21"
 
 
 def test_events_extractor_on_empty_document(extractor: EventExtractor) -> None:

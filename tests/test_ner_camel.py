@@ -243,6 +243,19 @@ def test_batch_size_does_not_change_labels(tiny_model_dir: Path) -> None:
     assert CamelTagger.load(tiny_model_dir).tag([]) == []
 
 
+def test_fast_alignment_matches_camel_tools(tagger: CamelTagger) -> None:
+    import numpy as np
+    from camel_tools.ner import NERecognizer
+
+    rng = np.random.default_rng(0)
+    logits = rng.normal(size=(7, 256, len(LABELS)))
+    label_ids = np.where(rng.random((7, 256)) < 0.3, 8, -100)
+    sent_ids = np.array([0, 0, 1, 2, 2, 2, 3])
+    recognizer = tagger._recognizer
+    original = NERecognizer._align_predictions(recognizer, logits, label_ids, sent_ids)
+    assert recognizer._align_predictions(logits, label_ids, sent_ids) == original
+
+
 def test_extractor_offsets_round_trip(tagger: CamelTagger) -> None:
     text = (
         "أكد الرئيس طارق الهاشمي أن الحكومة في بغداد تدعم الاتفاق. "

@@ -11,6 +11,7 @@ from kg.errors import ConfigError
 from kg.model import Document, EntityType, Mention, Sentence
 
 ENTRY_POINT_GROUP = "kg.ner_backends"
+KNOWN_TYPES = frozenset({*(t.value for t in EntityType), "PER", "GPE", "MIS"})
 
 # Built-in backends as "module:factory" so heavy imports (torch for camel) happen only on demand.
 BUILTIN_BACKENDS = {
@@ -56,6 +57,8 @@ class TaggerExtractor:
         mentions: list[Mention] = []
         for sentence, labels in zip(sentences, predicted, strict=True):
             for first, last, label in bio_to_spans(labels):
+                if label not in KNOWN_TYPES:
+                    continue  # e.g. DATE from a richer model: not an entity of the graph
                 start, end = sentence.tokens[first].start, sentence.tokens[last - 1].end
                 mentions.append(
                     Mention(

@@ -40,6 +40,9 @@ _MAX_WORD_PIECES = 256 - 2
 # predict() keeps the logits of every segment of a call in memory (256 x labels floats each):
 # feeding it bounded chunks of sentences keeps a large corpus from holding all of them at once.
 _SENTENCES_PER_CALL = 1024
+# The label id camel-tools gives word-piece positions that carry no word label (torch's
+# CrossEntropyLoss ignore_index, which it reads from a fresh loss object each time).
+_IGNORED_LABEL_ID = -100
 
 
 class CamelTagger:
@@ -81,6 +84,7 @@ class CamelTagger:
                 f"({type(exc).__name__}: {exc})"
             ) from exc
         _check_recognizer(recognizer, model_dir)
+        _install_fast_alignment(recognizer)
         return cls(recognizer, batch_size=batch_size, source=str(model_dir))
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
@@ -311,6 +315,29 @@ def _check_recognizer(recognizer: Any, model_dir: Path) -> None:
             "in tokenizer_config.json)",
             model_dir,
         )
+
+
+def _install_fast_alignment(recognizer: Any) -> None:
+    """Replace camel-tools' per-instance label alignment with an equivalent vectorised one.
+
+    camel-tools 1.6 builds a new ``nn.CrossEntropyLoss()`` for each of the 256 positions of every
+    segment just to read its ``ignore_index``: measured at ~70 % of ``predict()`` time for a small
+    model on CPU. Same inputs, same output; only bound when camel-tools has the method.
+    """
+    if not callable(getattr(recognizer, "_align_predictions", None)):
+        return
+    labels_map = recognizer.labels_map
+
+    def align(predictions: Any, label_ids: Any, sent_ids: Any) -> list[list[str]]:
+        predicted = predictions.argmax(axis=2)
+        keep = label_ids != _IGNORED_LABEL_ID
+        ids = [int(sentence) for sentence in sent_ids]
+        out: list[list[str]] = [[] for _ in range(len(set(ids)))]
+        for row, sentence in enumerate(ids):
+            out[sentence].extend(labels_map[index] for index in predicted[row][keep[row]].tolist())
+        return out
+
+    recognizer._align_predictions = align
 
 
 def _is_entity_type(kind: str) -> bool:
