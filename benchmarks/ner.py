@@ -47,7 +47,7 @@ def main() -> int:
     ap.add_argument(
         "--clean-dev", action="store_true", help="retrain without dev for a clean dev row"
     )
-    ap.add_argument("--c1", type=float, default=0.05)
+    ap.add_argument("--c1", type=float, default=0.1)
     ap.add_argument("--c2", type=float, default=0.01)
     ap.add_argument("--iterations", type=int, default=200)
     args = ap.parse_args()

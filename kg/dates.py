@@ -1,6 +1,6 @@
 """Arabic date expressions -> ISO dates, anchored on the document date.
 
-Handles numeric dates (21/6/2023, 2023/3/14), day-month-year with Egyptian, Levantine and
+Handles numeric dates (12/7/2023, 2023/3/14), day-month-year with Egyptian, Levantine and
 Maghrebi month names («15 مايو 2023», «الخميس 20 أبريل 2023», «3 حزيران 2023», «مايو/أيار»),
 Eastern Arabic digits (٢٠٢٣), weekday-only («الخميس الماضي») and relative expressions («أمس»,
 «قبل يومين», «الأسبوع الماضي»). Explicit dates get their date; relative and weekday-only ones get
@@ -193,8 +193,8 @@ def find_dates(text: str, *, anchor: dt.date | None = None) -> list[DateMatch]:
 def document_anchor(text: str, published: dt.date | None) -> dt.date | None:
     """The date relative expressions refer to: the publication date, else the first full date.
 
-    >>> document_anchor("غزة - أعلن الجيش أمس ... في 21/6/2023", None)
-    datetime.date(2023, 6, 21)
+    >>> document_anchor("غزة - أعلن الجيش أمس ... في 12/7/2023", None)
+    datetime.date(2023, 7, 12)
     >>> document_anchor("أعلن الجيش أمس", dt.date(2024, 1, 2))
     datetime.date(2024, 1, 2)
     >>> document_anchor("أعلن الجيش أمس", None) is None

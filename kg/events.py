@@ -15,7 +15,7 @@ compared in their :func:`kg.text.normalize` form and tolerate glued proclitics (
   the last matching speaker of the paragraph. Quotes in «…» or "…" belong to the speech verb that
   opens or closes them.
 * Roles: a role head («وزير», «الأمين العام», «قائد») followed by its modifiers and then a person
-  («… لحركة حماس، السيد إسماعيل هنية»), or a person followed by «، رئيس …». A role phrase used
+  («… لحركة النهضة، السيد رامي خوري»), or a person followed by «، رئيس …». A role phrase used
   again on its own later becomes an alias mention of that person.
 """
 
@@ -25,6 +25,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from kg.dates import DateMatch, document_anchor, find_dates, fold, read_table
 from kg.model import (
@@ -47,13 +48,13 @@ GAP = "…"
 MAX_GAP_TOKENS = 6
 MAX_ROLE_TOKENS = 14  # «منسق الطوارئ في منظمة أطباء بلا حدود في إب …» before the name
 MAX_SUBJECT_TOKENS = 10  # a speech verb's subject: «قال وزير الخارجية الأمريكي أنتوني بلينكن»
-MAX_SVO_GAP = 3  # «وكان هنية قد قال»
+MAX_SVO_GAP = 3  # «وكان داود قد قال»
 MAX_MERGE_DISTANCE = 3  # sentences between an event and a follow-up about «اللقاء»
 MIN_UNATTRIBUTED_QUOTE_WORDS = 5  # shorter quotes without a speech verb are names or terms
 DASHES = frozenset("-–—")
 # Name words shared by many people: never enough on their own to recognise someone.
 NAME_PARTICLES = frozenset({"عبد", "بن", "ابن", "ابو", "ام", "ال", "بنت", "الله", "الدين"})
-# Function-word classes that end a speech verb's subject («قال هنية [في] …», «قال [إن] …»).
+# Function-word classes that end a speech verb's subject («قال داود [في] …», «قال [إن] …»).
 SUBJECT_BOUNDARIES = frozenset({"clause", "place", "goal", "with", "target"})
 QUOTE_MARKS = frozenset('«»"“”')
 QUOTES = re.compile(r"«([^«»]+)»|\"([^\"\n]+)\"|“([^”]+)”")
@@ -77,12 +78,15 @@ class Extraction:
     ``alias_mentions`` are new mentions it created: PERSON mentions for a role phrase used on its
     own (extractor ``"role-alias"``) and PLACE mentions for named venues the NER did not mark
     (extractor ``"venue"``); add them to the document's mentions before resolving entities.
+    ``aliases`` pairs each role-alias mention with the mention of the person who holds the role,
+    so the resolver can give both one entity.
     """
 
     events: tuple[Event, ...]
     quotations: tuple[Quotation, ...]
     roles: tuple[Role, ...]
     alias_mentions: tuple[Mention, ...]
+    aliases: tuple[tuple[Mention, Mention], ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,7 +94,9 @@ class Extraction:
 # ---------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8192)
 def _words(phrase: str) -> tuple[str, ...]:
+    # Cached: names are compared pairwise while attributing speakers, and normalising is slow.
     return tuple(normalize(word) for word in phrase.split())
 
 
@@ -456,7 +462,8 @@ class EventExtractor:
         explicit = frozenset(d.start for d in find_dates(doc.text) if d.date is not None)
         found = _Found(view, dates, explicit)
         found.roles = self._roles(view)
-        aliases = self._aliases(view, found.roles)
+        alias_pairs = self._aliases(view, found.roles)
+        aliases = [alias for alias, _ in alias_pairs]
         found.venues = self._venues(view)
         view.set_mentions([*mentions, *aliases])
         self._dateline(found)
@@ -469,7 +476,11 @@ class EventExtractor:
         all_events = sorted([*events, *statements], key=lambda e: (e.trigger_start, e.kind))
         new_mentions = sorted([*aliases, *found.used_venues.values()], key=lambda m: m.start)
         return Extraction(
-            tuple(all_events), tuple(quotations), tuple(found.roles), tuple(new_mentions)
+            tuple(all_events),
+            tuple(quotations),
+            tuple(found.roles),
+            tuple(new_mentions),
+            tuple(alias_pairs),
         )
 
     # -- word classes ----------------------------------------------------------------------------
@@ -527,7 +538,7 @@ class EventExtractor:
         if named is not None:
             head = replace(head, last=named, head_last=named, end=view.toks[named - 1].token.end)
         org: Mention | None = None
-        ahead: Mention | None = None  # a person after a comma: «… لحركة حماس، السيد هنية»
+        ahead: Mention | None = None  # a person after a comma: «… لحركة النهضة، السيد خوري»
         # An idafa chain ends in its one definite word; after it only adjectives and «ل»-phrases
         # follow («وزير التموين الأردني [بخصوص] …» stops at the indefinite word).
         closed = False
@@ -541,7 +552,7 @@ class EventExtractor:
                 ahead = self._person_after_comma(view, k + 1, stop)
                 break
             if tok.token.text in QUOTE_MARKS:
-                k += 1  # «رئيس المكتب السياسي لحركة «حماس»»: quoted names stay in the phrase
+                k += 1  # «رئيس المكتب السياسي لحركة «النهضة»»: quoted names stay in the phrase
                 continue
             if tok.is_punct or self._ends_role(view, k):
                 break
@@ -641,14 +652,14 @@ class EventExtractor:
 
     @staticmethod
     def _is_genitive_glue(view: _DocView, k: int) -> bool:
-        # «رئيس المكتب السياسي لحركة [حماس]»: the «ل»-word belongs to the organisation's name.
+        # «رئيس المكتب السياسي لحركة [النهضة]»: the «ل»-word belongs to the organisation's name.
         tok = view.toks[k]
         return view.mention_at.get(k) is None and tok.norm.startswith("ل") and len(tok.norm) > 3
 
     # -- aliases --------------------------------------------------------------------------------
 
-    def _aliases(self, view: _DocView, roles: Sequence[Role]) -> list[Mention]:
-        """Later uses of a role phrase alone («قائد الثورة الإسلامية») as mentions of its holder."""
+    def _aliases(self, view: _DocView, roles: Sequence[Role]) -> list[tuple[Mention, Mention]]:
+        """Later uses of a role phrase alone («قائد الحرس الوطني») as mentions of its holder."""
         holders: dict[tuple[str, ...], tuple[Mention, int]] = {}
         ambiguous: set[tuple[str, ...]] = set()
         for role in roles:
@@ -668,8 +679,8 @@ class EventExtractor:
             if key in holders and not _same_person(holders[key][0], role.person):
                 ambiguous.add(key)
         role_spans = [(r.start, r.end) for r in roles]
-        aliases: list[Mention] = []
-        for key, (_, first_end) in holders.items():
+        aliases: list[tuple[Mention, Mention]] = []
+        for key, (holder, first_end) in holders.items():
             if key in ambiguous:
                 continue
             for i, tok in enumerate(view.toks):
@@ -677,7 +688,7 @@ class EventExtractor:
                     continue
                 alias = self._alias_at(view, key, i, role_spans)
                 if alias is not None:
-                    aliases.append(alias)
+                    aliases.append((alias, holder))
         return aliases
 
     def _alias_at(
@@ -780,6 +791,10 @@ class EventExtractor:
                 candidates.append((k, mention))
         if kind is EventKind.CALL:
             return None  # a phone call has no one place; «في السودان» is what they discussed
+        if kind is EventKind.STATEMENT:
+            # «أكد في غزة أن …» says where; «أكد أن الوضع في غزة …» is what was said.
+            said_from = self._clause_end(view, trigger)
+            candidates = [c for c in candidates if c[0] < said_from]
         if candidates:
             # Nearest to the trigger, preferring what follows it (the usual VSO order).
             k, place = min(
@@ -797,6 +812,15 @@ class EventExtractor:
         if kind in (EventKind.MEETING, EventKind.STATEMENT, EventKind.DEMONSTRATION):
             return found.dateline_place
         return None
+
+    def _clause_end(self, view: _DocView, trigger: _Match) -> int:
+        stop = view.tokens_of(view.toks[trigger.first].sentence).stop
+        for k in range(trigger.head_last, stop):
+            if view.toks[k].token.text in QUOTE_MARKS or view.toks[k].norm == ":":
+                return k
+            if self._word_class(view, k) == "clause":
+                return k
+        return stop
 
     @staticmethod
     def _nearest_place(view: _DocView, sentence: int, trigger: _Match) -> Mention | None:
@@ -848,7 +872,7 @@ class EventExtractor:
             if any(s.start <= d.start < s.end for s in spans if s is not None)
         ]
         if inside:
-            # «اليوم الأربعاء (21/6/2023)»: the explicit date wins over the anchored ones.
+            # «اليوم الأربعاء (12/7/2023)»: the explicit date wins over the anchored ones.
             return min(
                 inside, key=lambda d: (d.start not in found.explicit_dates, abs(d.start - near))
             )
@@ -878,7 +902,7 @@ class EventExtractor:
         inside = view.mention_at.get(trigger.first)
         if inside is None:
             return True
-        # A mis-segmented mention may swallow a speech verb («وأكد هنية»); other triggers inside
+        # A mis-segmented mention may swallow a speech verb («وأكد داود»); other triggers inside
         # a name («مسيرات العودة») are part of that name.
         return trigger.entry.verb and inside.start <= trigger.start
 
@@ -901,7 +925,7 @@ class EventExtractor:
                 trigger.end,
                 view.doc.text[trigger.start : trigger.end],
                 (sentence,),
-                self._participants(view, sentence, kind, role_orgs),
+                self._participants(view, sentence, kind, role_orgs, found.venues.values()),
                 self._place(found, trigger, kind),
                 None if date is None else date.date,
                 None if date is None else date.text,
@@ -946,10 +970,20 @@ class EventExtractor:
         return bool(event.participants)
 
     def _participants(
-        self, view: _DocView, sentence: int, kind: EventKind, role_orgs: set[Mention]
+        self,
+        view: _DocView,
+        sentence: int,
+        kind: EventKind,
+        role_orgs: set[Mention],
+        venues: Iterable[Mention] = (),
     ) -> tuple[Mention, ...]:
+        """People (and groups) of the sentence, outside quotes and venue names («قصر عابدين»)."""
         in_sentence = [
-            m for m in view.mentions if m.sentence == sentence and not view.in_quote(m.start, m.end)
+            m
+            for m in view.mentions
+            if m.sentence == sentence
+            and not view.in_quote(m.start, m.end)
+            and not any(v.start <= m.start and m.end <= v.end for v in venues)
         ]
         people = [m for m in in_sentence if m.type is EntityType.PERSON]
         orgs = [
@@ -960,7 +994,7 @@ class EventExtractor:
             and not self._is_source(view, m)
         ]
         # Organisations take part in fighting and protests; at a meeting or call they are
-        # participants only when fewer than two people are named («التقى الوزير وفدا من حماس»).
+        # participants only when fewer than two people are named («التقى الوزير وفدا من النهضة»).
         group_kinds = (EventKind.CONFLICT, EventKind.DEMONSTRATION)
         if kind in group_kinds or len(people) < 2:
             return _unique(sorted([*people, *orgs], key=lambda m: m.start))
@@ -1003,7 +1037,7 @@ class EventExtractor:
         stop = view.tokens_of(view.toks[trigger.first].sentence).stop
         swallowed = view.mention_at.get(trigger.first)
         if swallowed is not None and swallowed.type in (EntityType.PERSON, EntityType.ORGANIZATION):
-            return swallowed  # the NER glued the verb to the name: «وأكد هنية»
+            return swallowed  # the NER glued the verb to the name: «وأكد داود»
         if trigger.entry.continues:
             return self._refer(found, trigger, "*")
         k = trigger.head_last
@@ -1057,7 +1091,7 @@ class EventExtractor:
     def _known_person_in(
         self, found: _Found, trigger: _Match, window: Sequence[int]
     ) -> Mention | None:
-        """A person named earlier whose name word the NER missed here: «ورأى السيد هنية»."""
+        """A person named earlier whose name word the NER missed here: «ورأى السيد داود»."""
         view = found.view
         if not window:
             return None
@@ -1240,7 +1274,7 @@ def _key(mention: Mention) -> str:
 
 
 def _same_person(a: Mention, b: Mention) -> bool:
-    """Loose identity of two person mentions: one name contains the other («هنية»)."""
+    """Loose identity of two person mentions: one name contains the other («داود»)."""
     key_a, key_b = _key(a), _key(b)
     return key_a in key_b or key_b in key_a
 

@@ -11,12 +11,17 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 
 import networkx as nx
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Graph, URIRef
 
 from kg.rdf import TYPE_OF_CLASS, document_graphs
-from kg.vocab import ITSRDF, KGO, NIF, RDF, RDFS, SKOS, Iris
+from kg.vocab import ITSRDF, KGO, NIF, ORG, RDF, RDFS, SDO, SKOS, Iris
 
 CO_MENTION = "co-mention"
+MET = "met"
+SAID_ABOUT = "said-about"
+HOLDS_ROLE = "holds-role"
+# When two entities are linked in several ways, the edge shows the most specific one.
+KIND_PRECEDENCE = (MET, HOLDS_ROLE, SAID_ABOUT, CO_MENTION)
 EXAMPLES_PER_NODE = 3
 # Exact betweenness is O(n·m); above this many nodes it is estimated from a seeded sample.
 EXACT_BETWEENNESS_LIMIT = 2000
@@ -29,7 +34,10 @@ def project(dataset: Dataset, iris: Iris) -> nx.Graph:
     Nodes are entity IRIs (str) with ``label``, ``type`` (PERS/ORG/LOC/MISC), ``mentions``,
     ``alt_labels`` and ``examples`` (document id, sentence) attributes; an edge joins two
     entities mentioned in the same sentence, ``kind="co-mention"``, ``weight`` = how many
-    sentences they share.
+    sentences they share. Facts add typed edges on top: ``met`` between the attendees of a
+    meeting, ``said-about`` from a speaker to the entities a quotation names, ``holds-role``
+    from a person to the organisation of a post. An edge keeps the count of each kind in
+    ``kinds``; ``kind`` is the most specific one and ``weight`` the total.
     """
     G = nx.Graph()
     corpus = dataset.graph(iris.corpus_graph())
@@ -44,7 +52,7 @@ def project(dataset: Dataset, iris: Iris) -> nx.Graph:
                 alt_labels=sorted(str(alt) for alt in corpus.objects(node, SKOS.altLabel)),
                 examples=[],
             )
-    weights: Counter[tuple[str, str]] = Counter()
+    relations: Counter[tuple[str, str, str]] = Counter()
     for graph_iri in document_graphs(dataset, iris):
         graph = dataset.graph(graph_iri)
         context = graph.value(predicate=RDF.type, object=NIF.Context)
@@ -60,11 +68,40 @@ def project(dataset: Dataset, iris: Iris) -> nx.Graph:
                 examples = G.nodes[member]["examples"]
                 if len(examples) < EXAMPLES_PER_NODE:
                     examples.append((doc_id, text))
-            for pair in itertools.combinations(sorted(entities), 2):
-                weights[pair] += 1
-    for (source, target), weight in sorted(weights.items()):
-        G.add_edge(source, target, kind=CO_MENTION, weight=float(weight))
+            for source, target in itertools.combinations(sorted(entities), 2):
+                relations[source, target, CO_MENTION] += 1
+        relations.update(_fact_relations(graph))
+    for (source, target, kind), count in sorted(relations.items()):
+        if source != target and source in G and target in G:
+            _add_relation(G, source, target, kind, count)
     return G
+
+
+def _fact_relations(graph: Graph) -> Counter[tuple[str, str, str]]:
+    """Typed links stated by the events, quotations and roles of one document graph."""
+    found: Counter[tuple[str, str, str]] = Counter()
+    for event in graph.subjects(RDF.type, KGO.Meeting):
+        attendees = sorted(str(a) for a in graph.objects(event, SDO.attendee))
+        for source, target in itertools.combinations(attendees, 2):
+            found[source, target, MET] += 1
+    for quotation in graph.subjects(RDF.type, SDO.Quotation):
+        for speaker in graph.objects(quotation, SDO.creator):
+            for about in graph.objects(quotation, SDO.about):
+                found[str(speaker), str(about), SAID_ABOUT] += 1
+    for membership in graph.subjects(RDF.type, ORG.Membership):
+        for member in graph.objects(membership, ORG.member):
+            for organization in graph.objects(membership, ORG.organization):
+                found[str(member), str(organization), HOLDS_ROLE] += 1
+    return found
+
+
+def _add_relation(G: nx.Graph, source: str, target: str, kind: str, count: int) -> None:
+    if not G.has_edge(source, target):
+        G.add_edge(source, target, kind=kind, weight=0.0, kinds={})
+    data = G.edges[source, target]
+    data["kinds"][kind] = data["kinds"].get(kind, 0) + count
+    data["weight"] += float(count)
+    data["kind"] = min(data["kinds"], key=KIND_PRECEDENCE.index)
 
 
 def degree(G: nx.Graph) -> dict[str, float]:

@@ -165,3 +165,5 @@ class AnnotatedDocument:
     events: tuple[Event, ...] = ()
     quotations: tuple[Quotation, ...] = ()
     roles: tuple[Role, ...] = ()
+    # (alias mention, mention of the person it stands for), e.g. a role phrase used alone
+    aliases: tuple[tuple[Mention, Mention], ...] = ()

@@ -10,7 +10,7 @@ import csv
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +20,7 @@ from rdflib import Dataset
 from kg import graph as graph_analytics
 from kg import rdf
 from kg.errors import GraphError, InputError
+from kg.events import ALIAS_EXTRACTOR, VENUE_EXTRACTOR, EventExtractor
 from kg.io import atomic_write_many, read_documents
 from kg.model import AnnotatedDocument, Document, Entity, EntityType, Mention
 from kg.ner.base import Extractor, load_extractor, merge_mentions
@@ -39,6 +40,8 @@ ENTITY_COLUMNS = (
     "community", "alt_labels",
 )  # fmt: skip
 
+DERIVED_EXTRACTORS = frozenset({ALIAS_EXTRACTOR, VENUE_EXTRACTOR})
+
 Progress = Callable[[Iterable[Document]], Iterable[Document]]
 
 
@@ -54,10 +57,15 @@ class BuildConfig:
         default=frozenset({EntityType.PERSON, EntityType.ORGANIZATION, EntityType.PLACE})
     )
     seed: int = 0
+    events: bool = True  # meetings, statements, quotations, roles
 
 
-def annotate(doc: Document, extractors: Sequence[Extractor]) -> AnnotatedDocument:
-    """Split ``doc`` into sentences and run every extractor on it.
+def annotate(
+    doc: Document,
+    extractors: Sequence[Extractor],
+    event_extractor: EventExtractor | None = None,
+) -> AnnotatedDocument:
+    """Split ``doc`` into sentences, run every extractor on it, then the event extractor.
 
     >>> class Gaza:  # a stand-in extractor: marks every «غزة»
     ...     name, labels = "demo", ("LOC",)
@@ -71,7 +79,27 @@ def annotate(doc: Document, extractors: Sequence[Extractor]) -> AnnotatedDocumen
     if not sentences:
         raise InputError(f"{doc.id}: document has no words")
     mentions = merge_mentions(extractor(doc, sentences) for extractor in extractors)
-    return AnnotatedDocument(doc, sentences, tuple(mentions))
+    annotated = AnnotatedDocument(doc, sentences, tuple(mentions))
+    return add_events(annotated, event_extractor) if event_extractor else annotated
+
+
+def add_events(annotated: AnnotatedDocument, event_extractor: EventExtractor) -> AnnotatedDocument:
+    """(Re)compute events, quotations, roles and role aliases from the document's NER mentions.
+
+    Mentions the event stage made itself (aliases, venues) are dropped and made again, so this is
+    the same for a fresh document and for one read back from a stored graph.
+    """
+    named = tuple(m for m in annotated.mentions if m.extractor not in DERIVED_EXTRACTORS)
+    found = event_extractor(annotated.doc, annotated.sentences, named)
+    mentions = sorted({*named, *found.alias_mentions}, key=lambda m: (m.start, m.end, m.extractor))
+    return replace(
+        annotated,
+        mentions=tuple(mentions),
+        events=found.events,
+        quotations=found.quotations,
+        roles=found.roles,
+        aliases=found.aliases,
+    )
 
 
 class KnowledgeGraph:
@@ -163,6 +191,7 @@ def build(
     dataset = existing if existing is not None else rdf.new_dataset(iris)
     if extractors is None:
         extractors = [load_extractor(config.ner, config.ner_model)]
+    event_extractor = EventExtractor.default() if config.events else None
     stored = {a.doc.id: a for a in rdf.read_annotated_documents(dataset, iris)}
     fresh: dict[str, AnnotatedDocument] = {}
     for doc in progress(documents) if progress else documents:
@@ -171,7 +200,9 @@ def build(
         previous = stored.get(doc.id)
         if previous is not None and previous.doc == doc:
             continue  # the same document again: nothing to re-extract
-        fresh[doc.id] = annotate(doc, extractors)
+        fresh[doc.id] = annotate(doc, extractors, event_extractor)
+    if event_extractor is not None:  # stored documents: events follow from their mentions
+        stored = {i: add_events(a, event_extractor) for i, a in stored.items() if i not in fresh}
     stored.update(fresh)
     annotated = [stored[doc_id] for doc_id in sorted(stored)]
     entities = resolve_entities(annotated, config.entity_types)
@@ -189,7 +220,8 @@ def resolve_entities(
     mentions: list[Mention] = [
         m for item in annotated for m in item.mentions if m.type in entity_types
     ]
-    return Resolver.default().resolve(mentions)
+    same_as = {alias: holder for item in annotated for alias, holder in item.aliases}
+    return Resolver.default().resolve(mentions, same_as=same_as)
 
 
 def graph_file(path: str | os.PathLike[str]) -> Path:

@@ -16,9 +16,19 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import GraphError
-from kg.model import AnnotatedDocument, Document, Entity, EntityType, Mention, Sentence
-from kg.text import tokenize
-from kg.vocab import ITSRDF, KGO, NIF, RDF, RDFS, SDO, SKOS, XSD, Iris, bind_prefixes
+from kg.model import (
+    AnnotatedDocument,
+    Document,
+    Entity,
+    EntityType,
+    Event,
+    Mention,
+    Quotation,
+    Role,
+    Sentence,
+)
+from kg.text import normalize, tokenize
+from kg.vocab import ITSRDF, KGO, NIF, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD, Iris, bind_prefixes
 
 ENTITY_CLASSES: Mapping[EntityType, URIRef] = {
     EntityType.PERSON: SDO.Person,
@@ -69,6 +79,100 @@ def add_document(
         graph.add((node, KGO.extractor, Literal(mention.extractor)))
         if mention in entity_keys:
             graph.add((node, ITSRDF.taIdentRef, iris.entity(entity_keys[mention])))
+    facts = _Facts(graph, annotated, entity_keys, iris)
+    for event in annotated.events:
+        facts.add_event(event)
+    for quotation in annotated.quotations:
+        facts.add_quotation(quotation)
+    for role in annotated.roles:
+        facts.add_role(role)
+
+
+class _Facts:
+    """Writes the events, quotations and roles of one document into its named graph."""
+
+    def __init__(
+        self,
+        graph: Graph,
+        annotated: AnnotatedDocument,
+        entity_keys: Mapping[Mention, str],
+        iris: Iris,
+    ) -> None:
+        self.graph, self.annotated, self.entity_keys, self.iris = (
+            graph,
+            annotated,
+            entity_keys,
+            iris,
+        )
+        self.doc = annotated.doc
+        self.context = iris.span(self.doc.id, 0, len(self.doc.text))
+
+    def entity(self, mention: Mention | None) -> URIRef | None:
+        if mention is None or mention not in self.entity_keys:
+            return None
+        return self.iris.entity(self.entity_keys[mention])
+
+    def derived_from(self, node: URIRef, sentence_indexes: Iterable[int]) -> None:
+        for index in sentence_indexes:
+            sentence = self.annotated.sentences[index]
+            span = self.iris.span(self.doc.id, sentence.start, sentence.end)
+            self.graph.add((node, PROV.wasDerivedFrom, span))
+
+    def span(self, node: URIRef, start: int, end: int) -> None:
+        """Offsets of a fact's own words, so it can be traced to the characters that state it."""
+        self.graph.add((node, NIF.referenceContext, self.context))
+        self.graph.add((node, NIF.beginIndex, Literal(start)))
+        self.graph.add((node, NIF.endIndex, Literal(end)))
+        self.graph.add((node, NIF.anchorOf, Literal(self.doc.text[start:end])))
+
+    def add_event(self, event: Event) -> None:
+        node = self.iris.event(self.doc.id, event.kind.value, event.trigger_start)
+        self.graph.add((node, RDF.type, SDO.Event))
+        self.graph.add((node, RDF.type, KGO[event.kind.value]))
+        trigger = self.iris.span(self.doc.id, event.trigger_start, event.trigger_end)
+        self.graph.add((node, KGO.trigger, trigger))
+        self.span(trigger, event.trigger_start, event.trigger_end)
+        for participant in event.participants:
+            attendee = self.entity(participant)
+            if attendee is not None:
+                self.graph.add((node, SDO.attendee, attendee))
+        place = self.entity(event.place)
+        if place is not None:
+            self.graph.add((node, SDO.location, place))
+        if event.date is not None:
+            self.graph.add((node, SDO.startDate, Literal(event.date, datatype=XSD.date)))
+        self.derived_from(node, event.sentences)
+
+    def add_quotation(self, quotation: Quotation) -> None:
+        node = self.iris.quotation(self.doc.id, quotation.start, quotation.end)
+        self.graph.add((node, RDF.type, SDO.Quotation))
+        self.graph.add((node, SDO.text, Literal(quotation.text, lang=ARABIC)))
+        self.span(node, quotation.start, quotation.end)
+        speaker = self.entity(quotation.speaker)
+        if speaker is not None:
+            self.graph.add((node, SDO.creator, speaker))
+        for mention in quotation.about:
+            about = self.entity(mention)
+            if about is not None:
+                self.graph.add((node, SDO.about, about))
+        self.derived_from(node, quotation.sentences)
+
+    def add_role(self, role: Role) -> None:
+        member = self.entity(role.person)
+        if member is None:
+            return
+        node = self.iris.membership(self.doc.id, role.start, role.end)
+        self.graph.add((node, RDF.type, ORG.Membership))
+        self.graph.add((node, ORG.member, member))
+        organization = self.entity(role.organization)
+        if organization is not None:
+            self.graph.add((node, ORG.organization, organization))
+        post = self.iris.role(normalize(role.label))
+        self.graph.add((node, ORG.role, post))
+        self.graph.add((post, RDF.type, ORG.Role))
+        self.graph.add((post, RDFS.label, Literal(role.label, lang=ARABIC)))
+        self.span(node, role.start, role.end)
+        self.derived_from(node, [role.sentence])
 
 
 def _add_document_context(graph: Graph, context: URIRef, doc: Document) -> None:
@@ -147,8 +251,19 @@ def load_dataset(path: Path, iris: Iris) -> Dataset:
 
 
 def serialize(dataset: Dataset) -> str:
-    """TriG text of the whole dataset (named graphs only)."""
-    return dataset.serialize(format="trig")
+    """TriG text of the whole dataset, graphs in IRI order so equal datasets give equal bytes.
+
+    rdflib writes graphs in insertion order, which differs between a fresh build and one merged
+    into a parsed file; copying into a dataset filled in sorted order makes the output canonical.
+    """
+    ordered = Dataset()
+    for prefix, namespace in dataset.namespaces():
+        ordered.bind(prefix, namespace, override=True)
+    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+        if len(graph):
+            target = ordered.graph(graph.identifier)
+            target.addN((s, p, o, target) for s, p, o in graph)
+    return ordered.serialize(format="trig")
 
 
 def document_graphs(dataset: Dataset, iris: Iris) -> list[URIRef]:

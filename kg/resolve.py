@@ -9,7 +9,7 @@ same corpus yields the same entities.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from kg.model import Entity, EntityType, Mention
@@ -74,8 +74,16 @@ class Resolver:
             key_words.append(norm)
         return " ".join(key_words)
 
-    def resolve(self, mentions: Sequence[Mention]) -> list[Entity]:
-        """Entities for ``mentions`` (any number of documents), sorted by key."""
+    def resolve(
+        self, mentions: Sequence[Mention], *, same_as: Mapping[Mention, Mention] | None = None
+    ) -> list[Entity]:
+        """Entities for ``mentions`` (any number of documents), sorted by key.
+
+        ``same_as`` maps a mention that describes rather than names someone (a role phrase used
+        alone, «قائد الجيش») to a mention of the person it stands for; it joins that entity as an
+        alias but never becomes its label.
+        """
+        same_as = same_as or {}
         analyses = [self._analyse(m) for m in mentions]
         anchors = {a.candidates[0][0] for a in analyses} | self.known_names
         chosen = [self._choose(a, anchors) for a in analyses]
@@ -85,10 +93,18 @@ class Resolver:
             keys_by_doc[analysis.mention.doc_id][(key, analysis.mention.type)] += 1
         partial = {doc: link_partial_names(counts) for doc, counts in keys_by_doc.items()}
 
-        groups: dict[str, list[tuple[Mention, str]]] = defaultdict(list)
+        key_of_mention: dict[Mention, str] = {}
+        labels: dict[Mention, str] = {}
         for analysis, (key, stripped) in zip(analyses, chosen, strict=True):
-            final_key = partial[analysis.mention.doc_id].get(key, key)
-            groups[final_key].append((analysis.mention, _clean_label(analysis.words, stripped)))
+            key_of_mention[analysis.mention] = partial[analysis.mention.doc_id].get(key, key)
+            labels[analysis.mention] = _clean_label(analysis.words, stripped)
+        groups: dict[str, list[tuple[Mention, str | None]]] = defaultdict(list)
+        for mention, key in key_of_mention.items():
+            target = same_as.get(mention)
+            if target is not None and target in key_of_mention:
+                groups[key_of_mention[target]].append((mention, None))
+            else:
+                groups[key].append((mention, labels[mention]))
         return [_make_entity(key, members) for key, members in sorted(groups.items())]
 
     def _analyse(self, mention: Mention) -> _Analysis:
@@ -199,11 +215,13 @@ def _drop_letters(word: str, letters: int) -> str:
     return word[position:]
 
 
-def _make_entity(key: str, members: list[tuple[Mention, str]]) -> Entity:
+def _make_entity(key: str, members: list[tuple[Mention, str | None]]) -> Entity:
+    """One entity from its mentions; members without a label (aliases) never name it."""
     mentions = tuple(sorted((m for m, _ in members), key=lambda m: (m.doc_id, m.start)))
     entity_type = _majority_type(Counter(m.type for m in mentions))
-    longest = max(len(label.split()) for _, label in members)
-    label_counts = Counter(label for _, label in members if len(label.split()) == longest)
+    names = [label for _, label in members if label is not None] or [m.text for m in mentions]
+    longest = max(len(label.split()) for label in names)
+    label_counts = Counter(label for label in names if len(label.split()) == longest)
     label = max(label_counts, key=lambda lbl: (label_counts[lbl], lbl))
     surfaces = sorted({m.text for m in mentions} | set(label_counts) - {label})
     return Entity(key, entity_type, label, tuple(s for s in surfaces if s != label), mentions)

@@ -87,6 +87,8 @@ class KGO(DefinedNamespace):
     documentId: URIRef
     contentHash: URIRef
     sentenceIndex: URIRef
+    # events: the words that signal them
+    trigger: URIRef
 
 
 PREFIXES = {
@@ -135,8 +137,29 @@ class Iris:
 
     def entity(self, key: str) -> URIRef:
         """A stable, readable entity IRI: the key in Safe Buckwalter transliteration."""
+        return self._named("entity", key)
+
+    def event(self, doc_id: str, kind: str, start: int) -> URIRef:
+        """An event, named by its kind and the offset of its trigger word."""
+        return URIRef(f"{self.document(doc_id)}#event={kind.lower()},{start}")
+
+    def quotation(self, doc_id: str, start: int, end: int) -> URIRef:
+        """A quotation, named by its character span."""
+        return URIRef(f"{self.document(doc_id)}#quote={start},{end}")
+
+    def membership(self, doc_id: str, start: int, end: int) -> URIRef:
+        """An org:Membership stated by the role phrase at this span."""
+        return URIRef(f"{self.document(doc_id)}#role={start},{end}")
+
+    def role(self, key: str) -> URIRef:
+        """An org:Role shared by everyone who holds a post of this (normalised) name."""
+        return self._named("role", key)
+
+    def _named(self, folder: str, key: str) -> URIRef:
+        # Safe Buckwalter is one-to-one on Arabic letters, so distinct keys keep distinct IRIs;
+        # anything else (Latin, digits, punctuation) is percent-encoded and cannot leave the base.
         readable = self._transliterate(key).replace(" ", "_")
-        return URIRef(f"{self.base}entity/{quote(readable, safe='_-.~')}")
+        return URIRef(f"{self.base}{folder}/{quote(readable, safe='_-.~')}")
 
     def corpus_graph(self) -> URIRef:
         """The named graph of corpus-level facts (merged entities, analytics)."""

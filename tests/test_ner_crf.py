@@ -130,4 +130,5 @@ def test_shipped_model_dev_floor(shipped: CRFTagger) -> None:
     pred = shipped.tag([[t for t, _ in s] for s in dev])
     scores = evaluate([[lab for _, lab in s] for s in dev], pred)
     # The shipped model is trained on train+dev, so this is a regression floor, not a dev score.
-    assert scores["overall"].f1 > 0.80
+    # Measured 0.997 with the shipped model; a clean (held-out) dev F1 is 0.693, see train.py.
+    assert scores["overall"].f1 > 0.95

@@ -86,8 +86,8 @@ def write_gazetteer(gazetteer: Mapping[str, str], path: Path, source: str) -> No
 
 
 def _blocks(n: int) -> list[tuple[int, int]]:
-    # Contiguous blocks, not interleaved sentences: neighbouring sentences share a story, and a
-    # name seen in the same story would look more reliable than it is on new text.
+    # Contiguous blocks for first-pass labels: neighbouring sentences share a story, so a model
+    # that saw the next sentence would make the document cues look more reliable than they are.
     return [
         (k * n // JACKKNIFE_FOLDS, (k + 1) * n // JACKKNIFE_FOLDS) for k in range(JACKKNIFE_FOLDS)
     ]
@@ -98,18 +98,20 @@ def _jackknifed_features(
     lexicons: Lexicons,
     config: FeatureConfig,
 ) -> list[list[list[str]]]:
-    """Training features where each block sees a train gazetteer built from the other blocks, so
+    """Training features where each fold sees a train gazetteer built from the other folds, so
     the CRF learns how reliable the gazetteer is on *unseen* text."""
-    tokens = [[t for t, _ in s] for s in sentences]
-    feats: list[list[list[str]]] = []
-    for lo, hi in _blocks(len(sentences)):
+    # Interleaved folds (sentence i goes to fold i mod K): on dev this beat contiguous blocks
+    # (69.3 vs 68.1 F1), i.e. a gazetteer that also knows the story's other names is closer to
+    # the shipped one, built from all of train.
+    out: list[list[list[str]]] = [[] for _ in sentences]
+    for k in range(JACKKNIFE_FOLDS):
         lex = lexicons
         if config.train_gazetteer:
-            lex = lexicons.with_train_types(
-                build_train_gazetteer([*sentences[:lo], *sentences[hi:]])
-            )
-        feats.extend(sentence_features(tokens[i], lex, config) for i in range(lo, hi))
-    return feats
+            rest = [s for i, s in enumerate(sentences) if i % JACKKNIFE_FOLDS != k]
+            lex = lexicons.with_train_types(build_train_gazetteer(rest))
+        for i in range(k, len(sentences), JACKKNIFE_FOLDS):
+            out[i] = sentence_features([t for t, _ in sentences[i]], lex, config)
+    return out
 
 
 def _train_crf(
@@ -242,7 +244,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m kg.ner.train", description=__doc__)
     ap.add_argument("--train", type=Path, default=default_train_path())
     ap.add_argument("--model", type=Path, default=Path("out/ner-crf.crfsuite"))
-    ap.add_argument("--c1", type=float, default=0.05)
+    ap.add_argument("--c1", type=float, default=0.1)
     ap.add_argument("--c2", type=float, default=0.01)
     ap.add_argument("--iterations", type=int, default=200)
     ap.add_argument("--dev-fraction", type=float, default=0.1, help="0: skip the dev model")
