@@ -169,9 +169,7 @@ def screenshot(out: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
-    ap.add_argument(
-        "--screenshot", type=Path, help="1400x900 PNG of the seeds/ graph"
-    )
+    ap.add_argument("--screenshot", type=Path, help="1400x900 PNG of the seeds/ graph")
     args = ap.parse_args()
     if args.screenshot:
         screenshot(args.screenshot)

@@ -87,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--train", help="training CoNLL file (default: ../shared/data/anercorp/train.txt)"
     )
-    train.add_argument("--out", help="model file (default: the shipped kg/data/ner-crf.crfsuite)")
+    train.add_argument("--out", help="model file (default: replace the packaged model)")
     train.set_defaults(handler=_ner_train)
     return parser
 
@@ -198,9 +198,8 @@ def _ner_train(args: argparse.Namespace) -> int:
         raise InputError(
             "no training data found: pass --train PATH (ANERcorp train.txt, CAMeL Lab split)"
         )
-    model_path = Path(args.out) if args.out else training.shipped_model_path()
-    scores = training.train_default(train_path, model_path)
-    print(f"model written to {model_path}")
+    scores = training.train_default(train_path, args.out)
+    print(f"model written to {args.out or training.shipped_model_path()}")
     for name, score in sorted(scores.items()):
         p, r, f1 = 100 * score.precision, 100 * score.recall, 100 * score.f1
         print(f"dev {name:<8} P {p:.2f}  R {r:.2f}  F1 {f1:.2f}")

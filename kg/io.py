@@ -89,7 +89,7 @@ def _read_jsonl(path: Path) -> Iterator[Document]:
 
 
 def document_from_record(record: object, where: str) -> Document:
-    """Validate one JSONL record: ``id``, ``text``, optional ``date``, ``title``, ``url``, ``source``."""
+    """Validate one JSONL record: ``id``, ``text`` and optional ``date``/``title``/``url``."""
     if not isinstance(record, dict):
         raise InputError(f"{where}: expected a JSON object with 'id' and 'text'")
     doc_id, text = record.get("id"), record.get("text")

@@ -47,11 +47,14 @@ def run_query(dataset: Dataset, sparql: str) -> QueryResult:
         raise QueryError(f"invalid SPARQL: {error}") from error
     if prepared.algebra.name not in ("SelectQuery", "AskQuery"):
         raise QueryError("only SELECT and ASK queries are supported by kg query")
-    result = dataset.query(prepared)
-    if prepared.algebra.name == "AskQuery":
-        return QueryResult(("ask",), ((Literal(bool(result.askAnswer)),),))
-    variables = tuple(str(v) for v in result.vars or ())
-    rows = tuple(tuple(row) for row in result)  # type: ignore[arg-type]
+    try:
+        result = dataset.query(prepared)
+        if prepared.algebra.name == "AskQuery":
+            return QueryResult(("ask",), ((Literal(bool(result.askAnswer)),),))
+        variables = tuple(str(v) for v in result.vars or ())
+        rows = tuple(tuple(row) for row in result)  # type: ignore[arg-type]
+    except Exception as error:  # rdflib's evaluator raises assorted internal errors
+        raise QueryError(f"query failed while running: {type(error).__name__}: {error}") from error
     return QueryResult(variables, rows)
 
 

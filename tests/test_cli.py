@@ -186,3 +186,30 @@ def test_cli_jsonl_with_dates(tmp_path: Path) -> None:
         "csv",
     )
     assert result.stdout.splitlines()[1] == "2023-05-15"
+
+
+def test_cli_query_runtime_failure_is_one_line(seed_build: Path) -> None:
+    # rdflib cannot evaluate GROUP_CONCAT(DISTINCT ...) over an unbound variable
+    sparql = (
+        "SELECT (GROUP_CONCAT(DISTINCT ?x) AS ?y) "
+        "WHERE { ?s a nif:Context OPTIONAL { ?s <urn:none> ?x } }"
+    )
+    result = run("query", seed_build, "-e", sparql)
+    assert result.returncode != 0
+    assert result.stderr.startswith("kg: error: query failed") and "Traceback" not in result.stderr
+
+
+def test_cli_seed_meeting_roles_and_quotes(seed_build: Path) -> None:
+    meetings = run("query", seed_build, Path("queries") / "meetings.rq", "--format", "csv")
+    rows = list(csv.DictReader(meetings.stdout.splitlines()))
+    assert len(rows) == 1 and rows[0]["date"] == "2023-06-21"
+    assert "إسماعيل هنية" in rows[0]["attendees"] and "الخامنئي" in rows[0]["attendees"]
+    roles = run("query", seed_build, Path("queries") / "roles.rq", "--format", "csv")
+    held = {
+        (r["person"], r["role"], r["organization"])
+        for r in csv.DictReader(roles.stdout.splitlines())
+    }
+    assert ("إسماعيل هنية", "رئيس المكتب السياسي", "حماس") in held
+    statements = run("query", seed_build, Path("queries") / "statements.rq", "--format", "csv")
+    speakers = {row["speaker"] for row in csv.DictReader(statements.stdout.splitlines())}
+    assert {"إسماعيل هنية", "الخامنئي"} <= speakers
