@@ -1,4 +1,4 @@
-"""The `kg` command line: build / query / view / ner. The only module that prints."""
+"""The `kg` command line (build, query, serve, export, view, ner); the only module that prints."""
 
 from __future__ import annotations
 
@@ -64,7 +64,38 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("query_file", nargs="?", help="a .rq file")
     source.add_argument("-e", "--expression", help="SPARQL text")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument(
+        "--store",
+        choices=("auto", "memory", "oxigraph"),
+        default="auto",
+        help="rdflib in memory, or Oxigraph on disk (auto: Oxigraph for big graphs)",
+    )
     query.set_defaults(handler=_query)
+
+    serve = commands.add_parser(
+        "serve", help="serve a built graph as a read-only SPARQL 1.1 endpoint on loopback"
+    )
+    serve.add_argument("graph", help="DIR or DIR/graph.trig")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback)")
+    serve.add_argument("--port", type=int, default=7878, help="TCP port (0: any free port)")
+    serve.add_argument(
+        "--public", action="store_true", help="allow a non-loopback --host (exposes the graph)"
+    )
+    serve.add_argument("--store", choices=("auto", "memory", "oxigraph"), default="auto")
+    serve.add_argument("--timeout", type=float, default=10.0, help="seconds per query")
+    serve.add_argument("--max-rows", type=int, default=10_000, help="rows per answer at most")
+    serve.add_argument("--cors", metavar="ORIGIN", help="allow browser pages from ORIGIN ('*')")
+    serve.set_defaults(handler=_serve)
+
+    export = commands.add_parser(
+        "export", help="write the graph as GEXF, GraphML, JSON-LD, N-Quads or CSV"
+    )
+    export.add_argument("graph", help="DIR or DIR/graph.trig")
+    export.add_argument(
+        "--format", required=True, choices=("gexf", "graphml", "jsonld", "nquads", "csv")
+    )
+    export.add_argument("--out", help="file (a folder for csv); default: beside the graph")
+    export.set_defaults(handler=_export)
 
     view = commands.add_parser("view", help="(re)draw the interactive HTML view")
     view.add_argument("graph", help="DIR or DIR/graph.trig")
@@ -122,9 +153,8 @@ def _build(args: argparse.Namespace) -> int:
 
 def _query(args: argparse.Namespace) -> int:
     from kg.pipeline import graph_file
-    from kg.query import format_result, run_query
-    from kg.rdf import load_dataset
-    from kg.vocab import Iris
+    from kg.query import format_result
+    from kg.store import open_store
 
     if args.expression is not None:
         sparql = args.expression
@@ -138,8 +168,44 @@ def _query(args: argparse.Namespace) -> int:
     if not trig.is_file():
         raise InputError(f"{trig}: no built graph here; run `kg build INPUT --out DIR` first")
     # Queries read stored analytics, so no projection or recomputation is needed here.
-    result = run_query(load_dataset(trig, Iris()), sparql)
+    result = open_store(trig, args.store).run(sparql)
     sys.stdout.write(format_result(result, args.format))
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from kg.pipeline import graph_file
+    from kg.serve import ServeConfig, check_host, make_server
+    from kg.store import open_store
+
+    check_host(args.host, public=args.public)
+    config = ServeConfig(timeout=args.timeout, max_rows=args.max_rows, cors_origin=args.cors)
+    trig = graph_file(args.graph)
+    if not trig.is_file():
+        raise InputError(f"{trig}: no built graph here; run `kg build INPUT --out DIR` first")
+    store = open_store(trig, args.store)
+    server = make_server(store, host=args.host, port=args.port, config=config, public=args.public)
+    print(f"SPARQL endpoint ({store.name} store, read-only): {server.url}", flush=True)
+    print("press Ctrl-C to stop", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from kg.export import SUFFIXES, export
+    from kg.pipeline import graph_file, load
+
+    kg = load(args.graph)
+    target = Path(args.out) if args.out else graph_file(args.graph).parent / SUFFIXES[args.format]
+    if args.format == "csv" and target.exists() and not target.is_dir():
+        raise InputError(f"{target}: --out must be a folder for --format csv")
+    if args.format != "csv" and target.is_dir():
+        raise InputError(f"{target}: --out must be a file for --format {args.format}")
+    for path in export(kg.G, kg.dataset, args.format, target, base=kg.iris.base):
+        print(f"{args.format}: {path.resolve()}")
     return 0
 
 

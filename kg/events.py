@@ -610,14 +610,7 @@ class EventExtractor:
         if end >= span.stop:
             return None
         label_end = view.toks[end - 1].token.end
-        return Role(
-            view.doc.id,
-            head.start,
-            label_end,
-            view.doc.text[head.start : label_end],
-            mention,
-            view.toks[head.first].sentence,
-        )
+        return _role(view, head, label_end, label_end, mention, None)
 
     def _make_role(
         self,
@@ -639,16 +632,7 @@ class EventExtractor:
             ):
                 label_stop -= 1
         label_end = view.toks[label_stop - 1].token.end
-        end = view.toks[phrase_end - 1].token.end
-        return Role(
-            view.doc.id,
-            head.start,
-            end,
-            view.doc.text[head.start : label_end],
-            person,
-            view.toks[head.first].sentence,
-            org,
-        )
+        return _role(view, head, view.toks[phrase_end - 1].token.end, label_end, person, org)
 
     @staticmethod
     def _is_genitive_glue(view: _DocView, k: int) -> bool:
@@ -1292,3 +1276,23 @@ def _dedupe(events: Iterable[Event]) -> Iterator[Event]:
         if (event.kind.value, event.trigger_start) not in seen:
             seen.add((event.kind.value, event.trigger_start))
             yield event
+
+
+def _role(
+    view: _DocView,
+    head: _Match,
+    end: int,
+    label_end: int,
+    person: Mention,
+    org: Mention | None,
+) -> Role:
+    """A role phrase from its head word to ``end``; the label stops at ``label_end``."""
+    return Role(
+        view.doc.id,
+        head.start,
+        end,
+        view.doc.text[head.start : label_end],
+        person,
+        view.toks[head.first].sentence,
+        org,
+    )

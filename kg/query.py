@@ -17,6 +17,13 @@ from kg.errors import QueryError
 from kg.vocab import PREFIXES
 
 FORMATS = ("table", "csv", "json")
+UPDATE_REFUSED = "SPARQL UPDATE is refused: kg query is read-only (use SELECT or ASK)"
+ONLY_SELECT_ASK = "only SELECT and ASK queries are supported by kg query"
+
+
+def prefix_iris() -> dict[str, str]:
+    """kg's predeclared SPARQL prefixes, prefix -> namespace IRI (shared by every store)."""
+    return {prefix: str(getattr(ns, "_NS", ns)) for prefix, ns in PREFIXES.items()}
 
 
 @dataclass(frozen=True)
@@ -32,21 +39,18 @@ def run_query(dataset: Dataset, sparql: str) -> QueryResult:
 
     UPDATE requests (INSERT, DELETE, LOAD, CLEAR …) raise :class:`~kg.errors.QueryError`.
     """
-    namespaces = {prefix: str(getattr(ns, "_NS", ns)) for prefix, ns in PREFIXES.items()}
     try:
-        prepared = prepareQuery(sparql, initNs=namespaces)
+        prepared = prepareQuery(sparql, initNs=prefix_iris())
     except ParseException as error:
-        if _is_update(sparql):
-            raise QueryError(
-                "SPARQL UPDATE is refused: kg query is read-only (use SELECT or ASK)"
-            ) from error
+        if is_update(sparql):
+            raise QueryError(UPDATE_REFUSED) from error
         raise QueryError(
             f"invalid SPARQL: {error.msg} at line {error.lineno}, col {error.col}"
         ) from error
     except Exception as error:  # rdflib reports unknown prefixes etc. with various types
         raise QueryError(f"invalid SPARQL: {error}") from error
     if prepared.algebra.name not in ("SelectQuery", "AskQuery"):
-        raise QueryError("only SELECT and ASK queries are supported by kg query")
+        raise QueryError(ONLY_SELECT_ASK)
     try:
         result = dataset.query(prepared)
         if prepared.algebra.name == "AskQuery":
@@ -58,7 +62,8 @@ def run_query(dataset: Dataset, sparql: str) -> QueryResult:
     return QueryResult(variables, rows)
 
 
-def _is_update(sparql: str) -> bool:
+def is_update(sparql: str) -> bool:
+    """Whether ``sparql`` parses as a SPARQL 1.1 UPDATE request (so it must be refused)."""
     try:
         parseUpdate(sparql)
     except Exception:

@@ -28,7 +28,21 @@ from kg.model import (
     Sentence,
 )
 from kg.text import normalize, tokenize
-from kg.vocab import ITSRDF, KGO, NIF, ORG, PROV, RDF, RDFS, SDO, SKOS, XSD, Iris, bind_prefixes
+from kg.vocab import (
+    ITSRDF,
+    KGO,
+    NIF,
+    ORG,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SDO,
+    SKOS,
+    XSD,
+    Iris,
+    bind_prefixes,
+)
 
 ENTITY_CLASSES: Mapping[EntityType, URIRef] = {
     EntityType.PERSON: SDO.Person,
@@ -253,17 +267,29 @@ def load_dataset(path: Path, iris: Iris) -> Dataset:
 def serialize(dataset: Dataset) -> str:
     """TriG text of the whole dataset, graphs in IRI order so equal datasets give equal bytes.
 
-    rdflib writes graphs in insertion order, which differs between a fresh build and one merged
-    into a parsed file; copying into a dataset filled in sorted order makes the output canonical.
+    rdflib's TriG writer orders graphs by the store's hash order, which changes from process to
+    process; writing each named graph as a Turtle block in IRI order makes the file canonical
+    (Turtle's writer sorts subjects, predicates and objects itself).
     """
-    ordered = Dataset()
-    for prefix, namespace in dataset.namespaces():
-        ordered.bind(prefix, namespace, override=True)
+    wanted = {*PREFIXES, "rdf", "kg"}
+    namespaces = sorted((p, str(ns)) for p, ns in dataset.namespaces() if p in wanted)
+    parts = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in namespaces]
     for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        if len(graph):
-            target = ordered.graph(graph.identifier)
-            target.addN((s, p, o, target) for s, p, o in graph)
-    return ordered.serialize(format="trig")
+        if not len(graph) or not isinstance(graph.identifier, URIRef):
+            continue
+        block = Graph(bind_namespaces="none")
+        for prefix, namespace in namespaces:
+            block.bind(prefix, namespace, override=True, replace=True)
+        block += graph
+        body = [
+            line
+            for line in block.serialize(format="turtle").splitlines()
+            if line and not line.startswith("@prefix ")
+        ]
+        parts.append(f"\n<{graph.identifier}> {{")
+        parts.extend(f"    {line}" for line in body)
+        parts.append("}")
+    return "\n".join(parts) + "\n"
 
 
 def document_graphs(dataset: Dataset, iris: Iris) -> list[URIRef]:

@@ -36,6 +36,7 @@ GAZETTEER_FILES: Mapping[str, str] = {
     "names_last": "GLN",
 }
 TRAIN_GAZETTEER = "train_gazetteer.tsv"
+CLUSTERS = "clusters.tsv"
 
 
 def strip_proclitics(norm: str) -> tuple[str, str]:
@@ -94,6 +95,8 @@ class Lexicons:
     demonym_suffixes: tuple[str, ...]
     # Train gazetteer: stripped token → entity type (PERS/LOC/ORG/MISC), single tokens only.
     train_types: Mapping[str, str] = field(default_factory=dict)
+    # Unsupervised word classes (kg.ner.clusters): stripped token → ids at several granularities.
+    clusters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -124,11 +127,27 @@ class Lexicons:
                 stem, _, typ = line.partition("\t")
                 if stem and typ:
                     train_types[stem] = typ
-        return cls(phrases, suffixes, train_types)
+        clusters: dict[str, tuple[str, ...]] = {}
+        if (base / CLUSTERS).is_file():
+            clusters = _read_clusters(_lines(base / CLUSTERS))
+        return cls(phrases, suffixes, train_types, clusters)
 
     def with_train_types(self, train_types: Mapping[str, str]) -> Lexicons:
         """A copy with another train gazetteer (used for jackknifed training features)."""
         return replace(self, train_types=dict(train_types))
+
+    def with_clusters_file(self, path: str | os.PathLike[str]) -> Lexicons:
+        """A copy with the word classes of another cluster file (experiments)."""
+        return replace(self, clusters=_read_clusters(_lines(Path(path))))
+
+
+def _read_clusters(lines: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, tuple[str, ...]] = {}
+    for line in lines:
+        word, _, ids = line.partition("\t")
+        if ids:
+            out[word] = tuple(ids.split())
+    return out
 
 
 def _lines(path: Traversable) -> Iterable[str]:
@@ -151,6 +170,7 @@ class FeatureConfig:
     triggers: bool = True
     gazetteers: bool = True
     train_gazetteer: bool = True
+    clusters: bool = False
     # Two passes: the second sees which types the first pass gave each word elsewhere in the
     # document, so a bare «طالباني» inherits PERS from «الرئيس طالباني» two sentences earlier.
     two_pass: bool = False
@@ -207,10 +227,18 @@ def sentence_features(
                     hits[i].append("NSB:" + ("al" if infos[i][1].endswith("ال") else "") + suf)
                     break
 
+    cl: list[tuple[str, ...]] = []
+    if cfg.clusters and lex.clusters:
+        cl = [lex.clusters.get(s, ()) for s in stems]
     feats: list[list[str]] = []
     for i in range(n):
         norm, clitic, stem, shape = infos[i]
         f = ["b"]
+        if cl:
+            f.extend(f"k{g}={c}" for g, c in enumerate(cl[i]))
+            for d in (-1, 1):
+                if 0 <= i + d < n and cl[i + d]:
+                    f.append(f"k1[{d}]={cl[i + d][1]}")
         if cfg.norm:
             f.append("w=" + norm)
         if cfg.strip:

@@ -1,0 +1,448 @@
+"""How kg scales: SPARQL stores, centrality and the HTML view on synthetic corpora.
+
+    python benchmarks/scale.py                          # 100k and 1M triples, 100k-node centrality
+    python benchmarks/scale.py --triples 100000         # one size only
+    python benchmarks/scale.py --skip-html --skip-centrality
+
+The corpus is written the way ``kg build`` writes one: model objects (documents, sentences,
+mentions, entities, meetings, quotations, roles) go through :func:`kg.rdf.add_document`,
+:func:`kg.rdf.set_corpus_entities` and :func:`kg.rdf.set_analytics` into a ``graph.trig``; entity
+popularity is Zipf-like, as in news. Each store runs in its own process, so load time and peak
+memory are its own, under a time budget (a slow store prints "over budget" instead of hanging).
+Query latency is the median of ``--repeat`` runs after one warm-up, rows converted to the terms
+``kg query`` prints. Generated corpora are cached under ``--workdir``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import math
+import multiprocessing as mp
+import random
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+QUERIES = ROOT / "queries"
+BAR_QUERY_MS = 100.0
+BAR_LOAD_S = 10.0
+BAR_CENTRALITY_S = 30.0
+BAR_HTML_S = 5.0
+TRIPLES_PER_ENTITY = 50  # ≈ a news corpus: each entity is named in a few sentences on average
+LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+WORDS = ["قال", "إن", "الوضع", "في", "مع", "بحث", "أكد", "اليوم", "الجانبين", "التعاون"]
+
+
+def _name(index: int) -> str:
+    """A distinct Arabic-letter name per index (base-28 digits), two words long."""
+    digits = []
+    index += 28 * 28  # at least three letters
+    while index:
+        index, digit = divmod(index, len(LETTERS))
+        digits.append(LETTERS[digit])
+    word = "".join(digits)
+    return f"{word[:2]}{word[2:]} ال{word[::-1]}"
+
+
+def generate(n_triples: int, trig: Path, *, seed: int = 0) -> int:
+    """Write a kg-shaped graph.trig of about ``n_triples`` triples; return the exact count."""
+    import networkx as nx
+    import pyoxigraph as ox
+    from rdflib import Dataset
+
+    from kg import rdf
+    from kg.model import (
+        AnnotatedDocument,
+        Document,
+        Entity,
+        EntityType,
+        Event,
+        EventKind,
+        Mention,
+        Quotation,
+        Role,
+        Sentence,
+    )
+    from kg.vocab import Iris
+
+    rng = random.Random(seed)
+    iris = Iris()
+    n_entities = max(50, n_triples // TRIPLES_PER_ENTITY)
+    types = [EntityType.PERSON, EntityType.ORGANIZATION, EntityType.PLACE]
+    names = [_name(i) for i in range(n_entities)]
+    kinds = [types[i % 3] for i in range(n_entities)]
+    cum = list(_cumulative([1.0 / (rank + 1) ** 0.8 for rank in range(n_entities)]))
+    mentions_of: dict[int, list[Mention]] = defaultdict(list)
+    co_mentions: Counter[tuple[int, int]] = Counter()
+    nquads = trig.with_suffix(".nq")
+    written = 0
+    target_documents = n_triples * 0.8  # the corpus graph (entities, analytics) holds the rest
+    doc_index = 0
+    with nquads.open("w", encoding="utf-8") as out:
+        while written < target_documents:
+            batch = Dataset()
+            for _ in range(20):
+                doc_id = f"doc-{doc_index:07d}"
+                doc_index += 1
+                parts: list[str] = []
+                sentences: list[Sentence] = []
+                mentions: list[Mention] = []
+                picks: list[list[tuple[int, Mention]]] = []
+                for s in range(10):
+                    start = sum(len(p) for p in parts)
+                    chosen = sorted(set(rng.choices(range(n_entities), cum_weights=cum, k=3)))
+                    in_sentence: list[tuple[int, Mention]] = []
+                    text = rng.choice(WORDS) + " "
+                    for entity in chosen:
+                        begin = start + len(text)
+                        text += names[entity]
+                        mention = Mention(
+                            doc_id, begin, begin + len(names[entity]), names[entity],
+                            kinds[entity], s, "crf",
+                        )  # fmt: skip
+                        in_sentence.append((entity, mention))
+                        text += " " + rng.choice(WORDS) + " "
+                    text = text.rstrip() + ". "
+                    parts.append(text)
+                    sentences.append(Sentence(s, start, start + len(text) - 1, ()))
+                    picks.append(in_sentence)
+                    for entity, mention in in_sentence:
+                        mentions.append(mention)
+                        mentions_of[entity].append(mention)
+                    for (a, _), (b, _) in zip(in_sentence, in_sentence[1:], strict=False):
+                        co_mentions[a, b] += 1
+                body = "".join(parts)
+                date = dt.date(2023, 1, 1) + dt.timedelta(days=doc_index % 365)
+                first = [m for _, m in picks[0]]
+                events = (
+                    Event(doc_id, EventKind.MEETING, first[0].start, first[0].end, first[0].text,
+                          (0,), tuple(first), None, date),
+                )  # fmt: skip
+                second = [m for _, m in picks[1]]
+                quotes = (
+                    Quotation(doc_id, sentences[1].start, sentences[1].end,
+                              body[sentences[1].start : sentences[1].end], (1,),
+                              second[0], tuple(second[1:])),
+                )  # fmt: skip
+                third = [m for _, m in picks[2]]
+                roles = (
+                    Role(doc_id, third[0].start, third[0].end, "رئيس المكتب", third[0], 2,
+                         third[-1] if len(third) > 1 else None),
+                )  # fmt: skip
+                annotated = AnnotatedDocument(
+                    Document(doc_id, body, date), tuple(sentences), tuple(mentions),
+                    events, quotes, roles,
+                )  # fmt: skip
+                keys = {m: names[e] for pick in picks for e, m in pick}
+                rdf.add_document(batch, annotated, keys, iris)
+            text = batch.serialize(format="nquads")
+            written += text.count("\n")
+            out.write(text)
+        corpus = Dataset()
+        entities = [
+            Entity(names[i], kinds[i], names[i], (names[i].split()[1],), tuple(mentions_of[i]))
+            for i in range(n_entities)
+            if mentions_of[i]
+        ]
+        rdf.set_corpus_entities(corpus, entities, iris)
+        G = nx.Graph()
+        G.add_nodes_from(str(iris.entity(e.key)) for e in entities)
+        for (a, b), weight in co_mentions.items():
+            if a != b:
+                G.add_edge(str(iris.entity(names[a])), str(iris.entity(names[b])), weight=weight)
+        ranks = nx.pagerank(G, weight="weight")
+        degrees = nx.degree_centrality(G)
+        metrics = {
+            node: {
+                "degree": degrees[node],
+                "pagerank": ranks[node],
+                "betweenness": 0.0,
+                "eigenvector": 0.0,
+                "community": float(i % 50),
+            }
+            for i, node in enumerate(sorted(G))
+        }
+        rdf.set_analytics(corpus, metrics, iris)
+        text = corpus.serialize(format="nquads")
+        written += text.count("\n")
+        out.write(text)
+    # rdflib's TriG writer takes ~25 s per million triples; Oxigraph's takes under one.
+    store = ox.Store()
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    ox.serialize(store, str(trig), format=ox.RdfFormat.TRIG, prefixes=_prefixes())
+    nquads.unlink()
+    return len(store)
+
+
+def _prefixes() -> dict[str, str]:
+    from kg.query import prefix_iris
+
+    return prefix_iris()
+
+
+def _cumulative(weights: list[float]) -> list[float]:
+    total, out = 0.0, []
+    for weight in weights:
+        total += weight
+        out.append(total)
+    return out
+
+
+def corpus(n_triples: int, workdir: Path) -> tuple[Path, int]:
+    """The cached graph.trig of this size, generated when missing."""
+    folder = workdir / f"scale-{n_triples}"
+    trig, stamp = folder / "graph.trig", folder / "triples.json"
+    if trig.is_file() and stamp.is_file():
+        return trig, int(json.loads(stamp.read_text())["triples"])
+    folder.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    count = generate(n_triples, trig)
+    stamp.write_text(json.dumps({"triples": count}))
+    print(f"generated {count:,} triples in {time.perf_counter() - t0:.1f} s: {trig}", flush=True)
+    return trig, count
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _measure(backend: str, trig: str, cache: str, repeat: int, conn: Any) -> None:
+    """Child process: load the graph into one store, then time every query; stream results."""
+    from kg.query import QueryResult
+    from kg.store import MemoryStore, OxigraphStore
+
+    queries = {q.stem: q.read_text(encoding="utf-8") for q in sorted(QUERIES.glob("*.rq"))}
+    before = _peak_mb()
+    t0 = time.perf_counter()
+    store: MemoryStore | OxigraphStore
+    if backend == "memory":
+        from kg.rdf import load_dataset
+        from kg.vocab import Iris
+
+        store = MemoryStore(load_dataset(Path(trig), Iris()))
+    else:
+        shutil.rmtree(cache, ignore_errors=True)  # time a cold load, not a cache hit
+        store = OxigraphStore.open(Path(trig), cache=Path(cache))
+    conn.send(("load", time.perf_counter() - t0))
+    conn.send(("memory", _peak_mb() - before))
+    for name, sparql in queries.items():
+        result: QueryResult = store.run(sparql)  # warm-up (rdflib: parse; Oxigraph: page cache)
+        times = []
+        for _ in range(repeat):
+            t = time.perf_counter()
+            result = store.run(sparql)
+            times.append(time.perf_counter() - t)
+        conn.send((f"q:{name}", (statistics.median(times), len(result.rows))))
+    conn.send(("done", None))
+
+
+def measure(backend: str, trig: Path, cache: Path, repeat: int, budget: float) -> dict[str, Any]:
+    """Run :func:`_measure` in a fresh process; whatever is unfinished at ``budget`` s is None."""
+    ctx = mp.get_context("spawn")
+    parent, child = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_measure, args=(backend, str(trig), str(cache), repeat, child))
+    process.start()
+    child.close()
+    found: dict[str, Any] = {}
+    deadline = time.monotonic() + budget
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not parent.poll(left):
+            break
+        try:
+            key, value = parent.recv()
+        except EOFError:
+            break
+        if key == "done":
+            break
+        found[key] = value
+    if process.is_alive():
+        process.terminate()
+    process.join()
+    return found
+
+
+def _ms(value: Any) -> str:
+    return "over budget" if value is None else f"{1000 * value[0]:.1f} ms"
+
+
+def rdf_table(sizes: list[tuple[int, Path]], args: argparse.Namespace) -> list[str]:
+    names = [q.stem for q in sorted(QUERIES.glob("*.rq"))]
+    columns: list[tuple[str, dict[str, Any]]] = []
+    failures: list[str] = []
+    for count, trig in sizes:
+        for backend, label in (("memory", "rdflib memory"), ("oxigraph", "Oxigraph (disk)")):
+            print(f"measuring {label} on {count:,} triples …", file=sys.stderr, flush=True)
+            found = measure(backend, trig, trig.parent / ".kg-oxigraph-bench", args.repeat,
+                            args.budget)  # fmt: skip
+            columns.append((f"{count / 1e6:g}M · {label}", found))
+            if backend == "oxigraph" and count >= 1_000_000:
+                load = found.get("load")
+                if load is None or load > BAR_LOAD_S:
+                    failures.append(f"load {load} s > {BAR_LOAD_S} s")
+                for name in names:
+                    value = found.get(f"q:{name}")
+                    if value is None or 1000 * value[0] > BAR_QUERY_MS:
+                        failures.append(f"{name}: {_ms(value)}")
+    lines = ["| | " + " | ".join(c for c, _ in columns) + " |"]
+    lines.append("|---|" + "---:|" * len(columns))
+
+    def row(title: str, cell: Any) -> None:
+        lines.append(f"| {title} | " + " | ".join(cell(found) for _, found in columns) + " |")
+
+    row("load", lambda f: "over budget" if "load" not in f else f"{f['load']:.2f} s")
+    row("peak memory", lambda f: "" if "memory" not in f else f"+{f['memory']:,.0f} MB")
+    for name in names:
+        row(f"{name}.rq", lambda f, n=name: _ms(f.get(f"q:{n}")))
+    row("rows (last query)", lambda f: str(f.get(f"q:{names[-1]}", (0, "-"))[1]))
+    verdict = "PASS" if not failures else "FAIL (" + "; ".join(failures) + ")"
+    lines.append("")
+    lines.append(
+        f"bar, 1M triples on Oxigraph: every query < {BAR_QUERY_MS:g} ms, load < {BAR_LOAD_S:g} s:"
+        f" {verdict if any(c >= 1_000_000 for c, _ in sizes) else 'not measured (no 1M run)'}"
+    )
+    return lines
+
+
+def centrality_table(n: int) -> list[str]:
+    import networkx as nx
+
+    from kg import graph as analytics
+
+    G = nx.barabasi_albert_graph(n, 5, seed=0)
+    nx.set_edge_attributes(G, 1.0, "weight")
+    lines = [
+        f"| centrality, {n:,} nodes / {G.number_of_edges():,} edges | networkx | rustworkx |",
+        "|---|---:|---:|",
+    ]
+    total = 0.0
+    try:
+        import rustworkx as rx
+    except ImportError:
+        rx = None
+    R = rx.networkx_converter(G) if rx is not None else None
+    jobs: list[tuple[str, Any, Any]] = [
+        ("degree", lambda: analytics.degree(G), lambda: rx.degree_centrality(R)),
+        ("pagerank", lambda: analytics.pagerank(G), lambda: rx.pagerank(R)),
+        ("eigenvector", lambda: analytics.eigenvector(G),
+         lambda: rx.eigenvector_centrality(R, max_iter=1000)),
+    ]  # fmt: skip
+    for name, nx_job, rx_job in jobs:
+        t = time.perf_counter()
+        nx_job()
+        spent = time.perf_counter() - t
+        total += spent
+        rx_time = "not installed"
+        if R is not None:
+            t = time.perf_counter()
+            rx_job()
+            rx_time = f"{time.perf_counter() - t:.2f} s"
+        lines.append(f"| {name} | {spent:.2f} s | {rx_time} |")
+    # Sampled betweenness is linear in the sample: time a few sources, scale to kg's sample.
+    sources = 8
+    t = time.perf_counter()
+    nx.betweenness_centrality(G, k=sources, seed=0)
+    per_source = (time.perf_counter() - t) / sources
+    estimate = per_source * analytics.BETWEENNESS_SAMPLE
+    lines.append(
+        f"| betweenness, k={analytics.BETWEENNESS_SAMPLE} sources (from k={sources}) "
+        f"| ≈ {estimate:.0f} s | exact only |"
+    )
+    lines.append("")
+    verdict = "PASS" if total < BAR_CENTRALITY_S else "FAIL"
+    lines.append(
+        f"bar, degree + PageRank + eigenvector on {n:,} nodes < {BAR_CENTRALITY_S:g} s: "
+        f"{total:.1f} s {verdict}; sampled betweenness ≈ {estimate:.0f} s "
+        f"({'PASS' if total + estimate < BAR_CENTRALITY_S else 'FAIL'} with it)"
+    )
+    return lines
+
+
+def html_table(sizes: list[int]) -> list[str]:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from view import (  # the view benchmark's synthetic graph and Chromium timing
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        _chromium_available,
+        _time_to_interactive,
+        synthetic_graph,
+    )
+
+    from kg.viz import render_html
+
+    lines = ["| HTML view | render_html | size | interactive (headless Chromium) |", "|---|---:|---:|---:|"]  # fmt: skip
+    verdicts = []
+    with tempfile.TemporaryDirectory() as tmp:
+        pw: Any = None
+        browser: Any = None
+        if _chromium_available():
+            from playwright.sync_api import sync_playwright
+
+            pw = sync_playwright().start()
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for n in sizes:
+                G = synthetic_graph(n)
+                t = time.perf_counter()
+                page = render_html(G, title=f"synthetic {n}")
+                spent = time.perf_counter() - t
+                path = Path(tmp) / f"view-{n}.html"
+                path.write_text(page, encoding="utf-8")
+                tti = _time_to_interactive(browser, path) if browser else math.nan
+                lines.append(
+                    f"| {n:,} nodes, {G.number_of_edges():,} edges | {spent:.2f} s "
+                    f"| {len(page.encode()) / 1e6:.1f} MB | {tti:.2f} s |"
+                )
+                if n >= 20_000:
+                    verdicts.append(f"{'PASS' if tti < BAR_HTML_S else 'FAIL'} ({tti:.2f} s)")
+        finally:
+            if browser is not None:
+                browser.close()
+                pw.stop()
+    lines.append("")
+    lines.append(
+        f"bar, 20k-node view interactive < {BAR_HTML_S:g} s: "
+        + (", ".join(verdicts) or "not measured")
+    )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--triples", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs per query")
+    parser.add_argument(
+        "--budget", type=float, default=300.0, help="seconds per store and size at most"
+    )
+    parser.add_argument("--centrality-nodes", type=int, default=100_000)
+    parser.add_argument("--html-nodes", type=int, nargs="+", default=[20_000])
+    parser.add_argument("--skip-centrality", action="store_true")
+    parser.add_argument("--skip-html", action="store_true")
+    parser.add_argument(
+        "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "kg-scale-bench"
+    )
+    args = parser.parse_args()
+    sizes = [corpus(n, args.workdir)[::-1] for n in args.triples]
+    report = rdf_table([(count, trig) for count, trig in sizes], args)
+    if not args.skip_centrality:
+        report += ["", *centrality_table(args.centrality_nodes)]
+    if not args.skip_html:
+        report += ["", *html_table(args.html_nodes)]
+    print("\n".join(report))
+
+
+if __name__ == "__main__":
+    main()

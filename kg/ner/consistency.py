@@ -1,0 +1,98 @@
+"""Document-level label consistency: a name tagged once in a document is tagged everywhere in it.
+
+News stories introduce a name with its title or in full («الرئيس العراقي جلال طالباني») and then
+repeat it bare («طالباني»); a sentence-level tagger misses many of the repeats. After tagging, the
+spans found in a window of neighbouring sentences (the document) are matched, on proclitic-stripped
+forms, against untagged tokens, and the unambiguous matches get the span's type. For PERS the
+last token of a multi-token name is propagated alone too (surname repeats).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Container, Sequence
+
+from kg.ner.features import strip_proclitics
+from kg.text import normalize
+
+# Sentences either side that count as the same document (ANERcorp has no document boundaries).
+WINDOW = 10
+MIN_STEM = 3
+
+
+def _spans(labels: Sequence[str]) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    start, kind = -1, ""
+    for i, lab in enumerate([*labels, "O"]):
+        prefix, _, typ = lab.partition("-")
+        cont = prefix == "I" and typ == kind
+        if kind and not cont:
+            out.append((start, i, kind))
+            kind = ""
+        if prefix in ("B", "I") and not cont:
+            start, kind = i, typ
+    return out
+
+
+def propagate(
+    sentences: Sequence[Sequence[str]],
+    labels: Sequence[Sequence[str]],
+    *,
+    window: int = WINDOW,
+    stop: Container[str] = frozenset(),
+    surnames: bool = True,
+) -> list[list[str]]:
+    """``labels`` with bare repeats of names tagged elsewhere in the window filled in.
+
+    Only tokens tagged O change; a phrase whose occurrences in the window disagree on the type
+    is left alone; single stems in ``stop`` (words mostly O in training) never propagate.
+    """
+    stems = [[strip_proclitics(normalize(t))[1] for t in s] for s in sentences]
+    found: list[dict[tuple[str, ...], Counter[str]]] = []
+    for st, labs in zip(stems, labels, strict=True):
+        phr: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+        for a, b, typ in _spans(labs):
+            key = tuple(st[a:b])
+            phr[key][typ] += 1
+            if surnames and typ == "PERS" and b - a >= 2:
+                phr[(st[b - 1],)][typ] += 1
+        found.append(phr)
+    out = [list(x) for x in labels]
+    for i, st in enumerate(stems):
+        merged: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+        for j in range(max(0, i - window), min(len(found), i + window + 1)):
+            for k, c in found[j].items():
+                merged[k].update(c)
+        if not merged:
+            continue
+        by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for k in merged:
+            if len(k) > 1 or (len(k[0]) >= MIN_STEM and k[0] not in stop):
+                by_first[k[0]].append(k)
+        for v in by_first.values():
+            v.sort(key=len, reverse=True)
+        labs = out[i]
+        n = len(st)
+        p = 0
+        while p < n:
+            hit = None
+            for k in by_first.get(st[p], ()):
+                q = p + len(k)
+                if q <= n and tuple(st[p:q]) == k and all(x == "O" for x in labs[p:q]):
+                    c = merged[k]
+                    if len(c) == 1:
+                        hit = (q, next(iter(c)))
+                    break
+            if hit is None:
+                p += 1
+                continue
+            q, typ = hit
+            # Never split an existing span: only fill when the neighbours are not I- of it.
+            if q < n and labs[q].startswith("I-"):
+                p += 1
+                continue
+            labs[p] = "B-" + typ
+            for r in range(p + 1, q):
+                labs[r] = "I-" + typ
+            p = q
+    return out

@@ -1,0 +1,306 @@
+"""Where SPARQL runs: rdflib's memory store for small graphs, Oxigraph on disk for big ones.
+
+Both stores answer the same read-only queries with the same :class:`~kg.query.QueryResult`, so
+:func:`kg.query.format_result` renders either one (table, CSV, W3C SPARQL 1.1 JSON). The
+default graph is the union of the named graphs in both, as in a built ``graph.trig``.
+
+rdflib holds about 2.5 KB per triple and evaluates SPARQL in Python: fine for one article to a
+few hundred thousand triples. Oxigraph (Rust, RocksDB) loads ~10× and answers ~25× faster with
+a third of the memory, so :func:`open_store` picks it for big graph files. Its database is a
+cache kept beside the graph (``.kg-oxigraph/``), rebuilt whenever ``graph.trig`` changes, and
+opened read-only so no query can write to it.
+
+>>> from kg.rdf import new_dataset
+>>> from kg.vocab import Iris
+>>> store = MemoryStore(new_dataset(Iris()))
+>>> store.run("ASK { ?s ?p ?o }").rows
+((rdflib.term.Literal('false', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#boolean')),),)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.term import Node
+
+from kg.errors import ConfigError, GraphError, QueryError
+from kg.query import ONLY_SELECT_ASK, UPDATE_REFUSED, QueryResult, is_update, prefix_iris, run_query
+
+if TYPE_CHECKING:
+    import pyoxigraph
+
+__all__ = [
+    "AUTO_OXIGRAPH_BYTES",
+    "STORES",
+    "MemoryStore",
+    "OxigraphStore",
+    "SparqlStore",
+    "choose_store",
+    "open_store",
+]
+
+STORES = ("auto", "memory", "oxigraph")
+#: ``auto`` picks Oxigraph for a graph.trig at least this big (≈ 100k triples of kg's TriG),
+#: where rdflib's parse and queries start to take seconds.
+AUTO_OXIGRAPH_BYTES = 16 * 1024 * 1024
+CACHE_DIR = ".kg-oxigraph"
+# Bump when the cache layout changes, so old caches are rebuilt rather than misread.
+CACHE_VERSION = 1
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+class SparqlStore(Protocol):
+    """A read-only SPARQL engine over one kg graph."""
+
+    name: str
+
+    def run(
+        self, sparql: str, *, max_rows: int | None = None, deadline: float | None = None
+    ) -> QueryResult:
+        """Run a SELECT or ASK query; keep at most ``max_rows`` rows.
+
+        ``deadline`` (a :func:`time.monotonic` value) stops a query that is still producing
+        rows after it, with :class:`~kg.errors.QueryError`.
+        """
+        ...
+
+    def __len__(self) -> int:
+        """Number of quads stored."""
+        ...
+
+
+class MemoryStore:
+    """rdflib's in-memory dataset (the default for small graphs)."""
+
+    name = "memory"
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+
+    def run(
+        self, sparql: str, *, max_rows: int | None = None, deadline: float | None = None
+    ) -> QueryResult:
+        """Run a read-only query with :func:`kg.query.run_query`.
+
+        rdflib evaluates the whole query before returning, so ``deadline`` is only checked
+        afterwards: a late answer is refused rather than cut short.
+        """
+        result = run_query(self.dataset, sparql)
+        _check_deadline(deadline)
+        if max_rows is not None and len(result.rows) > max_rows:
+            result = QueryResult(result.variables, result.rows[:max_rows])
+        return result
+
+    def __len__(self) -> int:
+        return len(self.dataset)
+
+
+class OxigraphStore:
+    """An Oxigraph (pyoxigraph) store: on disk and read-only, or in memory.
+
+    >>> store = OxigraphStore.from_nquads(
+    ...     '<https://ex.org/a> <https://schema.org/name> "غزة"@ar <https://ex.org/g> .'
+    ... )
+    >>> result = store.run("SELECT ?name WHERE { ?s schema:name ?name }")
+    >>> result.variables, str(result.rows[0][0]), result.rows[0][0].language
+    (('name',), 'غزة', 'ar')
+    >>> store.run("DELETE WHERE { ?s ?p ?o }")
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryError: SPARQL UPDATE is refused: kg query is read-only (use SELECT or ASK)
+    """
+
+    name = "oxigraph"
+
+    def __init__(self, store: pyoxigraph.Store) -> None:
+        self._store = store
+        self._prefixes = prefix_iris()
+
+    @classmethod
+    def from_nquads(cls, text: str) -> OxigraphStore:
+        """An in-memory store holding N-Quads ``text`` (handy for tests and small data)."""
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.load(text, format=ox.RdfFormat.N_QUADS)
+        return cls(store)
+
+    @classmethod
+    def from_dataset(cls, dataset: Dataset) -> OxigraphStore:
+        """An in-memory Oxigraph copy of an rdflib dataset."""
+        return cls.from_nquads(dataset.serialize(format="nquads"))
+
+    @classmethod
+    def open(cls, trig: Path, *, cache: Path | None = None) -> OxigraphStore:
+        """Open ``trig`` through its on-disk cache, (re)building the cache when stale.
+
+        The cache goes to ``cache`` (default: ``.kg-oxigraph/`` beside the file). When it
+        cannot be written (a read-only folder), the graph is loaded into memory instead.
+        """
+        import pyoxigraph as ox
+
+        folder = cache if cache is not None else trig.parent / CACHE_DIR
+        stamp = _stamp(trig)
+        try:
+            if _read_stamp(folder) != stamp:
+                _rebuild_cache(trig, folder, stamp)
+            return cls(ox.Store.read_only(str(folder / "db")))
+        except PermissionError:
+            store = ox.Store()
+            _bulk_load(store, trig)
+            return cls(store)
+        except OSError as error:
+            raise GraphError(f"{folder}: cannot open the Oxigraph store ({error})") from error
+
+    def run(
+        self, sparql: str, *, max_rows: int | None = None, deadline: float | None = None
+    ) -> QueryResult:
+        """Run a read-only query; rows stream, so ``max_rows`` and ``deadline`` cut it short."""
+        import pyoxigraph as ox
+
+        try:
+            answer = self._store.query(
+                sparql, prefixes=self._prefixes, use_default_graph_as_union=True
+            )
+        except SyntaxError as error:
+            if is_update(sparql):
+                raise QueryError(UPDATE_REFUSED) from error
+            message = " ".join(str(error).split())
+            raise QueryError(f"invalid SPARQL: {message}") from error
+        except OSError as error:
+            raise QueryError(f"query failed while running: {error}") from error
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult(("ask",), ((Literal(bool(answer)),),))
+        if not isinstance(answer, ox.QuerySolutions):
+            raise QueryError(ONLY_SELECT_ASK)
+        variables = tuple(v.value for v in answer.variables)
+        rows: list[tuple[Node | None, ...]] = []
+        try:
+            for solution in answer:
+                if max_rows is not None and len(rows) >= max_rows:
+                    break
+                if deadline is not None and len(rows) % 1024 == 0:
+                    _check_deadline(deadline)
+                rows.append(tuple(_term(solution[i]) for i in range(len(variables))))
+        except OSError as error:
+            raise QueryError(f"query failed while running: {error}") from error
+        _check_deadline(deadline)
+        return QueryResult(variables, tuple(rows))
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+def choose_store(trig: Path, store: str = "auto") -> str:
+    """Resolve ``auto`` to ``memory`` or ``oxigraph`` by the size of ``trig``.
+
+    >>> choose_store(Path("graph.trig"), "memory")
+    'memory'
+    >>> choose_store(Path("graph.trig"), "disk")
+    Traceback (most recent call last):
+    ...
+    kg.errors.ConfigError: unknown store 'disk'; choose one of: auto, memory, oxigraph
+    """
+    if store not in STORES:
+        raise ConfigError(f"unknown store {store!r}; choose one of: {', '.join(STORES)}")
+    if store != "auto":
+        return store
+    size = trig.stat().st_size if trig.is_file() else 0
+    return "oxigraph" if size >= AUTO_OXIGRAPH_BYTES else "memory"
+
+
+def open_store(trig: Path, store: str = "auto") -> MemoryStore | OxigraphStore:
+    """Open a built graph file with the store named (``auto`` chooses by file size)."""
+    if not trig.is_file():
+        raise GraphError(f"{trig}: no built graph here; run `kg build INPUT --out DIR` first")
+    if choose_store(trig, store) == "oxigraph":
+        return OxigraphStore.open(trig)
+    from kg.rdf import load_dataset
+    from kg.vocab import Iris
+
+    return MemoryStore(load_dataset(trig, Iris()))
+
+
+def _check_deadline(deadline: float | None) -> None:
+    if deadline is not None and time.monotonic() > deadline:
+        raise QueryError("query timed out; narrow it down or add a LIMIT")
+
+
+def _term(value: Any) -> Node | None:
+    """A pyoxigraph term as the rdflib term kg.query's formatters expect."""
+    import pyoxigraph as ox
+
+    if value is None:
+        return None
+    if isinstance(value, ox.NamedNode):
+        return URIRef(value.value)
+    if isinstance(value, ox.BlankNode):
+        return BNode(value.value)
+    if isinstance(value, ox.Literal):
+        if value.language:
+            return Literal(value.value, lang=value.language)
+        datatype = value.datatype.value
+        # rdflib leaves plain strings untyped; do the same so both stores print alike.
+        if datatype in (_XSD_STRING, _RDF_LANG_STRING):
+            return Literal(value.value)
+        return Literal(value.value, datatype=URIRef(datatype))
+    return Literal(str(value))  # RDF-star triples: no rdflib term, show their N-Triples text
+
+
+def _stamp(trig: Path) -> dict[str, Any]:
+    info = trig.stat()
+    return {
+        "version": CACHE_VERSION,
+        "source": str(trig.resolve()),
+        "size": info.st_size,
+        "mtime_ns": info.st_mtime_ns,
+    }
+
+
+def _read_stamp(folder: Path) -> dict[str, Any] | None:
+    try:
+        stamp: dict[str, Any] = json.loads((folder / "stamp.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stamp
+
+
+def _bulk_load(store: pyoxigraph.Store, trig: Path) -> None:
+    import pyoxigraph as ox
+
+    try:
+        store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    except SyntaxError as error:
+        message = " ".join(str(error).split())
+        raise GraphError(f"{trig}: cannot parse as TriG ({message})") from error
+
+
+def _rebuild_cache(trig: Path, folder: Path, stamp: dict[str, Any]) -> None:
+    """Bulk-load ``trig`` into a fresh database beside ``folder``, then swap it in.
+
+    Building aside and renaming means a reader never sees a half-loaded store, and a failed
+    load leaves the previous cache as it was.
+    """
+    import pyoxigraph as ox
+
+    staging = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        store = ox.Store(str(staging / "db"))
+        _bulk_load(store, trig)
+        store.flush()
+        del store  # releases RocksDB's lock before the folder moves
+        (staging / "stamp.json").write_text(json.dumps(stamp), encoding="utf-8")
+        if folder.exists():
+            shutil.rmtree(folder)
+        staging.rename(folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
