@@ -7,12 +7,13 @@ import logging
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from kg import __version__
 from kg.errors import InputError, KGError
-from kg.model import Document
 
 LOG = logging.getLogger("kg")
+T = TypeVar("T")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,7 +56,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--top", type=int, help="show only the N most central entities in graph.html"
     )
-    build.add_argument("--jobs", type=int, default=1, help="worker processes (1 for now)")
+    build.add_argument(
+        "--jobs", type=int, default=1, help="worker processes for extraction (same output)"
+    )
     build.set_defaults(handler=_build)
 
     query = commands.add_parser("query", help="run a read-only SPARQL query over a built graph")
@@ -123,12 +126,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _progress(documents: Iterable[Document]) -> Iterable[Document]:
+def _progress(items: Iterable[T]) -> Iterable[T]:
+    """A progress bar over extracted documents, on a terminal only."""
     if not sys.stderr.isatty():
-        return documents
+        return items
     from tqdm import tqdm
 
-    return tqdm(documents, desc="documents", unit="doc", file=sys.stderr)  # type: ignore[no-any-return]
+    return tqdm(items, desc="documents", unit="doc", file=sys.stderr)  # type: ignore[no-any-return]
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -136,7 +140,7 @@ def _build(args: argparse.Namespace) -> int:
 
     if args.jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {args.jobs}")
-    config = BuildConfig(ner=args.ner, ner_model=args.ner_model)
+    config = BuildConfig(ner=args.ner, ner_model=args.ner_model, jobs=args.jobs)
     kg = build_directory(args.inputs, args.out, config, progress=_progress, top=args.top)
     rows = kg.entity_rows()
     out = Path(args.out)

@@ -10,7 +10,9 @@ import csv
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,7 +44,8 @@ ENTITY_COLUMNS = (
 
 DERIVED_EXTRACTORS = frozenset({ALIAS_EXTRACTOR, VENUE_EXTRACTOR})
 
-Progress = Callable[[Iterable[Document]], Iterable[Document]]
+Progress = Callable[[Iterable[Any]], Iterable[Any]]
+MAX_CHUNK = 64  # documents sent to a worker at once: large enough to amortise reloading the model
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,7 @@ class BuildConfig:
     )
     seed: int = 0
     events: bool = True  # meetings, statements, quotations, roles
+    jobs: int = 1  # worker processes for extraction; the output does not depend on it
 
 
 def annotate(
@@ -81,6 +85,38 @@ def annotate(
     mentions = merge_mentions(extractor(doc, sentences) for extractor in extractors)
     annotated = AnnotatedDocument(doc, sentences, tuple(mentions))
     return add_events(annotated, event_extractor) if event_extractor else annotated
+
+
+def annotate_all(
+    documents: Sequence[Document],
+    extractors: Sequence[Extractor],
+    event_extractor: EventExtractor | None,
+    *,
+    jobs: int = 1,
+) -> Iterator[AnnotatedDocument]:
+    """Annotate ``documents`` in order, in ``jobs`` worker processes when ``jobs > 1``.
+
+    Workers receive the extractors by pickling (a compiled NER model reloads itself by name),
+    once per chunk of documents, so results are the same as in one process.
+    """
+    if jobs <= 1 or len(documents) < 2:
+        for doc in documents:
+            yield annotate(doc, extractors, event_extractor)
+        return
+    size = max(1, min(MAX_CHUNK, len(documents) // (jobs * 4)))
+    chunks = [documents[i : i + size] for i in range(0, len(documents), size)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        work = pool.map(_annotate_chunk, chunks, repeat(extractors), repeat(event_extractor))
+        for batch in work:
+            yield from batch
+
+
+def _annotate_chunk(
+    documents: Sequence[Document],
+    extractors: Sequence[Extractor],
+    event_extractor: EventExtractor | None,
+) -> list[AnnotatedDocument]:
+    return [annotate(doc, extractors, event_extractor) for doc in documents]
 
 
 def add_events(annotated: AnnotatedDocument, event_extractor: EventExtractor) -> AnnotatedDocument:
@@ -193,14 +229,16 @@ def build(
         extractors = [load_extractor(config.ner, config.ner_model)]
     event_extractor = EventExtractor.default() if config.events else None
     stored = {a.doc.id: a for a in rdf.read_annotated_documents(dataset, iris)}
-    fresh: dict[str, AnnotatedDocument] = {}
-    for doc in progress(documents) if progress else documents:
-        if doc.id in fresh:
+    pending: dict[str, Document] = {}
+    for doc in documents:
+        if doc.id in pending:
             raise InputError(f"{doc.id}: two input documents have this id; ids must be unique")
         previous = stored.get(doc.id)
         if previous is not None and previous.doc == doc:
             continue  # the same document again: nothing to re-extract
-        fresh[doc.id] = annotate(doc, extractors, event_extractor)
+        pending[doc.id] = doc
+    results = annotate_all(list(pending.values()), extractors, event_extractor, jobs=config.jobs)
+    fresh = {item.doc.id: item for item in (progress(results) if progress else results)}
     if event_extractor is not None:  # stored documents: events follow from their mentions
         stored = {i: add_events(a, event_extractor) for i, a in stored.items() if i not in fresh}
     stored.update(fresh)

@@ -102,3 +102,27 @@ def test_pipeline_query_returns_dataframe(
     assert list(frame.columns)[:3] == ["entity", "label", "type"]
     assert frame["pagerank"].is_monotonic_decreasing
     assert set(frame["type"]) == {"Person", "Place", "Organization"}
+
+
+def test_pipeline_parallel_build_equals_serial(news_documents: list[Document]) -> None:
+    # Distinct ids, real NER backend (reloaded by name in each worker process).
+    documents = [
+        Document(f"{doc.id}-{copy}", doc.text) for copy in range(3) for doc in news_documents
+    ]
+    serial = build(documents, BuildConfig(jobs=1))
+    parallel = build(documents, BuildConfig(jobs=2))
+    assert rdf.serialize(parallel.dataset) == rdf.serialize(serial.dataset)
+    assert serial.entity_rows() == parallel.entity_rows()
+
+
+def test_pipeline_extractor_without_a_name_cannot_go_to_workers(
+    news_documents: list[Document], news_extractor: LexiconExtractor
+) -> None:
+    import pickle
+
+    from kg.ner.base import TaggerExtractor, load_extractor
+
+    assert pickle.loads(pickle.dumps(load_extractor("crf"))).name == "crf"
+    anonymous = TaggerExtractor(load_extractor("crf").tagger)
+    with pytest.raises(TypeError, match="not loaded by name"):
+        pickle.dumps(anonymous)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from importlib import import_module
 from importlib.metadata import entry_points
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from kg.errors import ConfigError
 from kg.model import Document, EntityType, Mention, Sentence
@@ -46,10 +46,20 @@ class TaggerExtractor:
     point into the original document text.
     """
 
-    def __init__(self, tagger: SequenceTagger) -> None:
+    def __init__(
+        self, tagger: SequenceTagger, source: tuple[str, str | None] | None = None
+    ) -> None:
         self.tagger = tagger
         self.name = tagger.name
         self.labels = tagger.labels
+        self.source = source  # (backend name, model path) it was loaded from, if known
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Compiled taggers (crfsuite, torch) do not pickle; worker processes of a parallel
+        # build reload the backend by name instead.
+        if self.source is None:
+            raise TypeError(f"extractor {self.name!r} was not loaded by name and cannot be copied")
+        return (load_extractor, self.source)
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
         token_texts = [[token.text for token in sentence.tokens] for sentence in sentences]
@@ -135,7 +145,7 @@ def load_tagger(name: str, model_path: str | None = None) -> SequenceTagger:
 
 def load_extractor(name: str, model_path: str | None = None) -> Extractor:
     """Load backend ``name`` wrapped as an :class:`Extractor`."""
-    return TaggerExtractor(load_tagger(name, model_path))
+    return TaggerExtractor(load_tagger(name, model_path), (name, model_path))
 
 
 def _resolve(target: str) -> Callable[[str | None], SequenceTagger]:
