@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 
 from pyparsing import ParseException
@@ -19,6 +20,7 @@ from kg.vocab import PREFIXES
 FORMATS = ("table", "csv", "json")
 UPDATE_REFUSED = "SPARQL UPDATE is refused: kg query is read-only (use SELECT or ASK)"
 ONLY_SELECT_ASK = "only SELECT and ASK queries are supported by kg query"
+SERVICE_REFUSED = "SERVICE (federated query to a remote endpoint) is refused: kg queries are local"
 
 
 def prefix_iris() -> dict[str, str]:
@@ -37,8 +39,10 @@ class QueryResult:
 def run_query(dataset: Dataset, sparql: str) -> QueryResult:
     """Run a read-only SELECT or ASK query; kg's prefixes are predeclared.
 
-    UPDATE requests (INSERT, DELETE, LOAD, CLEAR …) raise :class:`~kg.errors.QueryError`.
+    UPDATE requests (INSERT, DELETE, LOAD, CLEAR …) and federated queries (SERVICE) raise
+    :class:`~kg.errors.QueryError`.
     """
+    check_local(sparql)
     try:
         prepared = prepareQuery(sparql, initNs=prefix_iris())
     except ParseException as error:
@@ -60,6 +64,30 @@ def run_query(dataset: Dataset, sparql: str) -> QueryResult:
     except Exception as error:  # rdflib's evaluator raises assorted internal errors
         raise QueryError(f"query failed while running: {type(error).__name__}: {error}") from error
     return QueryResult(variables, rows)
+
+
+# String literals and comments may mention SERVICE harmlessly; the keyword itself may not.
+_LITERALS_AND_COMMENTS = re.compile(
+    r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^>\s]*>|#[^\n]*'
+)
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+
+def uses_federation(sparql: str) -> bool:
+    """Whether a query asks for a remote endpoint (``SERVICE``), which kg never contacts.
+
+    >>> uses_federation("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }")
+    True
+    >>> uses_federation('SELECT * WHERE { ?s ?p "SERVICE" } # SERVICE in a comment')
+    False
+    """
+    return bool(_SERVICE.search(_LITERALS_AND_COMMENTS.sub(" ", sparql)))
+
+
+def check_local(sparql: str) -> None:
+    """Refuse federated queries: a graph built from news must not make kg call out."""
+    if uses_federation(sparql):
+        raise QueryError(SERVICE_REFUSED)
 
 
 def is_update(sparql: str) -> bool:

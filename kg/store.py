@@ -30,7 +30,15 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import ConfigError, GraphError, QueryError
-from kg.query import ONLY_SELECT_ASK, UPDATE_REFUSED, QueryResult, is_update, prefix_iris, run_query
+from kg.query import (
+    ONLY_SELECT_ASK,
+    UPDATE_REFUSED,
+    QueryResult,
+    check_local,
+    is_update,
+    prefix_iris,
+    run_query,
+)
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -51,7 +59,7 @@ STORES = ("auto", "memory", "oxigraph")
 AUTO_OXIGRAPH_BYTES = 16 * 1024 * 1024
 CACHE_DIR = ".kg-oxigraph"
 # Bump when the cache layout changes, so old caches are rebuilt rather than misread.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -130,6 +138,16 @@ class OxigraphStore:
 
         store = ox.Store()
         store.load(text, format=ox.RdfFormat.N_QUADS)
+        _fill_default_graph(store)
+        return cls(store)
+
+    @classmethod
+    def load(cls, trig: Path) -> OxigraphStore:
+        """An in-memory store of ``trig``: no cache on disk, faster queries, reloaded each time."""
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        _bulk_load(store, trig)
         return cls(store)
 
     @classmethod
@@ -153,9 +171,7 @@ class OxigraphStore:
                 _rebuild_cache(trig, folder, stamp)
             return cls(ox.Store.read_only(str(folder / "db")))
         except PermissionError:
-            store = ox.Store()
-            _bulk_load(store, trig)
-            return cls(store)
+            return cls.load(trig)
         except OSError as error:
             raise GraphError(f"{folder}: cannot open the Oxigraph store ({error})") from error
 
@@ -165,10 +181,9 @@ class OxigraphStore:
         """Run a read-only query; rows stream, so ``max_rows`` and ``deadline`` cut it short."""
         import pyoxigraph as ox
 
+        check_local(sparql)
         try:
-            answer = self._store.query(
-                sparql, prefixes=self._prefixes, use_default_graph_as_union=True
-            )
+            answer = self._store.query(sparql, prefixes=self._prefixes)
         except SyntaxError as error:
             if is_update(sparql):
                 raise QueryError(UPDATE_REFUSED) from error
@@ -195,7 +210,9 @@ class OxigraphStore:
         return QueryResult(variables, tuple(rows))
 
     def __len__(self) -> int:
-        return len(self._store)
+        # Named-graph quads only: the default graph holds copies of them (see _fill_default_graph).
+        count = self.run("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0][0]
+        return int(str(count))
 
 
 def choose_store(trig: Path, store: str = "auto") -> str:
@@ -280,6 +297,19 @@ def _bulk_load(store: pyoxigraph.Store, trig: Path) -> None:
     except SyntaxError as error:
         message = " ".join(str(error).split())
         raise GraphError(f"{trig}: cannot parse as TriG ({message})") from error
+    _fill_default_graph(store)
+
+
+def _fill_default_graph(store: pyoxigraph.Store) -> None:
+    """Copy every named graph's triples into the default graph, once each.
+
+    SPARQL's union default graph is an RDF merge (a set), and rdflib's is; Oxigraph's
+    ``use_default_graph_as_union`` is a bag, so a triple stored in several document graphs (the
+    label of a shared org:Role) would come back once per graph. A materialised default graph is
+    a set, and querying it is also faster than a union over thousands of graphs. The copy runs
+    inside Oxigraph (a SPARQL update on our own, private store), ~2× faster than from Python.
+    """
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
 
 
 def _rebuild_cache(trig: Path, folder: Path, stamp: dict[str, Any]) -> None:
@@ -294,8 +324,13 @@ def _rebuild_cache(trig: Path, folder: Path, stamp: dict[str, Any]) -> None:
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
+        # Loading and filling in memory, then bulk-loading the result, is ~3× faster than
+        # filling the default graph through RocksDB's transactional writes.
+        memory = ox.Store()
+        _bulk_load(memory, trig)
         store = ox.Store(str(staging / "db"))
-        _bulk_load(store, trig)
+        store.bulk_load(memory.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        del memory
         store.flush()
         del store  # releases RocksDB's lock before the folder moves
         (staging / "stamp.json").write_text(json.dumps(stamp), encoding="utf-8")

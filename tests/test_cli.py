@@ -127,7 +127,7 @@ def test_cli_view_redraws_html(seed_build: Path, tmp_path: Path) -> None:
         ("empty.txt", b"", "empty"),
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
         ("cp1256.txt", "مرحبا بالعالم".encode("cp1256"), "UTF-8"),
-        ("broken.jsonl", b'{"id": "a", "text": "\xd9\x86\xd8\xb5"}\n{"id": 2,\n', "line 2"),
+        ("broken.jsonl", b'{"id": "a", "text": "\xd9\x86\xd8\xb5"}\n{"id": 2,\n', ".jsonl:2: "),
     ],
 )
 def test_cli_bad_input_one_line_error_nothing_written(
@@ -136,7 +136,7 @@ def test_cli_bad_input_one_line_error_nothing_written(
     bad = tmp_path / name
     bad.write_bytes(content)
     out = tmp_path / "out"
-    result = run("build", bad, "--out", out)
+    result = run("build", bad, "--out", out, "--strict")  # --strict: stop at the first
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and str(bad) in lines[0] and problem in lines[0], result.stderr
@@ -151,7 +151,7 @@ def test_cli_bad_input_leaves_previous_graph_intact(seed_build: Path, tmp_path: 
     good.write_text("وصل الوفد إلى بيروت.", encoding="utf-8")
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\xff\xfe\x00")
-    result = run("build", good, bad, "--out", copy)
+    result = run("build", good, bad, "--out", copy, "--strict")
     assert result.returncode != 0
     assert {p.name: p.read_bytes() for p in copy.iterdir()} == before
 
@@ -219,3 +219,11 @@ def test_cli_seed_meeting_roles_and_quotes(seed_build: Path) -> None:
     statements = run("query", seed_build, Path("queries") / "statements.rq", "--format", "csv")
     speakers = {row["speaker"] for row in csv.DictReader(statements.stdout.splitlines())}
     assert {"إسماعيل هنية", "الخامنئي"} <= speakers
+
+
+def test_cli_query_refuses_federation(seed_build: Path) -> None:
+    # Loopback only, even in a test that must never connect: the query is refused before it runs.
+    sparql = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    result = run("query", seed_build, "-e", sparql)
+    assert result.returncode != 0
+    assert "SERVICE" in result.stderr and "refused" in result.stderr
