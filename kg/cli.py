@@ -7,10 +7,14 @@ import logging
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from kg import __version__
 from kg.errors import InputError, KGError
+
+if TYPE_CHECKING:
+    from kg.pipeline import KnowledgeGraph
+    from kg.report import BuildReport
 
 LOG = logging.getLogger("kg")
 T = TypeVar("T")
@@ -58,6 +62,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--jobs", type=int, default=1, help="worker processes for extraction (same output)"
+    )
+    bad = build.add_mutually_exclusive_group()
+    bad.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="exit 0 when some inputs are bad (they are still listed); default: build the "
+        "good documents, list every bad one as FILE[:LINE]: problem and exit 1",
+    )
+    bad.add_argument(
+        "--strict", action="store_true", help="stop at the first bad input; write nothing"
+    )
+    build.add_argument(
+        "--report",
+        metavar="FILE.json",
+        help="also write a machine-readable report: counts and every bad input "
+        "(file, line, id, problem)",
+    )
+    build.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="decode every input with this codec (e.g. cp1256); default: UTF-8, or "
+        "UTF-16/32 when the file starts with a byte-order mark",
+    )
+    build.add_argument(
+        "--max-chars",
+        type=int,
+        default=1_000_000,
+        help="longest document accepted, in characters (default 1,000,000)",
     )
     build.set_defaults(handler=_build)
 
@@ -136,14 +168,43 @@ def _progress(items: Iterable[T]) -> Iterable[T]:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from kg.io import atomic_write_text, check_encoding
     from kg.pipeline import BuildConfig, build_directory
+    from kg.report import BuildReport
 
     if args.jobs < 1:
         raise InputError(f"--jobs must be at least 1, got {args.jobs}")
+    if args.max_chars < 1:
+        raise InputError(f"--max-chars must be at least 1, got {args.max_chars}")
+    check_encoding(args.encoding)  # an unknown codec is a usage error, before any work
     config = BuildConfig(ner=args.ner, ner_model=args.ner_model, jobs=args.jobs)
-    kg = build_directory(args.inputs, args.out, config, progress=_progress, top=args.top)
+    report = BuildReport(inputs=[str(i) for i in args.inputs], out=str(args.out))
+    try:
+        kg = build_directory(
+            args.inputs,
+            args.out,
+            config,
+            progress=_progress,
+            top=args.top,
+            encoding=args.encoding,
+            max_chars=args.max_chars,
+            report=None if args.strict else report,
+        )
+    except InputError as error:
+        if args.report and args.strict:
+            report.add(error)
+            atomic_write_text(args.report, report.to_json())
+        raise
+    if args.report:
+        atomic_write_text(args.report, report.to_json())
+    if report.written:
+        _print_build_summary(kg, Path(args.out))
+    # Last, so that on a terminal the problems are what the user sees.
+    return _bad_input_summary(report, skip_bad=args.skip_bad)
+
+
+def _print_build_summary(kg: KnowledgeGraph, out: Path) -> None:
     rows = kg.entity_rows()
-    out = Path(args.out)
     print(f"{len(rows)} entities, {kg.G.number_of_edges()} links, {len(kg.dataset)} triples")
     print("top entities by PageRank:")
     for row in rows[:10]:
@@ -152,7 +213,26 @@ def _build(args: argparse.Namespace) -> int:
     print(f"graph:    {out / 'graph.trig'}")
     print(f"entities: {out / 'entities.csv'}")
     print(f"view:     {(out / 'graph.html').resolve()}")
-    return 0
+
+
+def _bad_input_summary(report: BuildReport, *, skip_bad: bool) -> int:
+    """Print every bad input on stderr; the exit code of the build (0, or 1 for bad input)."""
+    if report.ok:
+        return 0
+    lines = report.lines()
+    # Bad input is only accepted (--skip-bad) when something good was built from the rest.
+    fatal = not skip_bad or report.documents == 0
+    level = "error" if fatal else "warning"
+    built = f"{report.documents} good document{'s' if report.documents != 1 else ''} built"
+    if not report.written:
+        built = "nothing written"
+    if len(lines) == 1:
+        print(f"kg: {level}: {lines[0]} ({built})", file=sys.stderr)
+    else:
+        for line in lines:
+            print(line, file=sys.stderr)
+        print(f"kg: {level}: {len(lines)} bad inputs, listed above ({built})", file=sys.stderr)
+    return 1 if fatal else 0
 
 
 def _query(args: argparse.Namespace) -> int:

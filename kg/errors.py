@@ -8,7 +8,27 @@ class KGError(Exception):
 
 
 class InputError(KGError):
-    """An input file cannot be used: missing, empty, binary, not UTF-8 or malformed."""
+    """An input file cannot be used: missing, empty, binary, not UTF-8 or malformed.
+
+    Errors about one input document also carry where it is (``path``, 1-based ``line`` for
+    JSONL), the ``problem`` alone and the document id when known, so a build can list every bad
+    document in its report instead of stopping at the first.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        problem: str | None = None,
+        doc_id: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.problem = problem if problem is not None else message
+        self.doc_id = doc_id
 
 
 class ModelError(KGError):
@@ -25,3 +45,11 @@ class QueryError(KGError):
 
 class GraphError(KGError):
     """A built graph (graph.trig) is missing or cannot be parsed."""
+
+
+class OutputError(KGError):
+    """An output cannot be written (disk full, folder not writable); old outputs are kept."""
+
+
+class BusyError(KGError):
+    """Another kg process is writing the same output folder."""

@@ -21,12 +21,21 @@ from rdflib import Dataset
 
 from kg import graph as graph_analytics
 from kg import rdf
-from kg.errors import GraphError, InputError
+from kg.errors import GraphError, InputError, KGError
 from kg.events import ALIAS_EXTRACTOR, VENUE_EXTRACTOR, EventExtractor
-from kg.io import atomic_write_many, read_documents
+from kg.io import (
+    MAX_DOCUMENT_CHARS,
+    Source,
+    atomic_write_many,
+    bad_input,
+    read_sources,
+    remove_stale_temporaries,
+)
+from kg.lock import folder_lock
 from kg.model import AnnotatedDocument, Document, Entity, EntityType, Mention
 from kg.ner.base import Extractor, load_extractor, merge_mentions
 from kg.query import QueryResult, run_query, to_records
+from kg.report import BuildReport
 from kg.resolve import Resolver
 from kg.text import split_sentences
 from kg.vocab import DEFAULT_BASE, Iris
@@ -37,6 +46,8 @@ if TYPE_CHECKING:
 GRAPH_FILE = "graph.trig"
 HTML_FILE = "graph.html"
 ENTITIES_FILE = "entities.csv"
+# Names the temporary files of a build, so a later build can sweep up those of a killed one.
+BUILD_TEMP_PREFIX = "kg-build."
 ENTITY_COLUMNS = (
     "id", "label", "type", "mentions", "degree", "pagerank", "betweenness", "eigenvector",
     "community", "alt_labels",
@@ -45,6 +56,7 @@ ENTITY_COLUMNS = (
 DERIVED_EXTRACTORS = frozenset({ALIAS_EXTRACTOR, VENUE_EXTRACTOR})
 
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
+DocumentFailed = Callable[[Document, Exception], None]
 MAX_CHUNK = 64  # documents sent to a worker at once: large enough to amortise reloading the model
 
 
@@ -93,30 +105,68 @@ def annotate_all(
     event_extractor: EventExtractor | None,
     *,
     jobs: int = 1,
+    on_error: DocumentFailed | None = None,
 ) -> Iterator[AnnotatedDocument]:
     """Annotate ``documents`` in order, in ``jobs`` worker processes when ``jobs > 1``.
 
     Workers receive the extractors by pickling (a compiled NER model reloads itself by name),
-    once per chunk of documents, so results are the same as in one process.
+    once per chunk of documents, so results are the same as in one process. A document that
+    fails raises, or, given ``on_error``, is handed to it and skipped.
     """
+    catch = on_error is not None
     if jobs <= 1 or len(documents) < 2:
-        for doc in documents:
-            yield annotate(doc, extractors, event_extractor)
+        batches: Iterable[tuple[Sequence[Document], list[AnnotatedDocument | Exception]]] = (
+            ([doc], [_annotate_one(doc, extractors, event_extractor, catch=catch)])
+            for doc in documents
+        )
+        yield from _successes(batches, on_error)
         return
     size = max(1, min(MAX_CHUNK, len(documents) // (jobs * 4)))
     chunks = [documents[i : i + size] for i in range(0, len(documents), size)]
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        work = pool.map(_annotate_chunk, chunks, repeat(extractors), repeat(event_extractor))
-        for batch in work:
-            yield from batch
+        work = pool.map(
+            _annotate_chunk, chunks, repeat(extractors), repeat(event_extractor), repeat(catch)
+        )
+        yield from _successes(zip(chunks, work, strict=True), on_error)
+
+
+def _successes(
+    batches: Iterable[tuple[Sequence[Document], list[AnnotatedDocument | Exception]]],
+    on_error: DocumentFailed | None,
+) -> Iterator[AnnotatedDocument]:
+    for chunk, results in batches:
+        for doc, result in zip(chunk, results, strict=True):
+            if isinstance(result, AnnotatedDocument):
+                yield result
+            elif on_error is not None:  # results are exceptions only when on_error was given
+                on_error(doc, result)
 
 
 def _annotate_chunk(
     documents: Sequence[Document],
     extractors: Sequence[Extractor],
     event_extractor: EventExtractor | None,
-) -> list[AnnotatedDocument]:
-    return [annotate(doc, extractors, event_extractor) for doc in documents]
+    catch: bool = False,
+) -> list[AnnotatedDocument | Exception]:
+    return [_annotate_one(doc, extractors, event_extractor, catch=catch) for doc in documents]
+
+
+def _annotate_one(
+    doc: Document,
+    extractors: Sequence[Extractor],
+    event_extractor: EventExtractor | None,
+    *,
+    catch: bool,
+) -> AnnotatedDocument | Exception:
+    try:
+        return annotate(doc, extractors, event_extractor)
+    except Exception as error:  # one hostile document must not sink the others
+        if not catch:
+            raise
+        if isinstance(error, KGError):
+            return error
+        # It may travel back from a worker process: keep only what surely pickles.
+        return RuntimeError(f"{type(error).__name__}: {error}")
 
 
 def add_events(annotated: AnnotatedDocument, event_extractor: EventExtractor) -> AnnotatedDocument:
@@ -184,6 +234,15 @@ class KnowledgeGraph:
         ]
         return sorted(rows, key=lambda row: (-row["pagerank"], row["label"], row["id"]))
 
+    def centrality(self) -> pd.DataFrame:
+        """Entities with their degree, PageRank, betweenness, eigenvector and community.
+
+        Indexed by entity IRI, most central (PageRank) first; the same table as entities.csv.
+        """
+        import pandas as pd
+
+        return pd.DataFrame(self.entity_rows(), columns=list(ENTITY_COLUMNS)).set_index("id")
+
     def entities_csv(self) -> str:
         """entities.csv text."""
         buffer = io.StringIO()
@@ -216,12 +275,14 @@ def build(
     existing: Dataset | None = None,
     progress: Progress | None = None,
     extractors: Sequence[Extractor] | None = None,
+    on_error: DocumentFailed | None = None,
 ) -> KnowledgeGraph:
     """Extract ``documents`` and merge them into ``existing`` (or a new dataset).
 
     A document whose id is already stored replaces its named graph; entities, aliases and
     analytics are recomputed over everything stored, so building the same input twice gives the
-    same graph. ``extractors`` overrides the backend named by ``config.ner``.
+    same graph. ``extractors`` overrides the backend named by ``config.ner``. A document that
+    cannot be extracted raises, or, given ``on_error``, is handed to it and left out.
     """
     iris = Iris(config.base)
     dataset = existing if existing is not None else rdf.new_dataset(iris)
@@ -237,7 +298,9 @@ def build(
         if previous is not None and previous.doc == doc:
             continue  # the same document again: nothing to re-extract
         pending[doc.id] = doc
-    results = annotate_all(list(pending.values()), extractors, event_extractor, jobs=config.jobs)
+    results = annotate_all(
+        list(pending.values()), extractors, event_extractor, jobs=config.jobs, on_error=on_error
+    )
     fresh = {item.doc.id: item for item in (progress(results) if progress else results)}
     if event_extractor is not None:  # stored documents: events follow from their mentions
         stored = {i: add_events(a, event_extractor) for i, a in stored.items() if i not in fresh}
@@ -286,25 +349,84 @@ def build_directory(
     *,
     progress: Progress | None = None,
     top: int | None = None,
+    encoding: str | None = None,
+    max_chars: int = MAX_DOCUMENT_CHARS,
+    report: BuildReport | None = None,
 ) -> KnowledgeGraph:
     """Build ``inputs`` into ``out_dir``, merging with a graph already there.
 
-    Every output is staged and renamed only when all are ready: a failure leaves the
-    previous graph folder untouched.
+    Every output is staged and renamed only when all are ready: a failure leaves the previous
+    graph folder untouched. The folder is locked (:func:`kg.lock.folder_lock`) for the whole
+    build, so a second build of the same folder fails at once with a BusyError.
+
+    Without ``report`` the first bad input raises its InputError and nothing is written. With a
+    :class:`~kg.report.BuildReport`, every bad document is recorded there and the good ones are
+    built; outputs are written only when at least one good document was read.
     """
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out must be a folder")
-    trig = out / GRAPH_FILE
-    iris = Iris(config.base)
-    existing = rdf.load_dataset(trig, iris) if trig.is_file() else None
-    documents: Iterator[Document] = read_documents(inputs)
-    kg = build(documents, config, existing=existing, progress=progress)
-    atomic_write_many(
-        {
-            trig: rdf.serialize(kg.dataset),
-            out / ENTITIES_FILE: kg.entities_csv(),
-            out / HTML_FILE: kg.html(top=top),
-        }
-    )
+    with folder_lock(out):
+        # Temporaries of a build that was killed mid-write: nobody else can be writing them now.
+        remove_stale_temporaries(out, BUILD_TEMP_PREFIX)
+        trig = out / GRAPH_FILE
+        iris = Iris(config.base)
+        existing = rdf.load_dataset(trig, iris) if trig.is_file() else None
+        sources = read_sources(
+            inputs,
+            encoding=encoding,
+            on_error=report.add if report is not None else None,
+            max_chars=max_chars,
+        )
+        where: dict[str, Source] = {}
+        documents = _unique_documents(sources, where, report)
+
+        def document_failed(doc: Document, error: Exception) -> None:
+            assert report is not None  # only installed when a report collects the problems
+            report.documents -= 1
+            problem = str(error).removeprefix(f"{doc.id}: ")
+            if not isinstance(error, KGError):
+                problem = f"extraction failed ({problem}); please report this as a bug"
+            report.add(bad_input(where.get(doc.id, Source("(input)")), problem, doc.id))
+
+        kg = build(
+            documents,
+            config,
+            existing=existing,
+            progress=progress,
+            on_error=document_failed if report is not None else None,
+        )
+        if report is not None and report.documents == 0 and not report.ok:
+            return kg  # nothing good was read: keep whatever the folder holds
+        atomic_write_many(
+            {
+                trig: rdf.serialize(kg.dataset),
+                out / ENTITIES_FILE: kg.entities_csv(),
+                out / HTML_FILE: kg.html(top=top),
+            },
+            temp_prefix=BUILD_TEMP_PREFIX,
+        )
+        if report is not None:
+            report.written = True
     return kg
+
+
+def _unique_documents(
+    sources: Iterator[tuple[Source, Document]],
+    where: dict[str, Source],
+    report: BuildReport | None,
+) -> Iterator[Document]:
+    """The documents, minus (and reporting) any whose id an earlier input already used."""
+    for source, doc in sources:
+        if doc.id in where:
+            error = bad_input(
+                source, f"duplicate document id {doc.id!r} (first in {where[doc.id]})", doc.id
+            )
+            if report is None:
+                raise error
+            report.add(error)
+            continue
+        where[doc.id] = source
+        if report is not None:
+            report.documents += 1
+        yield doc

@@ -2,7 +2,9 @@
 
 The page works offline: vis-network and its CSS are inlined (``cdn_resources="in_line"``) into our
 own template (``kg/data/viz/view.html.j2``), which links nothing external. Nodes are coloured by
-entity type and sized by PageRank; labels are Arabic, tooltips are plain text (vis-network 9 sets
+entity type and sized by PageRank; the legend filters by type and by a minimum PageRank, and a
+click opens a panel listing the node's source sentences and document ids (set as
+textContent). Labels are Arabic, tooltips are plain text (vis-network 9 sets
 them with ``innerText``) and the node/edge data are embedded with Jinja's ``tojson``, which escapes
 ``<``, ``>``, ``&`` and ``'``, so no document text can become markup or close the ``<script>``.
 Positions are computed here, deterministically, and physics is off unless asked for (and never on
@@ -61,6 +63,9 @@ _EXTERNAL = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_MAX = 280
+#: Above this many nodes the click panel carries one source sentence per node, not all of them,
+#: so a 20k-node page stays a few MB.
+PANEL_ALL_EXAMPLES_MAX_NODES = 2000
 
 
 def select_top(G: nx.Graph, top: int) -> nx.Graph:
@@ -164,12 +169,20 @@ def _tooltip(node: Any, attrs: dict[str, Any], etype: str) -> str:
     examples = attrs.get("examples", []) or []
     if examples:
         doc_id, sentence = examples[0]
-        sentence = " ".join(str(sentence).split())
-        if len(sentence) > _SENTENCE_MAX:
-            sentence = sentence[: _SENTENCE_MAX - 1] + "…"
-        lines.append(f"«{sentence}»")
+        lines.append(f"«{_sentence(sentence)}»")
         lines.append(f"المصدر · doc: {doc_id}")
     return "\n".join(lines)
+
+
+def _sentence(text: Any) -> str:
+    sentence = " ".join(str(text).split())
+    return sentence if len(sentence) <= _SENTENCE_MAX else sentence[: _SENTENCE_MAX - 1] + "…"
+
+
+def _panel_examples(attrs: dict[str, Any], limit: int | None) -> list[dict[str, str]]:
+    """(document id, sentence) pairs for the click panel; the page shows them as text only."""
+    examples = list(attrs.get("examples", []) or [])[:limit]
+    return [{"doc": str(doc_id), "text": _sentence(text)} for doc_id, text in examples]
 
 
 def _vis_nodes(
@@ -177,6 +190,7 @@ def _vis_nodes(
 ) -> list[dict[str, Any]]:
     ranks = [float(G.nodes[n].get("pagerank", 0.0)) for n in ids]
     top_rank = _top_rank(G)
+    limit = None if len(ids) <= PANEL_ALL_EXAMPLES_MAX_NODES else 1
     out: list[dict[str, Any]] = []
     for n, pr in zip(ids, ranks, strict=True):
         attrs = G.nodes[n]
@@ -192,6 +206,9 @@ def _vis_nodes(
                 "title": _tooltip(n, attrs, etype),
                 "size": _node_size(pr, top_rank),
                 "keys": list(dict.fromkeys(k for k in keys if k)),
+                "pr": round(pr, 8),
+                "mentions": int(attrs.get("mentions", 0)),
+                "examples": _panel_examples(attrs, limit),
                 "x": x,
                 "y": y,
             }

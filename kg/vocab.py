@@ -129,7 +129,7 @@ class Iris:
 
     def document(self, doc_id: str) -> URIRef:
         """The document, which is also the name of its named graph."""
-        return URIRef(f"{self.base}doc/{quote(doc_id, safe='')}")
+        return URIRef(f"{self.base}doc/{_segment(doc_id, safe='')}")
 
     def span(self, doc_id: str, start: int, end: int) -> URIRef:
         """A character span (RFC 5147 style) of a document: context, sentence or mention."""
@@ -159,8 +159,23 @@ class Iris:
         # Safe Buckwalter is one-to-one on Arabic letters, so distinct keys keep distinct IRIs;
         # anything else (Latin, digits, punctuation) is percent-encoded and cannot leave the base.
         readable = self._transliterate(key).replace(" ", "_")
-        return URIRef(f"{self.base}{folder}/{quote(readable, safe='_-.~')}")
+        return URIRef(f"{self.base}{folder}/{_segment(readable, safe='_-.~')}")
 
     def corpus_graph(self) -> URIRef:
         """The named graph of corpus-level facts (merged entities, analytics)."""
         return URIRef(f"{self.base}graph/corpus")
+
+
+def _segment(text: str, *, safe: str) -> str:
+    """``text`` as one percent-encoded IRI path segment that cannot leave its folder.
+
+    ``quote`` never encodes dots, and a segment of only ``.`` or ``..`` would be a dot-segment
+    that IRI resolution removes (``…/doc/..`` *is* the base), so those dots are encoded.
+
+    >>> _segment("..", safe="")
+    '%2E%2E'
+    >>> _segment("../x y", safe="")
+    '..%2Fx%20y'
+    """
+    segment = quote(text, safe=safe)
+    return segment.replace(".", "%2E") if segment in {".", ".."} else segment

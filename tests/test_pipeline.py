@@ -126,3 +126,13 @@ def test_pipeline_extractor_without_a_name_cannot_go_to_workers(
     anonymous = TaggerExtractor(load_extractor("crf").tagger)
     with pytest.raises(TypeError, match="not loaded by name"):
         pickle.dumps(anonymous)
+
+
+def test_pipeline_centrality_table(
+    news_documents: list[Document], news_extractor: LexiconExtractor
+) -> None:
+    table = build(news_documents, extractors=[news_extractor]).centrality()
+    assert table.index.name == "id"
+    assert table["pagerank"].is_monotonic_decreasing
+    assert table.iloc[0]["label"] in {"أيمن الصفدي", "القاهرة"}  # the most connected ones
+    assert {"degree", "betweenness", "eigenvector", "community"} <= set(table.columns)

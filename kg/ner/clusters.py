@@ -11,6 +11,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from kg.ner.features import strip_proclitics
 from kg.text import normalize
@@ -27,10 +28,25 @@ def stem(token: str) -> str:
 
 def build(sentences: Iterable[Sequence[str]], seed: int = 0) -> dict[str, tuple[int, ...]]:
     """Stem → one cluster id per size in :data:`SIZES` (deterministic for a given seed)."""
+    return classes(*vectors(sentences, seed), seed=seed)
+
+
+def classes(vocab: Sequence[str], vec: Any, seed: int = 0) -> dict[str, tuple[int, ...]]:
+    """Stem → k-means cluster id per size in :data:`SIZES`, from :func:`vectors`' output."""
+    from sklearn.cluster import MiniBatchKMeans  # type: ignore[import-untyped]
+
+    ids = []
+    for k in SIZES:
+        km = MiniBatchKMeans(n_clusters=min(k, len(vocab)), random_state=seed, n_init=3)
+        ids.append(km.fit_predict(vec))
+    return {w: tuple(int(a[i]) for a in ids) for i, w in enumerate(vocab)}
+
+
+def vectors(sentences: Iterable[Sequence[str]], seed: int = 0) -> tuple[list[str], Any]:
+    """(stems, unit-length PPMI-SVD vectors), one row per stem seen ≥ MIN_COUNT times."""
     import numpy as np
     from scipy.sparse import coo_matrix
-    from sklearn.cluster import MiniBatchKMeans
-    from sklearn.decomposition import TruncatedSVD
+    from sklearn.decomposition import TruncatedSVD  # type: ignore[import-untyped]
 
     sents = [[stem(t) for t in s] for s in sentences]
     freq = Counter(t for s in sents for t in s)
@@ -62,16 +78,11 @@ def build(sentences: Iterable[Sequence[str]], seed: int = 0) -> dict[str, tuple[
     coo = mat.tocoo()
     pmi = np.log(coo.data * total / (row[coo.row] * col[coo.col] + 1e-12))
     keep = pmi > 0
-    ppmi = coo_matrix(
-        (pmi[keep], (coo.row[keep], coo.col[keep])), shape=mat.shape
-    ).tocsr()
-    vec = TruncatedSVD(n_components=DIM, random_state=seed).fit_transform(ppmi)
+    ppmi = coo_matrix((pmi[keep], (coo.row[keep], coo.col[keep])), shape=mat.shape).tocsr()
+    dim = max(1, min(DIM, min(ppmi.shape) - 1))
+    vec = TruncatedSVD(n_components=dim, random_state=seed).fit_transform(ppmi)
     vec /= np.linalg.norm(vec, axis=1, keepdims=True) + 1e-9
-    ids = []
-    for k in SIZES:
-        km = MiniBatchKMeans(n_clusters=min(k, len(vocab)), random_state=seed, n_init=3)
-        ids.append(km.fit_predict(vec))
-    return {w: tuple(int(a[i]) for a in ids) for i, w in enumerate(vocab)}
+    return vocab, vec
 
 
 def write(clusters: Mapping[str, tuple[int, ...]], path: Path, source: str) -> None:
@@ -92,7 +103,7 @@ def read_lines(lines: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def _tokens(path: Path) -> list[list[str]]:
+def read_tokens(path: Path) -> list[list[str]]:
     sents: list[list[str]] = []
     cur: list[str] = []
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -110,5 +121,9 @@ def _tokens(path: Path) -> list[list[str]]:
 
 if __name__ == "__main__":
     out_path, *inputs = sys.argv[1:]
-    data = [s for p in inputs for s in _tokens(Path(p))]
-    write(build(data), Path(out_path), ", ".join(Path(p).parent.name + "/" + Path(p).name for p in inputs))
+    data = [s for p in inputs for s in read_tokens(Path(p))]
+    write(
+        build(data),
+        Path(out_path),
+        ", ".join(Path(p).parent.name + "/" + Path(p).name for p in inputs),
+    )

@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Container, Sequence
 
-from kg.ner.features import strip_proclitics
-from kg.text import normalize
+from kg.ner.features import token_stem
 
 # Sentences either side that count as the same document (ANERcorp has no document boundaries).
 WINDOW = 10
@@ -47,7 +46,7 @@ def propagate(
     Only tokens tagged O change; a phrase whose occurrences in the window disagree on the type
     is left alone; single stems in ``stop`` (words mostly O in training) never propagate.
     """
-    stems = [[strip_proclitics(normalize(t))[1] for t in s] for s in sentences]
+    stems = [[token_stem(t) for t in s] for s in sentences]
     found: list[dict[tuple[str, ...], Counter[str]]] = []
     for st, labs in zip(stems, labels, strict=True):
         phr: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)

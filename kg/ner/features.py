@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -103,8 +104,10 @@ class Lexicons:
         cls,
         directory: str | os.PathLike[str] | None = None,
         train_gazetteer: str | os.PathLike[str] | None = None,
+        clusters: str | os.PathLike[str] | None = None,
     ) -> Lexicons:
-        """Read the lexicon files (default: the packaged ``kg/data/ner``)."""
+        """Read the lexicon files (default: the packaged ``kg/data/ner``); ``train_gazetteer``
+        and ``clusters`` replace the packaged train gazetteer and word-class files."""
         base: Traversable = (
             resources.files("kg") / "data" / "ner" if directory is None else Path(directory)
         )
@@ -127,10 +130,11 @@ class Lexicons:
                 stem, _, typ = line.partition("\t")
                 if stem and typ:
                     train_types[stem] = typ
-        clusters: dict[str, tuple[str, ...]] = {}
-        if (base / CLUSTERS).is_file():
-            clusters = _read_clusters(_lines(base / CLUSTERS))
-        return cls(phrases, suffixes, train_types, clusters)
+        classes: dict[str, tuple[str, ...]] = {}
+        cl_path = base / CLUSTERS if clusters is None else Path(clusters)
+        if cl_path.is_file():
+            classes = _read_clusters(_lines(cl_path))
+        return cls(phrases, suffixes, train_types, classes)
 
     def with_train_types(self, train_types: Mapping[str, str]) -> Lexicons:
         """A copy with another train gazetteer (used for jackknifed training features)."""
@@ -170,7 +174,7 @@ class FeatureConfig:
     triggers: bool = True
     gazetteers: bool = True
     train_gazetteer: bool = True
-    clusters: bool = False
+    clusters: bool = True
     # Two passes: the second sees which types the first pass gave each word elsewhere in the
     # document, so a bare «طالباني» inherits PERS from «الرئيس طالباني» two sentences earlier.
     two_pass: bool = False
@@ -179,6 +183,11 @@ class FeatureConfig:
 # Sentences either side that count as the same "document" for the second pass. ANERcorp has no
 # document boundaries, so a window over neighbouring sentences stands in for one.
 DOC_WINDOW = 5
+
+
+def token_stem(tok: str) -> str:
+    """The proclitic-stripped normalised form of a token (cached)."""
+    return _token_info(tok)[2]
 
 
 def _lexicon_hits(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> list[list[str]]:
@@ -199,7 +208,9 @@ def _lexicon_hits(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> li
     return hits
 
 
+@lru_cache(maxsize=200_000)
 def _token_info(tok: str) -> tuple[str, str, str, str]:
+    """(normalised form, proclitic, stem, shape) of a token; cached (newswire repeats words)."""
     norm = normalize(tok)
     clitic, stem = strip_proclitics(norm)
     return norm, clitic, stem, _shape(tok)

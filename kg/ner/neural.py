@@ -1,4 +1,4 @@
-"""A small char-CNN + BiLSTM tagger (trained with torch, run with numpy) for ensembling with the CRF.
+"""A small char-CNN + BiLSTM tagger (trained with torch, run with numpy), averaged with the CRF.
 
 Inputs per token: stripped-stem embedding (optionally initialised from unsupervised vectors), a
 char-CNN over the normalised form, the proclitic, the word shape and the external lexicon hits
@@ -22,12 +22,14 @@ from kg.ner.features import (
     FeatureConfig,
     Lexicons,
     _lexicon_hits,
-    _shape,
+    _token_info,
     strip_proclitics,
 )
 from kg.text import normalize
 
-HIT_NAMES = tuple(f"{n}:{p}" for n in (*TRIGGER_FILES.values(), *GAZETTEER_FILES.values()) for p in "BI")
+HIT_NAMES = tuple(
+    f"{n}:{p}" for n in (*TRIGGER_FILES.values(), *GAZETTEER_FILES.values()) for p in "BI"
+)
 SHAPES = ("D", "A", "L", "N", "P", "M")
 MAX_CHARS = 12
 CHAR_WIDTH = 3
@@ -70,9 +72,9 @@ class Vocab:
 
     def encode(self, tokens: Sequence[str], lex: Lexicons) -> Encoded:
         n = len(tokens)
-        norms = [normalize(t) for t in tokens]
-        split = [strip_proclitics(x) for x in norms]
-        stems = [s for _, s in split]
+        infos = [_token_info(t) for t in tokens]
+        norms = [i[0] for i in infos]
+        stems = [i[2] for i in infos]
         words = np.array([self.wi.get(s, UNK) for s in stems], dtype=np.int64)
         chars = np.zeros((n, MAX_CHARS), dtype=np.int64)
         for i, x in enumerate(norms):
@@ -81,8 +83,7 @@ class Vocab:
                 ids = ids[: MAX_CHARS // 2] + ids[-MAX_CHARS // 2 :]
             chars[i, : len(ids)] = ids
         small = np.array(
-            [[self.ki.get(c, 0), SHAPES.index(_shape(t))] for (c, _), t in zip(split, tokens, strict=True)],
-            dtype=np.int64,
+            [[self.ki.get(i[1], 0), SHAPES.index(i[3])] for i in infos], dtype=np.int64
         ).reshape(n, 2)
         hits = np.zeros((n, len(HIT_NAMES) + 1), dtype=np.float32)
         for i, hs in enumerate(_lexicon_hits(stems, lex, FeatureConfig())):
@@ -102,7 +103,7 @@ def bio_viterbi(logp: np.ndarray, labels: Sequence[str]) -> list[str]:
     allowed = np.zeros((k, k), dtype=bool)  # prev → cur
     for a, la in enumerate(labels):
         for b, lb in enumerate(labels):
-            allowed[a, b] = not lb.startswith("I-") or la[2:] == lb[2:] and la != "O"
+            allowed[a, b] = not lb.startswith("I-") or (la[2:] == lb[2:] and la != "O")
     start_ok = np.array([not lab.startswith("I-") for lab in labels])
     trans = np.where(allowed, 0.0, -1e9)
     score = logp[0] + np.where(start_ok, 0.0, -1e9)
@@ -121,7 +122,8 @@ def bio_viterbi(logp: np.ndarray, labels: Sequence[str]) -> list[str]:
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-x))
+    return out
 
 
 class NumpyNet:
@@ -132,7 +134,11 @@ class NumpyNet:
 
     def _lstm(self, x: np.ndarray, lengths: np.ndarray, d: str) -> np.ndarray:
         w = self.w
-        wi, wh, b = w[f"lstm.weight_ih_l0{d}"], w[f"lstm.weight_hh_l0{d}"], w[f"lstm.bias_ih_l0{d}"] + w[f"lstm.bias_hh_l0{d}"]
+        wi, wh, b = (
+            w[f"lstm.weight_ih_l0{d}"],
+            w[f"lstm.weight_hh_l0{d}"],
+            w[f"lstm.bias_ih_l0{d}"] + w[f"lstm.bias_hh_l0{d}"],
+        )
         bsz, t_max, _ = x.shape
         hsz = wh.shape[1]
         gx = x @ wi.T + b
@@ -161,7 +167,12 @@ class NumpyNet:
         hits = np.zeros((bsz, t_max, len(HIT_NAMES) + 1), dtype=np.float32)
         for i, e in enumerate(batch):
             n = len(e.words)
-            words[i, :n], chars[i, :n], small[i, :n], hits[i, :n] = e.words, e.chars, e.small, e.hits
+            words[i, :n], chars[i, :n], small[i, :n], hits[i, :n] = (
+                e.words,
+                e.chars,
+                e.small,
+                e.hits,
+            )
         ce = w["char_emb.weight"][chars]  # b t c e
         pad = np.zeros((bsz, t_max, 1, ce.shape[-1]), dtype=np.float32)
         ce = np.concatenate([pad, ce, pad], axis=2)
@@ -170,11 +181,18 @@ class NumpyNet:
         cw2 = cw.transpose(2, 1, 0).reshape(-1, cw.shape[0])
         conv = np.maximum(win @ cw2 + w["char_cnn.bias"], 0.0).max(axis=2)
         x = np.concatenate(
-            [w["word_emb.weight"][words], conv, w["clitic_emb.weight"][small[..., 0]],
-             w["shape_emb.weight"][small[..., 1]], hits],
+            [
+                w["word_emb.weight"][words],
+                conv,
+                w["clitic_emb.weight"][small[..., 0]],
+                w["shape_emb.weight"][small[..., 1]],
+                hits,
+            ],
             axis=-1,
         ).astype(np.float32)
-        h = np.concatenate([self._lstm(x, lengths, ""), self._lstm(x, lengths, "_reverse")], axis=-1)
+        h = np.concatenate(
+            [self._lstm(x, lengths, ""), self._lstm(x, lengths, "_reverse")], axis=-1
+        )
         logits = h @ w["out.weight"].T + w["out.bias"]
         logits -= logits.max(axis=-1, keepdims=True)
         logp = logits - np.log(np.exp(logits).sum(axis=-1, keepdims=True))
@@ -196,9 +214,11 @@ class NeuralTagger:
         vocab = Vocab(meta["words"], meta["chars"], meta["clitics"], meta["labels"])
         return cls(NumpyNet(w), vocab, lex)
 
-    def log_probs(self, sentences: Sequence[Sequence[str]], batch: int = 256) -> list[np.ndarray]:
+    def log_probs(self, sentences: Sequence[Sequence[str]], batch: int = 32) -> list[np.ndarray]:
         enc = [self.vocab.encode(s, self.lex) for s in sentences]
-        order = sorted((i for i in range(len(enc)) if len(enc[i].words)), key=lambda i: len(enc[i].words))
+        order = sorted(
+            (i for i in range(len(enc)) if len(enc[i].words)), key=lambda i: len(enc[i].words)
+        )
         out: list[np.ndarray] = [np.zeros((0, len(self.labels)), dtype=np.float32)] * len(enc)
         for k in range(0, len(order), batch):
             idx = order[k : k + batch]
@@ -214,4 +234,4 @@ def save(path: Path, weights: dict[str, np.ndarray], vocab: Vocab) -> None:
     arrays = {f"w:{k}": v.astype(np.float32) for k, v in weights.items()}
     for name in ("words", "chars", "clitics", "labels"):
         arrays[f"v:{name}"] = np.array(getattr(vocab, name))
-    np.savez_compressed(path, **arrays)
+    np.savez_compressed(path, allow_pickle=False, **arrays)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from kg.ner.features import Lexicons
-from kg.ner.neural import HIT_NAMES, MAX_CHARS, SHAPES, UNK, CHAR_WIDTH, Encoded, Vocab, save
+from kg.ner.neural import CHAR_WIDTH, HIT_NAMES, MAX_CHARS, SHAPES, UNK, Encoded, Vocab, save
 
 Sentence = Sequence[tuple[str, str]]
 
@@ -19,13 +19,36 @@ def train_neural(
     path: Path,
     lex: Lexicons,
     *,
-    epochs: int = 12,
+    epochs: int = 20,
     seed: int = 0,
     vectors: Mapping[str, np.ndarray] | None = None,
     word_dim: int = 100,
     hidden: int = 128,
     log: bool = False,
     dev: Sequence[Sentence] | None = None,
+) -> None:
+    import torch
+
+    threads = torch.get_num_threads()
+    # One thread: deterministic, and on a busy 2-core machine faster than two fighting.
+    torch.set_num_threads(1)
+    try:
+        _train(sentences, path, lex, epochs, seed, vectors, word_dim, hidden, log, dev)
+    finally:
+        torch.set_num_threads(threads)
+
+
+def _train(
+    sentences: Sequence[Sentence],
+    path: Path,
+    lex: Lexicons,
+    epochs: int,
+    seed: int,
+    vectors: Mapping[str, np.ndarray] | None,
+    word_dim: int,
+    hidden: int,
+    log: bool,
+    dev: Sequence[Sentence] | None,
 ) -> None:
     import torch
     from torch import nn
@@ -53,10 +76,20 @@ def train_neural(
             b, t, c = chars.shape
             ce = self.char_emb(chars.view(b * t, c)).transpose(1, 2)
             conv = torch.relu(self.char_cnn(ce)).max(dim=2).values.view(b, t, -1)
-            x = torch.cat([self.word_emb(words), conv, self.clitic_emb(small[..., 0]),
-                           self.shape_emb(small[..., 1]), hits], dim=-1)
+            x = torch.cat(
+                [
+                    self.word_emb(words),
+                    conv,
+                    self.clitic_emb(small[..., 0]),
+                    self.shape_emb(small[..., 1]),
+                    hits,
+                ],
+                dim=-1,
+            )
             x = self.drop(x)
-            packed = nn.utils.rnn.pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
+            packed = nn.utils.rnn.pack_padded_sequence(
+                x, lengths, batch_first=True, enforce_sorted=False
+            )
             h, _ = self.lstm(packed)
             h, _ = nn.utils.rnn.pad_packed_sequence(h, batch_first=True, total_length=t)
             return self.out(self.drop(h))
@@ -67,11 +100,14 @@ def train_neural(
             for w, i in vocab.wi.items():
                 v = vectors.get(w)
                 if v is not None:
-                    net.word_emb.weight[i] = torch.tensor(v[:word_dim] * 3.0)
+                    k = min(word_dim, len(v))
+                    net.word_emb.weight[i, :k] = torch.tensor(v[:k] * 3.0)
     enc = [vocab.encode([t for t, _ in s], lex) for s in sentences]
     ys = [np.array([li[lab] for _, lab in s]) for s in sentences]
 
-    def batchify(items: Sequence[Encoded], labels: Sequence[np.ndarray] | None, drop_words: bool):
+    def batchify(
+        items: Sequence[Encoded], labels: Sequence[np.ndarray] | None, drop_words: bool
+    ) -> tuple[tuple[torch.Tensor, ...], torch.Tensor]:
         lengths = [len(e.words) for e in items]
         b, t = len(items), max(lengths)
         words = np.zeros((b, t), dtype=np.int64)
@@ -87,8 +123,13 @@ def train_neural(
             words[i, :n], chars[i, :n], small[i, :n], hits[i, :n] = ww, e.chars, e.small, e.hits
             if labels is not None:
                 y[i, :n] = labels[i]
-        return (torch.tensor(words), torch.tensor(chars), torch.tensor(small), torch.tensor(hits),
-                torch.tensor(lengths)), torch.tensor(y)
+        return (
+            torch.tensor(words),
+            torch.tensor(chars),
+            torch.tensor(small),
+            torch.tensor(hits),
+            torch.tensor(lengths),
+        ), torch.tensor(y)
 
     opt = torch.optim.Adam(net.parameters(), lr=2e-3)
     loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
@@ -99,7 +140,7 @@ def train_neural(
         # Bucket by length for speed, shuffle the buckets.
         random.shuffle(idx)
         chunks = [idx[k : k + bs * 20] for k in range(0, len(idx), bs * 20)]
-        batches = []
+        batches: list[list[int]] = []
         for ch in chunks:
             ch = sorted(ch, key=lambda i: len(enc[i].words))
             batches.extend(ch[k : k + bs] for k in range(0, len(ch), bs))
@@ -113,15 +154,15 @@ def train_neural(
             loss.backward()
             nn.utils.clip_grad_norm_(net.parameters(), 5.0)
             opt.step()
-            total += float(loss)
+            total += float(loss.detach())
         if log:
             msg = f"epoch {ep} loss {total / len(batches):.4f}"
             if dev is not None:
                 from kg.ner.conll import evaluate
                 from kg.ner.neural import NeuralTagger, NumpyNet
 
-                w = {k: v.detach().numpy().copy() for k, v in net.state_dict().items()}
-                tg = NeuralTagger(NumpyNet(w), vocab, lex)
+                snapshot = {k: v.detach().numpy().copy() for k, v in net.state_dict().items()}
+                tg = NeuralTagger(NumpyNet(snapshot), vocab, lex)
                 pr = tg.tag([[t for t, _ in s] for s in dev])
                 sc = evaluate([[lab for _, lab in s] for s in dev], pr)["overall"]
                 msg += f" dev F1 {100 * sc.f1:.2f}"

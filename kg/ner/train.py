@@ -16,12 +16,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, fields, replace
 from pathlib import Path
 
+import numpy as np
 import pycrfsuite
 
 from kg.errors import InputError
+from kg.ner import clusters as word_classes
 from kg.ner.conll import Score, evaluate, read_conll
-from kg.ner.crf import MODEL_NAME, CRFTagger, gazetteer_sidecar
+from kg.ner.consistency import WINDOW
+from kg.ner.crf import (
+    MODEL_NAME,
+    CRFTagger,
+    clusters_sidecar,
+    gazetteer_sidecar,
+    neural_sidecar,
+)
 from kg.ner.features import (
+    CLUSTERS,
     TRAIN_GAZETTEER,
     FeatureConfig,
     Lexicons,
@@ -30,6 +40,7 @@ from kg.ner.features import (
     sentence_features,
     strip_proclitics,
 )
+from kg.ner.neural import NeuralTagger
 from kg.text import normalize
 
 Sentence = list[tuple[str, str]]
@@ -44,6 +55,31 @@ def default_train_path() -> Path | None:
     repo = Path(__file__).resolve().parents[2]
     candidates.append(repo.parent / "shared" / "data" / "anercorp" / "train.txt")
     return next((p for p in candidates if p.is_file()), None)
+
+
+def default_unlabelled_paths() -> list[Path]:
+    """Extra unlabelled Arabic text for the word classes: the token columns of AQMAR and of the
+    Wojood sample, where present next to ANERcorp (their labels are not used)."""
+    train = default_train_path()
+    if train is None:
+        return []
+    shared = train.parent.parent
+    paths = sorted(p for p in (shared / "aqmar").glob("*.txt"))
+    paths += [shared / "wojood-sample" / f for f in ("train.txt", "val.txt", "test.txt")]
+    return [p for p in paths if p.is_file()]
+
+
+def _word_classes(
+    sentences: Sequence[Sentence], unlabelled: Sequence[Path], path: Path, source: str
+) -> dict[str, np.ndarray]:
+    """Write the word classes to ``path``; return the word vectors they came from (the neural
+    tagger's initial embeddings)."""
+    text = [[t for t, _ in s] for s in sentences]
+    for extra in unlabelled:
+        text.extend(word_classes.read_tokens(extra))
+    vocab, vec = word_classes.vectors(text)
+    word_classes.write(word_classes.classes(vocab, vec), path, source)
+    return dict(zip(vocab, vec, strict=True))
 
 
 def split_dev(
@@ -177,6 +213,21 @@ def _fit(
     _train_crf(items, model_path, params)
 
 
+def _fit_neural(
+    sentences: Sequence[Sentence],
+    model: Path,
+    lexicons: Lexicons,
+    epochs: int,
+    vectors: Mapping[str, np.ndarray],
+) -> NeuralTagger | None:
+    if epochs <= 0:
+        return None
+    from kg.ner.neural_train import train_neural
+
+    train_neural(sentences, neural_sidecar(model), lexicons, epochs=epochs, vectors=vectors)
+    return NeuralTagger.load(neural_sidecar(model), lexicons)
+
+
 def _params(c1: float, c2: float, max_iterations: int) -> dict[str, object]:
     return {
         "c1": c1,
@@ -197,12 +248,19 @@ def train(
     use_dev_for_final: bool = True,
     seed: int = 0,
     config: FeatureConfig | None = None,
+    unlabelled: Sequence[Path] = (),
+    window: int = WINDOW,
+    neural_epochs: int = 0,
 ) -> dict[str, Score]:
     """Train a model and return its scores on the dev split (last ``dev_fraction`` of sentences).
 
     The returned scores always come from a model trained *without* dev (so they are clean). With
     ``use_dev_for_final`` the file written to ``model_path`` is then retrained on train+dev with the
-    same settings. The train gazetteer used by the written model goes to ``<model>.gazetteer.tsv``.
+    same settings. The train gazetteer used by the written model goes to ``<model>.gazetteer.tsv``
+    and, with ``config.clusters``, its word classes (built from the training tokens plus the
+    ``unlabelled`` CoNLL files' tokens; the dev model's from train-minus-dev only) to
+    ``<model>.clusters.tsv``. With ``neural_epochs`` a char-CNN/BiLSTM companion is trained too
+    (``<model>.neural.npz``, needs torch) and averaged with the CRF at tagging time.
     L-BFGS training is deterministic; ``seed`` is accepted for API symmetry and recorded only.
     """
     del seed  # crfsuite's L-BFGS has no randomness; kept so callers can pin it explicitly
@@ -211,28 +269,44 @@ def train(
     if not sentences:
         raise InputError(f"{train_path}: no sentences")
     train_part, dev = split_dev(sentences, dev_fraction)
-    base = Lexicons.load(train_gazetteer=os.devnull)
+    base = Lexicons.load(train_gazetteer=os.devnull, clusters=os.devnull)
     model = Path(model_path)
+    model.parent.mkdir(parents=True, exist_ok=True)
     params = _params(c1, c2, max_iterations)
+    source = ", ".join([Path(train_path).name, *(f"{p.parent.name}/{p.name}" for p in unlabelled)])
 
     scores: dict[str, Score] = {}
     if dev:
         dev_model = model.with_suffix(".dev.crfsuite") if use_dev_for_final else model
         gaz = build_train_gazetteer(train_part)
-        _fit(train_part, dev_model, base, config, params)
+        lex, vectors = base, {}
+        if config.clusters or neural_epochs:
+            vectors = _word_classes(
+                train_part, unlabelled, clusters_sidecar(dev_model), source + " minus dev"
+            )
+            lex = base.with_clusters_file(clusters_sidecar(dev_model))
+        _fit(train_part, dev_model, lex, config, params)
+        neural = _fit_neural(train_part, dev_model, lex, neural_epochs, vectors)
         tagger = pycrfsuite.Tagger()
         tagger.open(str(dev_model))
-        pred = CRFTagger(tagger, base.with_train_types(gaz), config).tag(
-            [[t for t, _ in s] for s in dev]
-        )
+        pred = CRFTagger(
+            tagger, lex.with_train_types(gaz), config, neural=neural, window=window
+        ).tag([[t for t, _ in s] for s in dev])
         tagger.close()
         scores = evaluate([[lab for _, lab in s] for s in dev], pred)
         if use_dev_for_final:
             dev_model.unlink()
+            clusters_sidecar(dev_model).unlink(missing_ok=True)
+            neural_sidecar(dev_model).unlink(missing_ok=True)
         else:
             write_gazetteer(gaz, gazetteer_sidecar(model), f"{Path(train_path).name} minus dev")
     if use_dev_for_final or not dev:
-        _fit(sentences, model, base, config, params)
+        lex, vectors = base, {}
+        if config.clusters or neural_epochs:
+            vectors = _word_classes(sentences, unlabelled, clusters_sidecar(model), source)
+            lex = base.with_clusters_file(clusters_sidecar(model))
+        _fit(sentences, model, lex, config, params)
+        _fit_neural(sentences, model, lex, neural_epochs, vectors)
         write_gazetteer(
             build_train_gazetteer(sentences), gazetteer_sidecar(model), Path(train_path).name
         )
@@ -240,11 +314,19 @@ def train(
 
 
 SHIPPED_C1, SHIPPED_C2, SHIPPED_ITERATIONS = 0.1, 0.01, 200  # chosen on dev (see README)
+SHIPPED_NEURAL_EPOCHS = 20  # the companion char-CNN/BiLSTM (issue 5 ablation: +2.0 dev F1)
 
 
 def shipped_model_path() -> Path:
     """Where the packaged model lives (``kg/data/ner-crf.crfsuite``)."""
     return Path(__file__).resolve().parents[1] / "data" / MODEL_NAME
+
+
+def _install_sidecars(model: Path) -> None:
+    # The packaged tagger reads its gazetteer and word classes from kg/data/ner, not sidecars.
+    gazetteer_sidecar(model).replace(model.parent / "ner" / TRAIN_GAZETTEER)
+    if clusters_sidecar(model).is_file():
+        clusters_sidecar(model).replace(model.parent / "ner" / CLUSTERS)
 
 
 def train_default(
@@ -257,13 +339,26 @@ def train_default(
     """
     model = Path(model_path) if model_path is not None else shipped_model_path()
     scores = train(
-        train_path, model, c1=SHIPPED_C1, c2=SHIPPED_C2, max_iterations=SHIPPED_ITERATIONS
-    )
+        train_path, model, c1=SHIPPED_C1, c2=SHIPPED_C2, max_iterations=SHIPPED_ITERATIONS,
+        config=FeatureConfig(), unlabelled=default_unlabelled_paths(),
+        neural_epochs=SHIPPED_NEURAL_EPOCHS,
+    )  # fmt: skip
     if model_path is None:
-        # The packaged tagger reads the gazetteer from kg/data/ner, not from a sidecar.
-        gazetteer_sidecar(model).replace(model.parent / "ner" / TRAIN_GAZETTEER)
+        _install_sidecars(model)
     CRFTagger.load(model_path)  # fail loudly if the written model is unusable
     return scores
+
+
+def train_clean_dev(train_path: str | os.PathLike[str], model_path: str | os.PathLike[str]) -> Path:
+    """A model with the shipped settings trained *without* the dev split (for clean dev rows);
+    its gazetteer and word classes are written as sidecars, so ``CRFTagger.load`` reads them."""
+    model = Path(model_path)
+    train(
+        train_path, model, c1=SHIPPED_C1, c2=SHIPPED_C2, max_iterations=SHIPPED_ITERATIONS,
+        config=FeatureConfig(), unlabelled=default_unlabelled_paths(), use_dev_for_final=False,
+        neural_epochs=SHIPPED_NEURAL_EPOCHS,
+    )  # fmt: skip
+    return model
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -284,6 +379,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--on", action="append", default=[], choices=[f.name for f in fields(FeatureConfig)],
         help="switch a feature group on; repeatable",
     )  # fmt: skip
+    ap.add_argument(
+        "--window", type=int, default=WINDOW, help="document consistency window (0: off)"
+    )
+    ap.add_argument(
+        "--neural-epochs", type=int, default=0,
+        help="also train the char-CNN/BiLSTM companion (torch) for this many epochs",
+    )  # fmt: skip
+    ap.add_argument(
+        "--no-unlabelled", dest="unlabelled", action="store_false",
+        help="word classes from the training tokens only (not AQMAR / Wojood text)",
+    )  # fmt: skip
     ap.add_argument("--ship", action="store_true", help="write the packaged model and gazetteer")
     args = ap.parse_args(argv)
     if args.train is None:
@@ -300,10 +406,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.train, model, c1=args.c1, c2=args.c2, max_iterations=args.iterations,
         dev_fraction=args.dev_fraction,
         use_dev_for_final=not args.dev_only, config=config,
+        unlabelled=default_unlabelled_paths() if args.unlabelled else [], window=args.window,
+        neural_epochs=args.neural_epochs,
     )  # fmt: skip
     if args.ship:
-        # The packaged tagger reads the gazetteer from kg/data/ner, not from a sidecar.
-        gazetteer_sidecar(model).replace(model.parent / "ner" / TRAIN_GAZETTEER)
+        _install_sidecars(model)
     result = {
         "off": args.off, "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
         "seconds": round(time.perf_counter() - start, 1),

@@ -1,0 +1,59 @@
+"""The Python API: kg.build / kg.load return a KnowledgeGraph; `import kg` stays light."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+import kg
+from kg import rdf
+from kg.model import Document
+from tests.conftest import LexiconExtractor
+
+
+def test_api_import_is_light() -> None:
+    code = (
+        "import sys, kg; heavy = {'rdflib', 'networkx', 'pandas', 'camel_tools', 'pyvis'}; "
+        "print(sorted(heavy & set(sys.modules)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_api_lazy_names() -> None:
+    assert kg.KnowledgeGraph.__name__ == "KnowledgeGraph"
+    assert "build" in dir(kg) and "KnowledgeGraph" in dir(kg)
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = kg.nope  # type: ignore[attr-defined]
+
+
+def test_api_build_load_query(
+    tmp_path: Path, news_documents: list[Document], news_extractor: LexiconExtractor
+) -> None:
+    built = kg.build(news_documents, config=kg.BuildConfig(ner="crf"))
+    assert isinstance(built, kg.KnowledgeGraph)
+    from kg.pipeline import build
+
+    graph = build(news_documents, extractors=[news_extractor])
+    (tmp_path / "graph.trig").write_text(rdf.serialize(graph.dataset), encoding="utf-8")
+    loaded = kg.load(tmp_path)
+    frame = loaded.query("SELECT ?label WHERE { ?e a schema:Person ; rdfs:label ?label }")
+    assert isinstance(frame, pd.DataFrame) and "أيمن الصفدي" in set(frame["label"])
+    G = loaded.to_networkx()
+    assert isinstance(G, nx.Graph) and G.number_of_nodes() == graph.G.number_of_nodes()
+    assert len(loaded.dataset) == len(graph.dataset)
+
+
+def test_api_build_reads_paths(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("وصل الوفد إلى القاهرة أمس.", encoding="utf-8")
+    graph = kg.build(tmp_path)
+    frame = graph.query("SELECT ?id WHERE { ?c kgo:documentId ?id }")
+    assert list(frame["id"]) == ["a"]

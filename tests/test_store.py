@@ -1,0 +1,157 @@
+"""kg.store: Oxigraph and rdflib answer kg's queries alike, read-only, behind `kg query --store`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg import rdf
+from kg.errors import ConfigError, GraphError, QueryError
+from kg.model import Document
+from kg.pipeline import build
+from kg.query import format_result
+from kg.store import (
+    CACHE_DIR,
+    MemoryStore,
+    OxigraphStore,
+    choose_store,
+    open_store,
+)
+from tests.conftest import LexiconExtractor
+
+QUERIES = sorted((Path(__file__).resolve().parent.parent / "queries").glob("*.rq"))
+
+
+@pytest.fixture
+def trig(tmp_path: Path, news_documents: list[Document], news_extractor: LexiconExtractor) -> Path:
+    kg = build(news_documents, extractors=[news_extractor])
+    path = tmp_path / "out" / "graph.trig"
+    path.parent.mkdir()
+    path.write_text(rdf.serialize(kg.dataset), encoding="utf-8")
+    return path
+
+
+def _canonical(csv_text: str) -> list[tuple[str, ...]]:
+    """Rows as sorted tuples, GROUP_CONCAT members sorted: SPARQL leaves both orders open."""
+    rows = []
+    for line in csv_text.splitlines()[1:]:
+        cells = tuple(" ، ".join(sorted(c.split(" ، "))) for c in line.split(","))
+        rows.append(tuple(" | ".join(sorted(c.split(" | "))) for c in cells))
+    return sorted(rows)
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda p: p.stem)
+def test_store_oxigraph_answers_every_shipped_query_like_rdflib(trig: Path, query: Path) -> None:
+    sparql = query.read_text(encoding="utf-8")
+    memory = open_store(trig, "memory").run(sparql)
+    oxigraph = open_store(trig, "oxigraph").run(sparql)
+    assert memory.variables == oxigraph.variables
+    assert _canonical(format_result(memory, "csv")) == _canonical(format_result(oxigraph, "csv"))
+
+
+def test_store_json_terms_match_between_stores(trig: Path) -> None:
+    sparql = "SELECT ?e ?label ?rank WHERE { ?e rdfs:label ?label ; kgo:pageRank ?rank }"
+    as_json = [
+        json.loads(format_result(open_store(trig, name).run(sparql), "json"))
+        for name in ("memory", "oxigraph")
+    ]
+    key = lambda b: b["e"]["value"]  # noqa: E731
+    memory, oxigraph = (sorted(doc["results"]["bindings"], key=key) for doc in as_json)
+    assert memory and [b["label"] for b in memory] == [b["label"] for b in oxigraph]
+    assert all(b["label"]["xml:lang"] == "ar" for b in oxigraph)
+    assert {b["rank"]["datatype"] for b in oxigraph} == {"http://www.w3.org/2001/XMLSchema#double"}
+
+
+def test_store_union_default_graph_is_a_set() -> None:
+    # The same triple in two named graphs: SPARQL's merged default graph holds it once.
+    store = OxigraphStore.from_nquads(
+        '<http://ex.org/a> <http://ex.org/p> "x" <http://ex.org/g1> .\n'
+        '<http://ex.org/a> <http://ex.org/p> "x" <http://ex.org/g2> .\n'
+    )
+    assert len(store.run("SELECT * WHERE { ?s ?p ?o }").rows) == 1
+    assert len(store.run("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }").rows) == 2
+    assert len(store) == 2
+
+
+@pytest.mark.parametrize(
+    "sparql",
+    [
+        "INSERT DATA { <http://ex.org/a> <http://ex.org/p> 1 }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "CLEAR ALL",
+        "LOAD <http://ex.org/x>",
+    ],
+)
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_store_refuses_updates(trig: Path, store: str, sparql: str) -> None:
+    with pytest.raises(QueryError, match="UPDATE is refused"):
+        open_store(trig, store).run(sparql)
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_store_refuses_construct_and_reports_bad_sparql(trig: Path, store: str) -> None:
+    opened = open_store(trig, store)
+    with pytest.raises(QueryError, match="only SELECT and ASK"):
+        opened.run("CONSTRUCT WHERE { ?s ?p ?o }")
+    with pytest.raises(QueryError, match="invalid SPARQL"):
+        opened.run("SELEC ?x WHERE { ?x ?y ?z }")
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_store_max_rows_and_deadline(trig: Path, store: str) -> None:
+    opened = open_store(trig, store)
+    assert len(opened.run("SELECT * WHERE { ?s ?p ?o }", max_rows=3).rows) == 3
+    with pytest.raises(QueryError, match="timed out"):
+        opened.run("SELECT * WHERE { ?s ?p ?o }", deadline=0.0)
+
+
+def test_store_cache_is_reused_and_rebuilt_when_the_graph_changes(trig: Path) -> None:
+    OxigraphStore.open(trig)
+    stamp = trig.parent / CACHE_DIR / "stamp.json"
+    first = stamp.read_text(encoding="utf-8")
+    OxigraphStore.open(trig)
+    assert stamp.read_text(encoding="utf-8") == first
+    trig.write_text(trig.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    OxigraphStore.open(trig)
+    assert stamp.read_text(encoding="utf-8") != first
+
+
+def test_store_bad_trig_is_a_graph_error(tmp_path: Path) -> None:
+    bad = tmp_path / "graph.trig"
+    bad.write_text("GRAPH <x> { this is not trig", encoding="utf-8")
+    with pytest.raises(GraphError, match="cannot parse as TriG"):
+        open_store(bad, "oxigraph")
+    with pytest.raises(GraphError, match="no built graph"):
+        open_store(tmp_path / "missing.trig", "oxigraph")
+
+
+def test_store_auto_chooses_by_size(trig: Path) -> None:
+    assert choose_store(trig) == "memory"
+    assert isinstance(open_store(trig), MemoryStore)
+    with pytest.raises(ConfigError, match="choose one of"):
+        choose_store(trig, "disk")
+
+
+def test_cli_query_store_option(trig: Path) -> None:
+    command = [sys.executable, "-m", "kg.cli", "query", str(trig.parent)]
+    query = str(QUERIES[0])
+    outputs = []
+    for store in ("memory", "oxigraph"):
+        result = subprocess.run(
+            [*command, query, "--store", store, "--format", "csv"],
+            capture_output=True, text=True, encoding="utf-8", timeout=120,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        outputs.append(_canonical(result.stdout))
+    assert outputs[0] == outputs[1]
+    refused = subprocess.run(
+        [*command, "-e", "CLEAR ALL", "--store", "oxigraph"],
+        capture_output=True, text=True, encoding="utf-8", timeout=120,
+    )  # fmt: skip
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("kg: error: SPARQL UPDATE is refused")
+    assert "Traceback" not in refused.stderr
