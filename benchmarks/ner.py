@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from kg.ner.conll import Score, evaluate, read_conll
+from kg.ner.conll import evaluate, read_conll
 from kg.ner.train import default_train_path, split_dev
 
 TYPES = ("PERS", "LOC", "ORG", "MISC")
@@ -202,7 +202,6 @@ def main() -> int:
                       f"{size / 2**20:.1f}", f"{res['load_s']:.2f}"]  # fmt: skip
             print("| " + " | ".join(cells) + " |")
     print(f"\n{os.cpu_count()} CPUs visible; each backend in a single-threaded subprocess.")
-    _ = Score
     return 0
 
 

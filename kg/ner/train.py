@@ -273,7 +273,8 @@ def train(
     model = Path(model_path)
     model.parent.mkdir(parents=True, exist_ok=True)
     params = _params(c1, c2, max_iterations)
-    source = ", ".join([Path(train_path).name, *(f"{p.parent.name}/{p.name}" for p in unlabelled)])
+    groups = Counter(p.parent.name for p in unlabelled)
+    source = ", ".join([Path(train_path).name, *(f"{d} ({n} files)" for d, n in groups.items())])
 
     scores: dict[str, Score] = {}
     if dev:
