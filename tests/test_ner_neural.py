@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,9 +11,7 @@ from kg.errors import ModelError
 from kg.ner.crf import CRFTagger, neural_sidecar
 from kg.ner.neural import bio_viterbi
 from kg.ner.train import train
-
-sys.path.insert(0, str(Path(__file__).parent))
-from test_ner_crf import TINY  # noqa: E402
+from tests.test_ner_crf import TINY
 
 
 def test_bio_viterbi_never_starts_inside() -> None:

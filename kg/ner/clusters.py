@@ -33,7 +33,7 @@ def build(sentences: Iterable[Sequence[str]], seed: int = 0) -> dict[str, tuple[
 
 def classes(vocab: Sequence[str], vec: Any, seed: int = 0) -> dict[str, tuple[int, ...]]:
     """Stem → k-means cluster id per size in :data:`SIZES`, from :func:`vectors`' output."""
-    from sklearn.cluster import MiniBatchKMeans  # type: ignore[import-untyped]
+    from sklearn.cluster import MiniBatchKMeans
 
     ids = []
     for k in SIZES:
@@ -46,7 +46,7 @@ def vectors(sentences: Iterable[Sequence[str]], seed: int = 0) -> tuple[list[str
     """(stems, unit-length PPMI-SVD vectors), one row per stem seen ≥ MIN_COUNT times."""
     import numpy as np
     from scipy.sparse import coo_matrix
-    from sklearn.decomposition import TruncatedSVD  # type: ignore[import-untyped]
+    from sklearn.decomposition import TruncatedSVD
 
     sents = [[stem(t) for t in s] for s in sentences]
     freq = Counter(t for s in sents for t in s)
