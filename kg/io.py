@@ -403,6 +403,9 @@ def document_from_record(record: object, where: Source | str) -> Document:
     )
 
 
+JOURNAL_NAME = "commit.json"  # lists the renames of a multi-file write in progress
+
+
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` via a temporary file and rename.
 
@@ -435,10 +438,13 @@ def atomic_write_many(outputs: dict[Path, str], *, temp_prefix: str = "") -> Non
                 # mkstemp makes 0600 files; outputs get the mode a plain open() would give.
                 os.fchmod(stream.fileno(), _file_mode(target))
                 os.fsync(stream.fileno())
+        journal = _write_journal(staged, temp_prefix) if temp_prefix and len(staged) > 1 else None
         for temp, target in staged:
             os.replace(temp, target)
         for folder in {target.parent for _, target in staged}:
             _fsync_folder(folder)
+        if journal is not None:
+            journal.unlink()
     except OSError as error:
         reason = error.strerror or str(error)
         raise OutputError(
@@ -450,8 +456,48 @@ def atomic_write_many(outputs: dict[Path, str], *, temp_prefix: str = "") -> Non
                 temp.unlink()
 
 
+def _write_journal(staged: list[tuple[Path, Path]], temp_prefix: str) -> Path:
+    """Record the renames about to happen, so a kill between them can be rolled forward.
+
+    Several renames are not one atomic step; with this journal a later locked writer finishes
+    an interrupted set (every temporary file is complete once the journal exists), so the
+    outputs are never left half old and half new.
+    """
+    journal = staged[0][1].parent / f".{temp_prefix}{JOURNAL_NAME}"
+    pending = journal.with_name(journal.name + ".part")
+    pending.write_text(json.dumps([[str(t), str(g)] for t, g in staged]), encoding="utf-8")
+    with open(pending, "rb") as stream:
+        os.fsync(stream.fileno())
+    os.replace(pending, journal)
+    _fsync_folder(journal.parent)
+    return journal
+
+
+def finish_interrupted_commit(folder: Path, temp_prefix: str) -> bool:
+    """Roll forward a set of renames a killed writer started (caller holds the lock)."""
+    journal = folder / f".{temp_prefix}{JOURNAL_NAME}"
+    try:
+        pairs = json.loads(journal.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        with contextlib.suppress(FileNotFoundError):
+            journal.unlink()  # unreadable: it was never completed, so nothing was renamed
+        return False
+    for temp, target in pairs:
+        if Path(temp).exists():
+            os.replace(temp, target)
+    _fsync_folder(folder)
+    journal.unlink()
+    return True
+
+
 def remove_stale_temporaries(folder: Path, temp_prefix: str) -> list[Path]:
-    """Delete the temporary files a killed :func:`atomic_write_many` left (caller holds a lock)."""
+    """Delete the temporary files a killed :func:`atomic_write_many` left (caller holds a lock).
+
+    An interrupted commit is finished first, so its complete temporary files are not lost.
+    """
+    finish_interrupted_commit(folder, temp_prefix)
+    with contextlib.suppress(FileNotFoundError):
+        (folder / f".{temp_prefix}{JOURNAL_NAME}.part").unlink()
     removed: list[Path] = []
     for temp in folder.glob(f".{temp_prefix}*.tmp"):
         with contextlib.suppress(FileNotFoundError):

@@ -179,3 +179,27 @@ def test_io_outputs_get_ordinary_permissions(tmp_path: Path) -> None:
     umask = os.umask(0o022)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_io_interrupted_multi_file_commit_is_rolled_forward(tmp_path: Path) -> None:
+    import json as json_module
+
+    from kg.io import JOURNAL_NAME, remove_stale_temporaries
+
+    prefix = "kg-build."
+    trig, csv_file = tmp_path / "graph.trig", tmp_path / "entities.csv"
+    trig.write_text("old graph", encoding="utf-8")
+    csv_file.write_text("old table", encoding="utf-8")
+    temps = [tmp_path / f".{prefix}graph.trig.1.tmp", tmp_path / f".{prefix}entities.csv.2.tmp"]
+    temps[0].write_text("new graph", encoding="utf-8")
+    temps[1].write_text("new table", encoding="utf-8")
+    journal = tmp_path / f".{prefix}{JOURNAL_NAME}"
+    journal.write_text(
+        json_module.dumps([[str(temps[0]), str(trig)], [str(temps[1]), str(csv_file)]]),
+        encoding="utf-8",
+    )
+    temps[0].replace(trig)  # the writer was killed after its first rename
+    remove_stale_temporaries(tmp_path, prefix)
+    assert trig.read_text(encoding="utf-8") == "new graph"
+    assert csv_file.read_text(encoding="utf-8") == "new table"  # not left half old, half new
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["entities.csv", "graph.trig"]
