@@ -409,22 +409,7 @@ def attack_rows(work: Path, browser: bool) -> list[Row]:
         )
     )
     if browser:
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "-q",
-                "-p",
-                "no:warnings",
-                "-p",
-                "no:cacheprovider",
-                "tests/test_hostile_browser.py",
-            ],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
+        result = run_pytest("tests/test_hostile_browser.py")
         skipped = "skipped" in result.stdout and "passed" not in result.stdout
         rows.append(
             (
@@ -475,25 +460,20 @@ def service_row(graph: Path) -> Row:
 # ------------------------------------------------------------------------------------------ fuzz
 
 
-def fuzz_rows(examples: int) -> list[Row]:
-    env = {**os.environ, "KG_FUZZ_EXAMPLES": str(examples)}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:warnings",
-            "-p",
-            "no:cacheprovider",
-            "tests/test_fuzz_inputs.py",
-        ],
+def run_pytest(test_file: str, **environment: str) -> subprocess.CompletedProcess[str]:
+    """Run one of the project's test files quietly (no cache written into the repo)."""
+    quiet = ["-q", "-p", "no:warnings", "-p", "no:cacheprovider"]
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", *quiet, test_file],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env=env,
+        env={**os.environ, **environment},
     )
+
+
+def fuzz_rows(examples: int) -> list[Row]:
+    result = run_pytest("tests/test_fuzz_inputs.py", KG_FUZZ_EXAMPLES=str(examples))
     return [
         (
             "fuzz",

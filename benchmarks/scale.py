@@ -19,7 +19,6 @@ import argparse
 import datetime as dt
 import itertools
 import json
-import math
 import multiprocessing as mp
 import random
 import resource
@@ -395,48 +394,21 @@ def centrality_table(n: int) -> list[str]:
 
 def html_table(sizes: list[int]) -> list[str]:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from view import (  # the view benchmark's synthetic graph and Chromium timing
-        CHROMIUM,
-        CHROMIUM_ARGS,
-        _chromium_available,
-        _time_to_interactive,
-        synthetic_graph,
-    )
-
-    from kg.viz import render_html
+    from view import measure_views  # the view benchmark's synthetic graphs and Chromium timing
 
     lines = [
         "| HTML view | render_html | size | interactive (headless Chromium) |",
         "|---|---:|---:|---:|",
     ]
     verdicts = []
-    with tempfile.TemporaryDirectory() as tmp:
-        pw: Any = None
-        browser: Any = None
-        if _chromium_available():
-            from playwright.sync_api import sync_playwright
-
-            pw = sync_playwright().start()
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            for n in sizes:
-                G = synthetic_graph(n)
-                t = time.perf_counter()
-                page = render_html(G, title=f"synthetic {n}")
-                spent = time.perf_counter() - t
-                path = Path(tmp) / f"view-{n}.html"
-                path.write_text(page, encoding="utf-8")
-                tti = _time_to_interactive(browser, path) if browser else math.nan
-                lines.append(
-                    f"| {n:,} nodes, {G.number_of_edges():,} edges | {spent:.2f} s "
-                    f"| {len(page.encode()) / 1e6:.1f} MB | {tti:.2f} s |"
-                )
-                if n >= 20_000:
-                    verdicts.append(f"{'PASS' if tti < BAR_HTML_S else 'FAIL'} ({tti:.2f} s)")
-        finally:
-            if browser is not None:
-                browser.close()
-                pw.stop()
+    for t in measure_views(sizes):
+        lines.append(
+            f"| {t.nodes:,} nodes, {t.edges:,} edges | {t.render_s:.2f} s "
+            f"| {t.size_mb:.1f} MB | {t.interactive_s:.2f} s |"
+        )
+        if t.nodes >= 20_000:
+            ok = t.interactive_s < BAR_HTML_S
+            verdicts.append(f"{'PASS' if ok else 'FAIL'} ({t.interactive_s:.2f} s)")
     lines.append("")
     lines.append(
         f"bar, 20k-node view interactive < {BAR_HTML_S:g} s: "

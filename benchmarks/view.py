@@ -13,11 +13,13 @@ Playwright is missing.
 from __future__ import annotations
 
 import argparse
+import math
 import random
 import shutil
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -108,13 +110,22 @@ def _time_to_interactive(browser: Any, path: Path, timeout_ms: int = 300_000) ->
         page.close()
 
 
-def benchmark(sizes: list[int]) -> None:
-    use_browser = _chromium_available()
-    rows: list[str] = []
+@dataclass(frozen=True)
+class ViewTiming:
+    nodes: int
+    edges: int
+    render_s: float
+    size_mb: float
+    interactive_s: float  # NaN when Chromium is not available
+
+
+def measure_views(sizes: list[int]) -> list[ViewTiming]:
+    """Render synthetic graphs of ``sizes`` nodes and time them in headless Chromium."""
+    timings: list[ViewTiming] = []
     with tempfile.TemporaryDirectory() as tmp:
         pw_ctx: Any = None
         browser: Any = None
-        if use_browser:
+        if _chromium_available():
             from playwright.sync_api import sync_playwright
 
             pw_ctx = sync_playwright().start()
@@ -127,20 +138,23 @@ def benchmark(sizes: list[int]) -> None:
                 t_render = time.perf_counter() - t0
                 path = Path(tmp) / f"view-{n}.html"
                 path.write_text(html, encoding="utf-8")
+                tti = _time_to_interactive(browser, path) if browser else math.nan
                 size_mb = len(html.encode("utf-8")) / 1e6
-                tti = f"{_time_to_interactive(browser, path):.2f} s" if browser else "n/a"
-                rows.append(
-                    f"| {n:,} | {G.number_of_edges():,} | {t_render:.2f} s"
-                    f" | {size_mb:.1f} MB | {tti} |"
-                )
+                timings.append(ViewTiming(n, G.number_of_edges(), t_render, size_mb, tti))
                 print(f"done {n}", file=sys.stderr, flush=True)
         finally:
             if browser is not None:
                 browser.close()
                 pw_ctx.stop()
+    return timings
+
+
+def benchmark(sizes: list[int]) -> None:
     print("| nodes | edges | render_html | HTML size | interactive in headless Chromium |")
     print("|---:|---:|---:|---:|---:|")
-    print("\n".join(rows))
+    for t in measure_views(sizes):
+        tti = "n/a" if math.isnan(t.interactive_s) else f"{t.interactive_s:.2f} s"
+        print(f"| {t.nodes:,} | {t.edges:,} | {t.render_s:.2f} s | {t.size_mb:.1f} MB | {tti} |")
 
 
 def screenshot(out: Path) -> None:

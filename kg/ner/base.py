@@ -9,6 +9,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from kg.errors import ConfigError
 from kg.model import Document, EntityType, Mention, Sentence
+from kg.ner.conll import bio_spans
 
 ENTRY_POINT_GROUP = "kg.ner_backends"
 KNOWN_TYPES = frozenset({*(t.value for t in EntityType), "PER", "GPE", "MIS"})
@@ -66,7 +67,7 @@ class TaggerExtractor:
         predicted = self.tagger.tag(token_texts)
         mentions: list[Mention] = []
         for sentence, labels in zip(sentences, predicted, strict=True):
-            for first, last, label in bio_to_spans(labels):
+            for first, last, label in bio_spans(labels):
                 if label not in KNOWN_TYPES:
                     continue  # e.g. DATE from a richer model: not an entity of the graph
                 start, end = sentence.tokens[first].start, sentence.tokens[last - 1].end
@@ -82,27 +83,6 @@ class TaggerExtractor:
                     )
                 )
         return mentions
-
-
-def bio_to_spans(labels: Sequence[str]) -> list[tuple[int, int, str]]:
-    """Token spans ``(first, last_exclusive, type)`` of a BIO sequence (conlleval semantics).
-
-    An ``I-`` tag that does not continue a span of its type starts a new one.
-
-    >>> bio_to_spans(["B-PERS", "I-PERS", "O", "I-LOC", "B-ORG", "I-LOC"])
-    [(0, 2, 'PERS'), (3, 4, 'LOC'), (4, 5, 'ORG'), (5, 6, 'LOC')]
-    """
-    spans: list[tuple[int, int, str]] = []
-    start, current = -1, ""
-    for index, label in enumerate([*labels, "O"]):
-        prefix, _, kind = label.partition("-")
-        continues = prefix == "I" and kind == current
-        if current and not continues:
-            spans.append((start, index, current))
-            current = ""
-        if prefix in ("B", "I") and not continues:
-            start, current = index, kind
-    return spans
 
 
 def merge_mentions(mention_lists: Iterable[Iterable[Mention]]) -> list[Mention]:

@@ -12,25 +12,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Container, Sequence
 
+from kg.ner.conll import bio_spans
 from kg.ner.features import token_stem
 
 # Sentences either side that count as the same document (ANERcorp has no document boundaries).
 WINDOW = 10
 MIN_STEM = 3
-
-
-def _spans(labels: Sequence[str]) -> list[tuple[int, int, str]]:
-    out: list[tuple[int, int, str]] = []
-    start, kind = -1, ""
-    for i, lab in enumerate([*labels, "O"]):
-        prefix, _, typ = lab.partition("-")
-        cont = prefix == "I" and typ == kind
-        if kind and not cont:
-            out.append((start, i, kind))
-            kind = ""
-        if prefix in ("B", "I") and not cont:
-            start, kind = i, typ
-    return out
 
 
 def propagate(
@@ -50,7 +37,7 @@ def propagate(
     found: list[dict[tuple[str, ...], Counter[str]]] = []
     for st, labs in zip(stems, labels, strict=True):
         phr: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
-        for a, b, typ in _spans(labs):
+        for a, b, typ in bio_spans(labs):
             key = tuple(st[a:b])
             phr[key][typ] += 1
             if surnames and typ == "PERS" and b - a >= 2:
