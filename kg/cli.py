@@ -63,6 +63,17 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--jobs", type=int, default=1, help="worker processes for extraction (same output)"
     )
+    build.add_argument(
+        "--engine",
+        default="local",
+        help="where extraction runs: local (--jobs processes here) or dask (needs kg[dask])",
+    )
+    build.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="with --engine dask: the scheduler of a running Dask cluster (e.g. tcp://host:8786); "
+        "default: a local cluster of --jobs worker processes",
+    )
     bad = build.add_mutually_exclusive_group()
     bad.add_argument(
         "--skip-bad",
@@ -169,7 +180,7 @@ def _progress(items: Iterable[T]) -> Iterable[T]:
 
 def _build(args: argparse.Namespace) -> int:
     from kg.io import atomic_write_text, check_encoding
-    from kg.pipeline import BuildConfig, build_directory
+    from kg.pipeline import BuildConfig, build_directory, check_engine
     from kg.report import BuildReport
 
     if args.jobs < 1:
@@ -177,7 +188,16 @@ def _build(args: argparse.Namespace) -> int:
     if args.max_chars < 1:
         raise InputError(f"--max-chars must be at least 1, got {args.max_chars}")
     check_encoding(args.encoding)  # an unknown codec is a usage error, before any work
-    config = BuildConfig(ner=args.ner, ner_model=args.ner_model, jobs=args.jobs)
+    check_engine(args.engine)
+    if args.scheduler is not None and args.engine != "dask":
+        raise InputError("--scheduler is an address of a Dask scheduler: add --engine dask")
+    config = BuildConfig(
+        ner=args.ner,
+        ner_model=args.ner_model,
+        jobs=args.jobs,
+        engine=args.engine,
+        scheduler=args.scheduler,
+    )
     report = BuildReport(inputs=[str(i) for i in args.inputs], out=str(args.out))
     try:
         kg = build_directory(

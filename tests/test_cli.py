@@ -227,3 +227,11 @@ def test_cli_query_refuses_federation(seed_build: Path) -> None:
     result = run("query", seed_build, "-e", sparql)
     assert result.returncode != 0
     assert "SERVICE" in result.stderr and "refused" in result.stderr
+
+
+def test_cli_build_unknown_engine_lists_known_ones(tmp_path: Path) -> None:
+    result = run("build", SEEDS, "--out", tmp_path / "out", "--engine", "spark")
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") == 0, result.stderr  # one line
+    assert "local" in result.stderr and "dask" in result.stderr
+    assert not (tmp_path / "out" / "graph.trig").exists()

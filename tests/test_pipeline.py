@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
+from rdflib.term import Node
 
 from kg import rdf
-from kg.model import Document
-from kg.pipeline import BuildConfig, build
+from kg.model import Document, Mention, Sentence
+from kg.pipeline import BuildConfig, KnowledgeGraph, build
 from kg.vocab import ITSRDF, KGO, NIF, RDF, RDFS, SDO, SKOS, Iris
 from tests.conftest import LexiconExtractor
 
@@ -136,3 +140,131 @@ def test_pipeline_centrality_table(
     assert table["pagerank"].is_monotonic_decreasing
     assert table.iloc[0]["label"] in {"أيمن الصفدي", "القاهرة"}  # the most connected ones
     assert {"degree", "betweenness", "eigenvector", "community"} <= set(table.columns)
+
+
+def _anercorp_documents(count: int, sentences_per_document: int = 5) -> list[Document]:
+    """``count`` documents of real Arabic news sentences (ANERcorp), one text per document."""
+    from tests.conftest import require_shared_data
+
+    train = require_shared_data() / "anercorp" / "train.txt"
+    if not train.is_file():
+        pytest.skip(f"ANERcorp not available: {train} does not exist")
+    sentences: list[str] = []
+    words: list[str] = []
+    with train.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                words.append(line.split()[0])
+            elif words:
+                sentences.append(" ".join(words))
+                words = []
+            if len(sentences) == count * sentences_per_document:
+                break
+    return [
+        Document(f"anercorp-{i:02d}", " ".join(sentences[start : start + sentences_per_document]))
+        for i, start in enumerate(range(0, len(sentences), sentences_per_document))
+    ]
+
+
+def test_pipeline_incremental_build_with_crf_equals_full_build() -> None:
+    documents = _anercorp_documents(10)
+    full = build(documents)
+    partial = build(documents[:7])
+    merged = build(documents[7:], existing=partial.dataset)
+    for graph_iri in {g.identifier for g in full.dataset.graphs()}:
+        assert isomorphic(
+            to_isomorphic(full.dataset.graph(graph_iri)),
+            to_isomorphic(merged.dataset.graph(graph_iri)),
+        ), graph_iri
+    assert rdf.serialize(merged.dataset) == rdf.serialize(full.dataset)
+    assert merged.entity_rows() == full.entity_rows()
+
+
+def test_pipeline_incremental_folder_build_is_byte_identical(tmp_path: Path) -> None:
+    from kg.pipeline import ENTITIES_FILE, GRAPH_FILE, HTML_FILE, build_directory
+
+    documents = _anercorp_documents(10)
+    # serialize() indents the lines of a multi-line literal, so a text with line breaks does not
+    # come back intact from graph.trig: given again, it must be extracted again, not skipped.
+    documents[9] = replace(documents[9], text=documents[9].text.replace(" . ", " .\n", 2))
+    assert "\n" in documents[9].text
+    first, rest, everything = tmp_path / "first.jsonl", tmp_path / "rest.jsonl", tmp_path / "all"
+    for path, part in ((first, documents[:8]), (rest, documents[8:])):
+        lines = (json.dumps({"id": doc.id, "text": doc.text}, ensure_ascii=False) for doc in part)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    build_directory([first, rest], everything)
+    incremental = tmp_path / "incremental"
+    build_directory([first], incremental)
+    build_directory([rest], incremental)
+    for name in (GRAPH_FILE, ENTITIES_FILE, HTML_FILE):
+        assert (incremental / name).read_bytes() == (everything / name).read_bytes(), name
+    build_directory([first, rest], incremental)  # everything seen before: nothing changes
+    for name in (GRAPH_FILE, ENTITIES_FILE, HTML_FILE):
+        assert (incremental / name).read_bytes() == (everything / name).read_bytes(), name
+
+
+def test_pipeline_document_seen_before_is_not_extracted_again(
+    news_documents: list[Document], news_extractor: LexiconExtractor
+) -> None:
+    seen: list[str] = []
+
+    class Counting(LexiconExtractor):
+        def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
+            seen.append(doc.id)
+            return super().__call__(doc, sentences)
+
+    counting = Counting(news_extractor.phrases)
+    first = build(news_documents, extractors=[counting])
+    stored = rdf.parse_stored_graph(rdf.serialize(first.dataset), Iris())
+    assert stored is not None
+    changed = replace(news_documents[1], text=news_documents[1].text + " وغادر القاهرة.")
+    seen.clear()
+    again = build([news_documents[0], changed], extractors=[counting], stored=stored)
+    assert seen == [changed.id]
+    expected = build([news_documents[0], changed], extractors=[counting])
+    assert rdf.serialize(again.dataset) == rdf.serialize(expected.dataset)
+
+
+def test_pipeline_stored_document_is_relinked_when_new_documents_change_its_entity(
+    news_documents: list[Document], news_extractor: LexiconExtractor
+) -> None:
+    # «والصفدي» loses its «و» only once «الصفدي» is attested somewhere in the corpus.
+    early = Document("early", "وبحث السيسي والصفدي الأوضاع في غزة.")
+    first = build([early], extractors=[news_extractor])
+    stored = rdf.parse_stored_graph(rdf.serialize(first.dataset), Iris())
+    assert stored is not None
+    merged = build(news_documents, extractors=[news_extractor], stored=stored)
+    full = build([early, *news_documents], extractors=[news_extractor])
+    assert rdf.serialize(merged.dataset) == rdf.serialize(full.dataset)
+
+    def links(kg: KnowledgeGraph) -> set[Node]:
+        return set(kg.dataset.graph(Iris().document("early")).objects(None, ITSRDF.taIdentRef))
+
+    assert links(merged) != links(first)
+
+
+def test_pipeline_multiline_text_survives_graph_trig(tmp_path: Path) -> None:
+    from kg.pipeline import build_directory
+
+    text = "عمان - وصل الوفد.\n\n    استقبل الملك الوفد في قصر.\r\nوقال: «نعم»\n\n\n"
+    source = tmp_path / "multi.txt"
+    source.write_text(text, encoding="utf-8", newline="")
+    out = tmp_path / "out"
+    build_directory([source], out)
+    stored = rdf.load_dataset(out / "graph.trig", Iris())
+    [annotated] = rdf.read_annotated_documents(stored, Iris())
+    assert annotated.doc.text == text  # line breaks, blank lines and indentation intact
+    before = (out / "graph.trig").read_bytes()
+    other = tmp_path / "other.txt"
+    other.write_text("زار الوزير بيروت.", encoding="utf-8")
+    build_directory([other], out)  # incremental: the stored multi-line document is kept
+    after_one = (out / "graph.trig").read_bytes()
+    build_directory([other], out)
+    assert (out / "graph.trig").read_bytes() == after_one  # no drift from build to build
+    [kept] = [
+        a
+        for a in rdf.read_annotated_documents(rdf.load_dataset(out / "graph.trig", Iris()), Iris())
+        if a.doc.id == "multi"
+    ]
+    assert kept.doc.text == text
+    assert before != (out / "graph.trig").read_bytes()
