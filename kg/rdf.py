@@ -13,8 +13,9 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import GraphError
@@ -359,17 +360,20 @@ def parse_stored_graph(text: str, iris: Iris) -> StoredGraph | None:
         quads = ox.parse(text, format=ox.RdfFormat.TRIG)
         graphs: dict[str, set[Triple]] = {}
         # Subjects, predicates and classes recur on many lines: convert each term once.
-        terms: dict[object, Node | None] = {}
+        terms: dict[object, Node] = {}
         for quad in quads:
             if not isinstance(quad.graph_name, ox.NamedNode):
                 return None
-            triple = []
+            triple: list[Node] = []
             for term in (quad.subject, quad.predicate, quad.object):
+                if not isinstance(term, ox.NamedNode | ox.Literal):
+                    return None  # blank nodes or RDF-star: not a file kg wrote
                 node = terms.get(term)
                 if node is None:
-                    node = terms[term] = _rdflib_term(term)
-                    if node is None:
+                    converted = from_oxigraph(term)
+                    if converted is None:
                         return None
+                    node = terms[term] = converted
                 triple.append(node)
             subject, predicate, obj = triple
             graphs.setdefault(quad.graph_name.value, set()).add((subject, predicate, obj))
@@ -393,20 +397,28 @@ def parse_stored_graph(text: str, iris: Iris) -> StoredGraph | None:
     )
 
 
-def _rdflib_term(term: object) -> Node | None:
-    """An Oxigraph term as the rdflib term kg writes (plain strings untyped), None for others."""
+def from_oxigraph(value: Any) -> Node | None:
+    """A pyoxigraph term as the rdflib term kg writes and prints (plain strings untyped).
+
+    None stays None (an unbound variable); an RDF-star triple has no rdflib term and becomes
+    a literal of its N-Triples text.
+    """
     import pyoxigraph as ox
 
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == str(XSD.string):
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(datatype))
-    return None
+    if value is None:
+        return None
+    if isinstance(value, ox.NamedNode):
+        return URIRef(value.value)
+    if isinstance(value, ox.BlankNode):
+        return BNode(value.value)
+    if isinstance(value, ox.Literal):
+        if value.language:
+            return Literal(value.value, lang=value.language)
+        datatype = value.datatype.value
+        if datatype in (str(XSD.string), str(RDF.langString)):
+            return Literal(value.value)
+        return Literal(value.value, datatype=URIRef(datatype))
+    return Literal(str(value))
 
 
 def _blocks(text: str, names: list[str]) -> tuple[str, dict[str, str]]:

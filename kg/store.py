@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib import Dataset, Literal
 from rdflib.term import Node
 
 from kg.errors import ConfigError, GraphError, QueryError
@@ -39,6 +39,7 @@ from kg.query import (
     prefix_iris,
     run_query,
 )
+from kg.rdf import from_oxigraph
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -60,8 +61,6 @@ AUTO_OXIGRAPH_BYTES = 16 * 1024 * 1024
 CACHE_DIR = ".kg-oxigraph"
 # Bump when the cache layout changes, so old caches are rebuilt rather than misread.
 CACHE_VERSION = 2
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 class SparqlStore(Protocol):
@@ -203,7 +202,7 @@ class OxigraphStore:
                     break
                 if deadline is not None and len(rows) % 1024 == 0:
                     _check_deadline(deadline)
-                rows.append(tuple(_term(solution[i]) for i in range(len(variables))))
+                rows.append(tuple(from_oxigraph(solution[i]) for i in range(len(variables))))
         except OSError as error:
             raise QueryError(f"query failed while running: {error}") from error
         _check_deadline(deadline)
@@ -248,27 +247,6 @@ def open_store(trig: Path, store: str = "auto") -> MemoryStore | OxigraphStore:
 def _check_deadline(deadline: float | None) -> None:
     if deadline is not None and time.monotonic() > deadline:
         raise QueryError("query timed out; narrow it down or add a LIMIT")
-
-
-def _term(value: Any) -> Node | None:
-    """A pyoxigraph term as the rdflib term kg.query's formatters expect."""
-    import pyoxigraph as ox
-
-    if value is None:
-        return None
-    if isinstance(value, ox.NamedNode):
-        return URIRef(value.value)
-    if isinstance(value, ox.BlankNode):
-        return BNode(value.value)
-    if isinstance(value, ox.Literal):
-        if value.language:
-            return Literal(value.value, lang=value.language)
-        datatype = value.datatype.value
-        # rdflib leaves plain strings untyped; do the same so both stores print alike.
-        if datatype in (_XSD_STRING, _RDF_LANG_STRING):
-            return Literal(value.value)
-        return Literal(value.value, datatype=URIRef(datatype))
-    return Literal(str(value))  # RDF-star triples: no rdflib term, show their N-Triples text
 
 
 def _stamp(trig: Path) -> dict[str, Any]:
