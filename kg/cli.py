@@ -179,8 +179,9 @@ def _progress(items: Iterable[T]) -> Iterable[T]:
 
 
 def _build(args: argparse.Namespace) -> int:
+    from kg.extract import check_engine
     from kg.io import atomic_write_text, check_encoding
-    from kg.pipeline import BuildConfig, build_directory, check_engine
+    from kg.pipeline import BuildConfig, build_directory
     from kg.report import BuildReport
 
     if args.jobs < 1:

@@ -7,13 +7,10 @@ a graph folder (``graph.trig``, ``graph.html``, ``entities.csv``) and writes it 
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +19,15 @@ from rdflib import Dataset, URIRef
 
 from kg import graph as graph_analytics
 from kg import rdf
-from kg.errors import ConfigError, GraphError, InputError, KGError
-from kg.events import ALIAS_EXTRACTOR, VENUE_EXTRACTOR, EventExtractor
+from kg.errors import GraphError, InputError, KGError
+from kg.events import ALIAS_EXTRACTOR, EventExtractor
+from kg.extract import (
+    DocumentFailed,
+    add_events,
+    annotate_all,
+    annotate_dask,
+    check_engine,
+)
 from kg.io import (
     MAX_DOCUMENT_CHARS,
     Source,
@@ -34,11 +38,10 @@ from kg.io import (
 )
 from kg.lock import folder_lock
 from kg.model import AnnotatedDocument, Document, Entity, EntityType, Mention
-from kg.ner.base import Extractor, load_extractor, merge_mentions
+from kg.ner.base import Extractor, load_extractor
 from kg.query import QueryResult, run_query, to_records
 from kg.report import BuildReport
 from kg.resolve import Resolver
-from kg.text import split_sentences
 from kg.vocab import DEFAULT_BASE, Iris
 
 if TYPE_CHECKING:
@@ -54,11 +57,8 @@ ENTITY_COLUMNS = (
     "community", "alt_labels",
 )  # fmt: skip
 
-DERIVED_EXTRACTORS = frozenset({ALIAS_EXTRACTOR, VENUE_EXTRACTOR})
 
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
-DocumentFailed = Callable[[Document, Exception], None]
-MAX_CHUNK = 64  # documents sent to a worker at once: large enough to amortise reloading the model
 
 
 @dataclass(frozen=True)
@@ -78,173 +78,6 @@ class BuildConfig:
     # Where extraction runs: "local" (this machine, ``jobs`` processes) or "dask"; see ENGINES.
     engine: str = "local"
     scheduler: str | None = None  # a dask scheduler address; None starts a local cluster
-
-
-#: Extraction engines by name; "dask" needs the optional extra (``pip install 'kg[dask]'``).
-ENGINES = ("local", "dask")
-
-
-def check_engine(name: str) -> None:
-    """:class:`~kg.errors.ConfigError` naming the known engines when ``name`` is not one."""
-    if name not in ENGINES:
-        raise ConfigError(f"unknown engine {name!r}; known engines: {', '.join(ENGINES)}")
-
-
-def annotate(
-    doc: Document,
-    extractors: Sequence[Extractor],
-    event_extractor: EventExtractor | None = None,
-) -> AnnotatedDocument:
-    """Split ``doc`` into sentences, run every extractor on it, then the event extractor.
-
-    >>> class Gaza:  # a stand-in extractor: marks every «غزة»
-    ...     name, labels = "demo", ("LOC",)
-    ...     def __call__(self, doc, sentences):
-    ...         i = doc.text.find("غزة")
-    ...         return [Mention(doc.id, i, i + 3, "غزة", EntityType.PLACE, 0, self.name)]
-    >>> annotate(Document("d", "وصل الوفد إلى غزة."), [Gaza()]).mentions[0].text
-    'غزة'
-    """
-    sentences = tuple(split_sentences(doc.text))
-    if not sentences:
-        raise InputError(f"{doc.id}: document has no words")
-    mentions = merge_mentions(extractor(doc, sentences) for extractor in extractors)
-    annotated = AnnotatedDocument(doc, sentences, tuple(mentions))
-    return add_events(annotated, event_extractor) if event_extractor else annotated
-
-
-def annotate_all(
-    documents: Sequence[Document],
-    extractors: Sequence[Extractor],
-    event_extractor: EventExtractor | None,
-    *,
-    jobs: int = 1,
-    on_error: DocumentFailed | None = None,
-) -> Iterator[AnnotatedDocument]:
-    """Annotate ``documents`` in order, in ``jobs`` worker processes when ``jobs > 1``.
-
-    Workers receive the extractors by pickling (a compiled NER model reloads itself by name),
-    once per chunk of documents, so results are the same as in one process. A document that
-    fails raises, or, given ``on_error``, is handed to it and skipped.
-    """
-    catch = on_error is not None
-    if jobs <= 1 or len(documents) < 2:
-        batches: Iterable[tuple[Sequence[Document], list[AnnotatedDocument | Exception]]] = (
-            ([doc], [_annotate_one(doc, extractors, event_extractor, catch=catch)])
-            for doc in documents
-        )
-        yield from _successes(batches, on_error)
-        return
-    # Two chunks per worker: each chunk unpickles the extractors again (≈ 0.06 s, a few
-    # documents' worth), and news documents are alike enough in length to balance the load.
-    size = max(1, min(MAX_CHUNK, len(documents) // (jobs * 2)))
-    chunks = [documents[i : i + size] for i in range(0, len(documents), size)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        work = pool.map(
-            _annotate_chunk, chunks, repeat(extractors), repeat(event_extractor), repeat(catch)
-        )
-        yield from _successes(zip(chunks, work, strict=True), on_error)
-
-
-def annotate_dask(
-    documents: Sequence[Document],
-    extractors: Sequence[Extractor],
-    event_extractor: EventExtractor | None,
-    *,
-    scheduler: str | None = None,
-    workers: int = 1,
-    on_error: DocumentFailed | None = None,
-) -> Iterator[AnnotatedDocument]:
-    """:func:`annotate_all` on a Dask cluster: the same per-document work over a dask.bag.
-
-    ``scheduler`` is the address of a running cluster; without it a local cluster of ``workers``
-    processes is started for this call. Chunks come back in input order, so what follows
-    (resolution, RDF, analytics) sees exactly what a local build sees.
-    """
-    try:
-        # Imported by name: dask is an optional extra, so it may be absent for the type checker.
-        db: Any = importlib.import_module("dask.bag")
-        distributed: Any = importlib.import_module("distributed")
-    except ImportError as error:
-        raise ConfigError(
-            "the dask engine needs dask and distributed: pip install 'kg[dask]'"
-        ) from error
-    if not documents:
-        return
-    catch = on_error is not None
-    size = max(1, min(MAX_CHUNK, len(documents) // (max(1, workers) * 4)))
-    chunks = [documents[i : i + size] for i in range(0, len(documents), size)]
-    bag = db.from_sequence(chunks, npartitions=len(chunks)).map(
-        _annotate_chunk, extractors, event_extractor, catch
-    )
-    if scheduler is None:
-        with (
-            distributed.LocalCluster(n_workers=max(1, workers), threads_per_worker=1) as cluster,
-            distributed.Client(cluster) as client,
-        ):
-            work = client.compute(bag, sync=True)
-    else:
-        with distributed.Client(scheduler) as client:
-            work = client.compute(bag, sync=True)
-    yield from _successes(zip(chunks, work, strict=True), on_error)
-
-
-def _successes(
-    batches: Iterable[tuple[Sequence[Document], list[AnnotatedDocument | Exception]]],
-    on_error: DocumentFailed | None,
-) -> Iterator[AnnotatedDocument]:
-    for chunk, results in batches:
-        for doc, result in zip(chunk, results, strict=True):
-            if isinstance(result, AnnotatedDocument):
-                yield result
-            elif on_error is not None:  # results are exceptions only when on_error was given
-                on_error(doc, result)
-
-
-def _annotate_chunk(
-    documents: Sequence[Document],
-    extractors: Sequence[Extractor],
-    event_extractor: EventExtractor | None,
-    catch: bool = False,
-) -> list[AnnotatedDocument | Exception]:
-    return [_annotate_one(doc, extractors, event_extractor, catch=catch) for doc in documents]
-
-
-def _annotate_one(
-    doc: Document,
-    extractors: Sequence[Extractor],
-    event_extractor: EventExtractor | None,
-    *,
-    catch: bool,
-) -> AnnotatedDocument | Exception:
-    try:
-        return annotate(doc, extractors, event_extractor)
-    except Exception as error:  # one hostile document must not sink the others
-        if not catch:
-            raise
-        if isinstance(error, KGError):
-            return error
-        # It may travel back from a worker process: keep only what surely pickles.
-        return RuntimeError(f"{type(error).__name__}: {error}")
-
-
-def add_events(annotated: AnnotatedDocument, event_extractor: EventExtractor) -> AnnotatedDocument:
-    """(Re)compute events, quotations, roles and role aliases from the document's NER mentions.
-
-    Mentions the event stage made itself (aliases, venues) are dropped and made again, so this is
-    the same for a fresh document and for one read back from a stored graph.
-    """
-    named = tuple(m for m in annotated.mentions if m.extractor not in DERIVED_EXTRACTORS)
-    found = event_extractor(annotated.doc, annotated.sentences, named)
-    mentions = sorted({*named, *found.alias_mentions}, key=lambda m: (m.start, m.end, m.extractor))
-    return replace(
-        annotated,
-        mentions=tuple(mentions),
-        events=found.events,
-        quotations=found.quotations,
-        roles=found.roles,
-        aliases=found.aliases,
-    )
 
 
 class KnowledgeGraph:
