@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -116,6 +117,8 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help="rdflib in memory, or Oxigraph on disk (auto: Oxigraph for big graphs)",
     )
+    query.add_argument("--timeout", type=float, help="give up after this many seconds")
+    query.add_argument("--max-rows", type=int, help="print at most this many rows")
     query.set_defaults(handler=_query)
 
     serve = commands.add_parser(
@@ -272,8 +275,14 @@ def _query(args: argparse.Namespace) -> int:
     trig = graph_file(args.graph)
     if not trig.is_file():
         raise InputError(f"{trig}: no built graph here; run `kg build INPUT --out DIR` first")
+    if args.timeout is not None and args.timeout <= 0:
+        raise InputError(f"--timeout must be positive, got {args.timeout}")
+    if args.max_rows is not None and args.max_rows < 0:
+        raise InputError(f"--max-rows must be 0 or more, got {args.max_rows}")
+    store = open_store(trig, args.store)
+    deadline = None if args.timeout is None else time.monotonic() + args.timeout
     # Queries read stored analytics, so no projection or recomputation is needed here.
-    result = open_store(trig, args.store).run(sparql)
+    result = store.run(sparql, max_rows=args.max_rows, deadline=deadline)
     sys.stdout.write(format_result(result, args.format))
     return 0
 

@@ -235,3 +235,11 @@ def test_cli_build_unknown_engine_lists_known_ones(tmp_path: Path) -> None:
     assert result.stderr.strip().count("\n") == 0, result.stderr  # one line
     assert "local" in result.stderr and "dask" in result.stderr
     assert not (tmp_path / "out" / "graph.trig").exists()
+
+
+def test_cli_query_row_limit_and_timeout(seed_build: Path) -> None:
+    sparql = "SELECT ?m WHERE { ?m a nif:Phrase } ORDER BY ?m"
+    limited = run("query", seed_build, "-e", sparql, "--format", "csv", "--max-rows", "2")
+    assert limited.returncode == 0 and len(limited.stdout.splitlines()) == 3  # header + 2 rows
+    late = run("query", seed_build, "-e", sparql, "--store", "oxigraph", "--timeout", "1e-9")
+    assert late.returncode != 0 and "timed out" in late.stderr and "Traceback" not in late.stderr
