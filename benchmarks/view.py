@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import math
 import random
-import shutil
 import sys
 import tempfile
 import time
@@ -28,16 +27,8 @@ import networkx as nx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kg.viz import render_html
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, unavailable_reason
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 TYPES = ["PERS", "ORG", "LOC", "MISC"]
 SYLLABLES = [
     "عبد",
@@ -90,13 +81,7 @@ def synthetic_graph(n: int, seed: int = 1) -> nx.Graph:
 
 
 def _chromium_available() -> bool:
-    if not shutil.which("chromium") and not Path(CHROMIUM).exists():
-        return False
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return unavailable_reason() is None
 
 
 def _time_to_interactive(browser: Any, path: Path, timeout_ms: int = 300_000) -> float:

@@ -6,8 +6,6 @@ Needs Debian's chromium (/usr/bin/chromium) and the playwright package; never do
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,12 +19,6 @@ from tests.hostile_data import XSS_PAYLOADS
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium")
-if CHROMIUM is None or importlib.util.find_spec("playwright") is None:
-    pytest.skip("needs chromium and playwright", allow_module_level=True)
-
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--no-first-run", "--disable-component-update"]  # fmt: skip
 # Names carrying a payload each; every sentence and document id carries the others too.
 NAMES = {
     f"أيمن الصفدي{XSS_PAYLOADS[0]}": EntityType.PERSON,
@@ -60,21 +52,17 @@ def view(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def loaded(view: Path) -> Iterator[tuple[Any, list[str]]]:
-    from playwright.sync_api import sync_playwright
-
+def loaded(browser: Any, view: Path) -> Iterator[tuple[Any, list[str]]]:
     events: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1100, "height": 750})
-        page.on("console", lambda m: events.append(f"console {m.type}: {m.text}"))
-        page.on("pageerror", lambda exc: events.append(f"pageerror: {exc}"))
-        page.on("dialog", lambda d: (events.append(f"dialog: {d.message}"), d.dismiss()))
-        page.on("request", lambda r: None if r.url.startswith("file:") else events.append(r.url))
-        page.goto(view.as_uri())
-        page.wait_for_function("window.kgReady === true", timeout=30_000)
-        yield page, events
-        browser.close()
+    page = browser.new_page(viewport={"width": 1100, "height": 750})
+    page.on("console", lambda m: events.append(f"console {m.type}: {m.text}"))
+    page.on("pageerror", lambda exc: events.append(f"pageerror: {exc}"))
+    page.on("dialog", lambda d: (events.append(f"dialog: {d.message}"), d.dismiss()))
+    page.on("request", lambda r: None if r.url.startswith("file:") else events.append(r.url))
+    page.goto(view.as_uri())
+    page.wait_for_function("window.kgReady === true", timeout=30_000)
+    yield page, events
+    page.close()
 
 
 def test_hostile_view_runs_no_payload_on_load(loaded: tuple[Any, list[str]]) -> None:

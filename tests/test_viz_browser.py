@@ -5,9 +5,7 @@ Needs Debian's chromium (/usr/bin/chromium) and the playwright package; never do
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,22 +17,6 @@ from kg.viz import render_html
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium")
-HAVE_PLAYWRIGHT = importlib.util.find_spec("playwright") is not None
-
-if CHROMIUM is None:
-    pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
-if not HAVE_PLAYWRIGHT:
-    pytest.skip("playwright is not importable (pip install playwright)", allow_module_level=True)
-
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 E = "http://example.org/kg/entity/"
 HOSTILE_SCRIPT = "</script><script>alert(1)</script>"
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
@@ -64,16 +46,6 @@ def graph() -> nx.Graph:
     G.add_edge(E + "gaza", E + "evil", kind="said-about", weight=1.0)
     G.add_edge(E + "gaza", E + "ghazal", kind="met", weight=1.0)
     return G
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

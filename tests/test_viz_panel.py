@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,10 +15,6 @@ from kg.viz import PANEL_ALL_EXAMPLES_MAX_NODES, render_html
 
 E = "http://example.org/kg/entity/"
 HOSTILE = "</script><script>alert(1)</script><img src=x onerror=alert(1)>"
-CHROMIUM = shutil.which("chromium")
-HAVE_PLAYWRIGHT = importlib.util.find_spec("playwright") is not None
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]  # fmt: skip
 
 
 def graph() -> nx.Graph:
@@ -62,18 +56,6 @@ def test_viz_big_graphs_keep_one_example_per_node() -> None:
     for n in G:
         G.nodes[n].update(label=f"n{n}", type="ORG", examples=[("d", "a"), ("d", "b")])
     assert {len(n["examples"]) for n in _nodes(render_html(G))} == {1}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if CHROMIUM is None or not HAVE_PLAYWRIGHT:
-        pytest.skip("needs /usr/bin/chromium and playwright")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
