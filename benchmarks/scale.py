@@ -186,7 +186,7 @@ def generate(n_triples: int, trig: Path, *, seed: int = 0) -> int:
 
 
 def _prefixes() -> dict[str, str]:
-    from kg.query import prefix_iris
+    from kg.vocab import prefix_iris
 
     return prefix_iris()
 

@@ -27,7 +27,8 @@ import networkx as nx
 from rdflib import Dataset
 
 from kg.errors import ConfigError
-from kg.vocab import PREFIXES
+from kg.graph import ENTITY_COLUMNS, entity_rows
+from kg.vocab import prefix_iris
 
 __all__ = ["EXPORT_FORMATS", "SUFFIXES", "export", "flat_graph", "jsonld_context"]
 
@@ -40,10 +41,6 @@ SUFFIXES = {
     "nquads": "graph.nq",
     "csv": "csv",
 }
-NODE_COLUMNS = (
-    "id", "label", "type", "mentions", "degree", "pagerank", "betweenness", "eigenvector",
-    "community", "alt_labels",
-)  # fmt: skip
 EDGE_COLUMNS = ("source", "target", "kind", "weight", "kinds")
 
 
@@ -53,7 +50,7 @@ def jsonld_context(base: str | None = None) -> dict[str, str]:
     >>> jsonld_context()["schema"]
     'https://schema.org/'
     """
-    context = {prefix: str(getattr(ns, "_NS", ns)) for prefix, ns in PREFIXES.items()}
+    context = prefix_iris()
     if base:
         context["kg"] = base
     return context
@@ -136,16 +133,8 @@ def _graph_text(H: nx.Graph, fmt: str) -> str:
 
 
 def nodes_csv(G: nx.Graph) -> str:
-    """One row per entity, most central first (the columns of entities.csv)."""
-    rows = []
-    for node, data in G.nodes(data=True):
-        flat = _flat(data, skip=("examples",))
-        row = {"id": str(node), **{c: flat.get(c, "") for c in NODE_COLUMNS[1:]}}
-        if row["community"] != "":
-            row["community"] = int(row["community"])  # networkx keeps it as a float metric
-        rows.append(row)
-    rows.sort(key=lambda r: (-float(r["pagerank"] or 0.0), str(r["label"]), r["id"]))
-    return _csv(NODE_COLUMNS, rows)
+    """One row per entity, most central first: the rows of entities.csv."""
+    return _csv(ENTITY_COLUMNS, entity_rows(G))
 
 
 def edges_csv(G: nx.Graph) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from typing import Any
 
 import networkx as nx
 from rdflib import Dataset, Graph, URIRef
@@ -175,3 +176,36 @@ def analytics(G: nx.Graph, *, seed: int = 0) -> dict[str, dict[str, float]]:
         "community": {n: float(c) for n, c in communities(G, seed=seed).items()},
     }
     return {node: {name: values[node] for name, values in metrics.items()} for node in G}
+
+
+ENTITY_COLUMNS = (
+    "id", "label", "type", "mentions", "degree", "pagerank", "betweenness", "eigenvector",
+    "community", "alt_labels",
+)  # fmt: skip
+
+
+def entity_rows(G: nx.Graph) -> list[dict[str, Any]]:
+    """One dict per node with its metrics (rounded to 6 places), most central first.
+
+    >>> G = nx.Graph([("a", "b"), ("b", "c")])
+    >>> for node, rank in pagerank(G).items():
+    ...     G.nodes[node]["pagerank"] = rank
+    >>> [row["id"] for row in entity_rows(G)]
+    ['b', 'a', 'c']
+    """
+    rows = [
+        {
+            "id": str(node),
+            "label": str(data.get("label", node)),
+            "type": data.get("type", ""),
+            "mentions": data.get("mentions", 0),
+            "degree": round(data.get("degree", 0.0), 6),
+            "pagerank": round(data.get("pagerank", 0.0), 6),
+            "betweenness": round(data.get("betweenness", 0.0), 6),
+            "eigenvector": round(data.get("eigenvector", 0.0), 6),
+            "community": int(data.get("community", 0)),  # kept as a float metric on the node
+            "alt_labels": "|".join(data.get("alt_labels", ())),
+        }
+        for node, data in G.nodes(data=True)
+    ]
+    return sorted(rows, key=lambda row: (-row["pagerank"], row["label"], row["id"]))

@@ -28,6 +28,7 @@ from kg.extract import (
     annotate_dask,
     check_engine,
 )
+from kg.graph import ENTITY_COLUMNS
 from kg.io import (
     MAX_DOCUMENT_CHARS,
     Source,
@@ -52,10 +53,6 @@ HTML_FILE = "graph.html"
 ENTITIES_FILE = "entities.csv"
 # Names the temporary files of a build, so a later build can sweep up those of a killed one.
 BUILD_TEMP_PREFIX = "kg-build."
-ENTITY_COLUMNS = (
-    "id", "label", "type", "mentions", "degree", "pagerank", "betweenness", "eigenvector",
-    "community", "alt_labels",
-)  # fmt: skip
 
 
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
@@ -109,22 +106,7 @@ class KnowledgeGraph:
 
     def entity_rows(self) -> list[dict[str, Any]]:
         """One dict per entity, most central first: the rows of entities.csv."""
-        rows = [
-            {
-                "id": node,
-                "label": data["label"],
-                "type": data["type"],
-                "mentions": data["mentions"],
-                "degree": round(data.get("degree", 0.0), 6),
-                "pagerank": round(data.get("pagerank", 0.0), 6),
-                "betweenness": round(data.get("betweenness", 0.0), 6),
-                "eigenvector": round(data.get("eigenvector", 0.0), 6),
-                "community": int(data.get("community", 0)),
-                "alt_labels": "|".join(data["alt_labels"]),
-            }
-            for node, data in self.G.nodes(data=True)
-        ]
-        return sorted(rows, key=lambda row: (-row["pagerank"], row["label"], row["id"]))
+        return graph_analytics.entity_rows(self.G)
 
     def centrality(self) -> pd.DataFrame:
         """Entities with their degree, PageRank, betweenness, eigenvector and community.

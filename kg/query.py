@@ -15,17 +15,12 @@ from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.term import Node
 
 from kg.errors import QueryError
-from kg.vocab import PREFIXES
+from kg.vocab import prefix_iris
 
 FORMATS = ("table", "csv", "json")
 UPDATE_REFUSED = "SPARQL UPDATE is refused: kg query is read-only (use SELECT or ASK)"
 ONLY_SELECT_ASK = "only SELECT and ASK queries are supported by kg query"
 SERVICE_REFUSED = "SERVICE (federated query to a remote endpoint) is refused: kg queries are local"
-
-
-def prefix_iris() -> dict[str, str]:
-    """kg's predeclared SPARQL prefixes, prefix -> namespace IRI (shared by every store)."""
-    return {prefix: str(getattr(ns, "_NS", ns)) for prefix, ns in PREFIXES.items()}
 
 
 @dataclass(frozen=True)

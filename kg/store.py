@@ -36,10 +36,10 @@ from kg.query import (
     QueryResult,
     check_local,
     is_update,
-    prefix_iris,
     run_query,
 )
 from kg.rdf import from_oxigraph
+from kg.vocab import prefix_iris
 
 if TYPE_CHECKING:
     import pyoxigraph

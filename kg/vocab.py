@@ -27,6 +27,7 @@ __all__ = [
     "XSD",
     "Iris",
     "bind_prefixes",
+    "prefix_iris",
 ]
 
 KGO_IRI = "https://kg.example.org/ontology#"
@@ -105,11 +106,20 @@ PREFIXES = {
 }
 
 
+def prefix_iris() -> dict[str, str]:
+    """kg's prefixes, prefix -> namespace IRI: for SPARQL, JSON-LD contexts and serialisers.
+
+    >>> prefix_iris()["schema"]
+    'https://schema.org/'
+    """
+    return {prefix: str(getattr(ns, "_NS", ns)) for prefix, ns in PREFIXES.items()}
+
+
 def bind_prefixes(graph: object, base: str = DEFAULT_BASE) -> None:
     """Bind kg's prefixes (and ``kg:`` for the base) on an rdflib Graph or Dataset."""
     bind = graph.bind  # type: ignore[attr-defined]
-    for prefix, namespace in PREFIXES.items():
-        bind(prefix, str(namespace._NS) if hasattr(namespace, "_NS") else namespace, override=True)
+    for prefix, namespace in prefix_iris().items():
+        bind(prefix, namespace, override=True)
     bind("kg", base, override=True)
 
 
