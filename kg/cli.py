@@ -273,8 +273,6 @@ def _query(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError) as error:
             raise InputError(f"{path}: cannot read query ({error})") from error
     trig = graph_file(args.graph)
-    if not trig.is_file():
-        raise InputError(f"{trig}: no built graph here; run `kg build INPUT --out DIR` first")
     if args.timeout is not None and args.timeout <= 0:
         raise InputError(f"--timeout must be positive, got {args.timeout}")
     if args.max_rows is not None and args.max_rows < 0:
@@ -295,8 +293,6 @@ def _serve(args: argparse.Namespace) -> int:
     check_host(args.host, public=args.public)
     config = ServeConfig(timeout=args.timeout, max_rows=args.max_rows, cors_origin=args.cors)
     trig = graph_file(args.graph)
-    if not trig.is_file():
-        raise InputError(f"{trig}: no built graph here; run `kg build INPUT --out DIR` first")
     store = open_store(trig, args.store)
     server = make_server(store, host=args.host, port=args.port, config=config, public=args.public)
     print(f"SPARQL endpoint ({store.name} store, read-only): {server.url}", flush=True)

@@ -19,7 +19,7 @@ from rdflib import Dataset, URIRef
 
 from kg import graph as graph_analytics
 from kg import rdf
-from kg.errors import GraphError, InputError, KGError
+from kg.errors import InputError, KGError
 from kg.events import ALIAS_EXTRACTOR, EventExtractor
 from kg.extract import (
     DocumentFailed,
@@ -265,9 +265,7 @@ def load(
     path: str | os.PathLike[str], *, base: str = DEFAULT_BASE, seed: int = 0
 ) -> KnowledgeGraph:
     """Open a built graph (``DIR`` or ``DIR/graph.trig``)."""
-    trig = graph_file(path)
-    if not trig.is_file():
-        raise GraphError(f"{trig}: no built graph here; run `kg build INPUT --out DIR` first")
+    trig = rdf.require_graph(graph_file(path))
     iris = Iris(base)
     return KnowledgeGraph(rdf.load_dataset(trig, iris), iris, seed=seed)
 

@@ -255,6 +255,13 @@ def new_dataset(iris: Iris) -> Dataset:
     return dataset
 
 
+def require_graph(trig: Path) -> Path:
+    """``trig`` itself, or :class:`~kg.errors.GraphError` saying how to build one."""
+    if not trig.is_file():
+        raise GraphError(f"{trig}: no built graph here; run `kg build INPUT --out DIR` first")
+    return trig
+
+
 def load_dataset(path: Path, iris: Iris) -> Dataset:
     """Parse a graph.trig written by kg; :class:`~kg.errors.GraphError` when unreadable."""
     dataset = new_dataset(iris)

@@ -38,7 +38,7 @@ from kg.query import (
     is_update,
     run_query,
 )
-from kg.rdf import from_oxigraph
+from kg.rdf import from_oxigraph, require_graph
 from kg.vocab import prefix_iris
 
 if TYPE_CHECKING:
@@ -234,8 +234,7 @@ def choose_store(trig: Path, store: str = "auto") -> str:
 
 def open_store(trig: Path, store: str = "auto") -> MemoryStore | OxigraphStore:
     """Open a built graph file with the store named (``auto`` chooses by file size)."""
-    if not trig.is_file():
-        raise GraphError(f"{trig}: no built graph here; run `kg build INPUT --out DIR` first")
+    require_graph(trig)
     if choose_store(trig, store) == "oxigraph":
         return OxigraphStore.open(trig)
     from kg.rdf import load_dataset
