@@ -31,6 +31,7 @@ from kg.model import (
     Sentence,
 )
 from kg.text import normalize, tokenize
+from kg.turtle import TrigWriter
 from kg.vocab import (
     ITSRDF,
     KGO,
@@ -274,31 +275,23 @@ def load_dataset(path: Path, iris: Iris) -> Dataset:
     return dataset
 
 
+def trig_writer(dataset: Dataset) -> TrigWriter:
+    """A canonical TriG writer with kg's prefixes as bound on ``dataset`` (``kg:`` included)."""
+    wanted = {*PREFIXES, "rdf", "kg"}
+    return TrigWriter({p: str(ns) for p, ns in dataset.namespaces() if p in wanted})
+
+
 def serialize(dataset: Dataset) -> str:
     """TriG text of the whole dataset, graphs in IRI order so equal datasets give equal bytes.
 
-    rdflib's TriG writer orders graphs by the store's hash order, which changes from process to
-    process; writing each named graph as a Turtle block in IRI order makes the file canonical
-    (Turtle's writer sorts subjects, predicates and objects itself).
+    Each named graph is one block of :class:`kg.turtle.TrigWriter`'s canonical layout.
     """
-    wanted = {*PREFIXES, "rdf", "kg"}
-    namespaces = sorted((p, str(ns)) for p, ns in dataset.namespaces() if p in wanted)
-    header = "\n".join(f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in namespaces)
-    blocks = []
-    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        if not len(graph) or not isinstance(graph.identifier, URIRef):
-            continue
-        block = Graph(bind_namespaces="none")
-        for prefix, namespace in namespaces:
-            block.bind(prefix, namespace, override=True, replace=True)
-        block += graph
-        # The Turtle body goes in verbatim: re-indenting it would also change the lines of
-        # multi-line literals, i.e. the document texts themselves.
-        lines = block.serialize(format="turtle").split("\n")
-        first = next(i for i, line in enumerate(lines) if line and not line.startswith("@prefix "))
-        body = "\n".join(lines[first:]).rstrip("\n")
-        blocks.append(f"<{graph.identifier}> {{\n{body}\n}}")
-    return header + "".join(f"\n\n{block}" for block in blocks) + "\n"
+    writer = trig_writer(dataset)
+    graphs = sorted(
+        (g for g in dataset.graphs() if len(g) and isinstance(g.identifier, URIRef)),
+        key=lambda g: str(g.identifier),
+    )
+    return writer.document(writer.block(URIRef(str(g.identifier)), g) for g in graphs)
 
 
 def document_graphs(dataset: Dataset, iris: Iris) -> list[URIRef]:

@@ -1,0 +1,139 @@
+"""A canonical TriG writer: the same triples always give the same bytes.
+
+rdflib's Turtle serialiser is the slowest stage of a build (it re-queries its store for every
+subject) and its graph order depends on the process hash seed. kg writes every named graph as
+one block in a fixed layout instead: subjects in IRI order, ``rdf:type`` first, then predicates
+and objects sorted; one subject per paragraph. Literals are always one line (line breaks are
+escaped), so a block boundary can be found by its first line alone and a block can be copied
+from one file to the next verbatim.
+
+>>> from rdflib import Literal, URIRef
+>>> from kg.vocab import RDF, SDO
+>>> writer = TrigWriter({"schema": str(SDO)})
+>>> print(writer.block(URIRef("https://x.org/g"), [
+...     (URIRef("https://x.org/a"), RDF.type, SDO.Person),
+...     (URIRef("https://x.org/a"), SDO.name, Literal("سطر\\nثان", lang="ar")),
+... ]))
+<https://x.org/g> {
+<https://x.org/a> a schema:Person ;
+    schema:name "سطر\\nثان"@ar .
+}
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+from rdflib.term import Node
+
+Triple = tuple[Node, Node, Node]
+
+# A prefixed name's local part kept to a conservative subset of Turtle's PN_LOCAL.
+_LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+# Characters IRIREF forbids (Turtle 1.1, production 18), written as \u escapes.
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_STRING_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_STRING_SPECIAL = re.compile(r'["\\\x00-\x1f\x7f]')
+# Integers written bare (Turtle's INTEGER is xsd:integer).
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+
+def escape_string(text: str) -> str:
+    """``text`` as a one-line Turtle string literal body.
+
+    >>> escape_string('قال: "نعم"\\n')
+    'قال: \\\\"نعم\\\\"\\\\n'
+    """
+    return _STRING_SPECIAL.sub(
+        lambda match: _STRING_ESCAPES.get(match.group(), f"\\u{ord(match.group()):04X}"), text
+    )
+
+
+class TrigWriter:
+    """Writes named graphs as canonical TriG blocks under one set of prefixes."""
+
+    def __init__(self, prefixes: Mapping[str, str]) -> None:
+        # Longest namespace first, so ``kg:`` never shadows ``kgo:`` (one is a prefix of the other).
+        self.prefixes = sorted(prefixes.items(), key=lambda item: (-len(item[1]), item[0]))
+        self._iris: dict[str, str] = {}
+
+    def header(self) -> str:
+        """The ``@prefix`` lines, sorted by prefix."""
+        return "\n".join(
+            f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in sorted(self.prefixes)
+        )
+
+    def document(self, blocks: Iterable[str]) -> str:
+        """A whole TriG file: the header and the blocks, in the order given."""
+        return self.header() + "".join(f"\n\n{block}" for block in blocks) + "\n"
+
+    def block(self, graph: URIRef, triples: Iterable[Triple]) -> str:
+        """One named graph: ``<graph> {``, its subjects, ``}`` (no trailing newline)."""
+        by_subject: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
+        for subject, predicate, obj in triples:
+            by_subject[subject][predicate].add(obj)
+        paragraphs = []
+        for subject in sorted(by_subject, key=_order):
+            predicates = by_subject[subject]
+            lines = []
+            for predicate in sorted(predicates, key=lambda p: (p != RDF.type, str(p))):
+                name = "a" if predicate == RDF.type else self.term(predicate)
+                objects = ", ".join(self.term(o) for o in sorted(predicates[predicate], key=_order))
+                lines.append(f"{name} {objects}")
+            paragraphs.append(f"{self.term(subject)} " + " ;\n    ".join(lines) + " .")
+        return f"<{self._iri_ref(str(graph))}> {{\n" + "\n\n".join(paragraphs) + "\n}"
+
+    def term(self, node: Node) -> str:
+        """The Turtle text of one term."""
+        if isinstance(node, URIRef):
+            return self.iri(str(node))
+        if isinstance(node, Literal):
+            return self.literal(node)
+        if isinstance(node, BNode):
+            return f"_:{node}"
+        raise TypeError(f"cannot write {node!r} in TriG")
+
+    def iri(self, iri: str) -> str:
+        """A prefixed name where one fits, else ``<iri>``."""
+        written = self._iris.get(iri)
+        if written is None:
+            written = f"<{self._iri_ref(iri)}>"
+            for prefix, namespace in self.prefixes:
+                local = iri[len(namespace) :]
+                if iri.startswith(namespace) and _LOCAL_NAME.fullmatch(local):
+                    written = f"{prefix}:{local}"
+                    break
+            if len(self._iris) < 100_000:  # vocabulary terms recur; document IRIs mostly do not
+                self._iris[iri] = written
+        return written
+
+    def literal(self, literal: Literal) -> str:
+        lexical = str(literal)
+        if literal.language:
+            return f'"{escape_string(lexical)}"@{literal.language}'
+        datatype = literal.datatype
+        if datatype == XSD.integer and _INTEGER.fullmatch(lexical):
+            return lexical
+        if datatype is None or datatype == XSD.string:
+            return f'"{escape_string(lexical)}"'
+        return f'"{escape_string(lexical)}"^^{self.iri(str(datatype))}'
+
+    @staticmethod
+    def _iri_ref(iri: str) -> str:
+        return _IRI_FORBIDDEN.sub(lambda match: f"\\u{ord(match.group()):04X}", iri)
+
+
+def _order(node: Node) -> tuple[int, str, str]:
+    """A total order over terms: IRIs, then blank nodes, then literals (by value, then type)."""
+    if isinstance(node, URIRef):
+        return (0, str(node), "")
+    if isinstance(node, BNode):
+        return (1, str(node), "")
+    if isinstance(node, Literal):
+        tag = f"@{node.language}" if node.language else str(node.datatype or "")
+        return (2, str(node), tag)
+    return (3, str(node), "")
