@@ -19,10 +19,10 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from kg.errors import ConfigError, InputError, OutputError
 from kg.model import Document
@@ -414,7 +414,11 @@ def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     atomic_write_many({Path(path): text})
 
 
-def atomic_write_many(outputs: dict[Path, str], *, temp_prefix: str = "") -> None:
+# An output's content: the text itself, or a function that writes it (to stream large files).
+Content = str | Callable[[TextIO], None]
+
+
+def atomic_write_many(outputs: Mapping[Path, Content], *, temp_prefix: str = "") -> None:
     """Write several files so that a failure before the end leaves every old file untouched.
 
     All contents are written (and fsynced) to temporary files in the target folders first; only
@@ -426,14 +430,17 @@ def atomic_write_many(outputs: dict[Path, str], *, temp_prefix: str = "") -> Non
     staged: list[tuple[Path, Path]] = []
     target = Path()
     try:
-        for target, text in outputs.items():
+        for target, content in outputs.items():
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, temp_name = tempfile.mkstemp(
                 dir=target.parent, prefix=f".{temp_prefix}{target.name}.", suffix=".tmp"
             )
             staged.append((Path(temp_name), target))
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-                stream.write(text)
+                if isinstance(content, str):
+                    stream.write(content)
+                else:
+                    content(stream)
                 stream.flush()
                 # mkstemp makes 0600 files; outputs get the mode a plain open() would give.
                 os.fchmod(stream.fileno(), _file_mode(target))

@@ -85,7 +85,16 @@ class Entity:
     type: EntityType
     label: str
     alt_labels: tuple[str, ...] = ()
+    # Empty when merged by a streaming build, which keeps only the counts below.
     mentions: tuple[Mention, ...] = field(default=(), compare=False, repr=False)
+    mention_count: int = 0  # counted from ``mentions`` when not given
+    document_count: int = 0
+
+    def __post_init__(self) -> None:
+        if self.mentions and not self.mention_count:
+            object.__setattr__(self, "mention_count", len(self.mentions))
+        if self.mentions and not self.document_count:
+            object.__setattr__(self, "document_count", len({m.doc_id for m in self.mentions}))
 
 
 @dataclass(frozen=True)

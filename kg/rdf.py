@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import GraphError
@@ -48,6 +48,9 @@ from kg.vocab import (
     bind_prefixes,
 )
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 ENTITY_CLASSES: Mapping[EntityType, URIRef] = {
     EntityType.PERSON: SDO.Person,
     EntityType.ORGANIZATION: SDO.Organization,
@@ -70,10 +73,30 @@ def add_document(
     iris: Iris,
 ) -> None:
     """Replace the named graph of ``annotated.doc`` with its context, sentences and mentions."""
-    doc = annotated.doc
-    graph_iri = iris.document(doc.id)
+    graph_iri = iris.document(annotated.doc.id)
     dataset.remove_graph(graph_iri)
     graph = dataset.graph(graph_iri)
+    graph.addN((s, p, o, graph) for s, p, o in document_triples(annotated, entity_keys, iris))
+
+
+class _Triples(list[tuple[Node, Node, Node]]):
+    """A list of triples with rdflib's ``add``, to collect a graph without a store."""
+
+    def add(self, triple: tuple[Node, Node, Node]) -> None:
+        self.append(triple)
+
+
+def document_triples(
+    annotated: AnnotatedDocument,
+    entity_keys: Mapping[Mention, str],
+    iris: Iris,
+) -> list[tuple[Node, Node, Node]]:
+    """The triples of ``annotated.doc``'s named graph: context, sentences, mentions and facts.
+
+    ``entity_keys`` links mentions to entities (by key); mentions without one stay unlinked.
+    """
+    doc = annotated.doc
+    graph = _Triples()
     context = iris.span(doc.id, 0, len(doc.text))
     _add_document_context(graph, context, doc)
     for sentence in annotated.sentences:
@@ -104,6 +127,7 @@ def add_document(
         facts.add_quotation(quotation)
     for role in annotated.roles:
         facts.add_role(role)
+    return graph
 
 
 class _Facts:
@@ -111,7 +135,7 @@ class _Facts:
 
     def __init__(
         self,
-        graph: Graph,
+        graph: _Triples,
         annotated: AnnotatedDocument,
         entity_keys: Mapping[Mention, str],
         iris: Iris,
@@ -193,7 +217,7 @@ class _Facts:
         self.derived_from(node, [role.sentence])
 
 
-def _add_document_context(graph: Graph, context: URIRef, doc: Document) -> None:
+def _add_document_context(graph: _Triples, context: URIRef, doc: Document) -> None:
     graph.add((context, RDF.type, NIF.Context))
     graph.add((context, NIF.isString, Literal(doc.text)))
     graph.add((context, NIF.beginIndex, Literal(0)))
@@ -220,9 +244,8 @@ def set_corpus_entities(dataset: Dataset, entities: Iterable[Entity], iris: Iris
         graph.add((node, RDFS.label, Literal(entity.label, lang=ARABIC)))
         for alt in entity.alt_labels:
             graph.add((node, SKOS.altLabel, Literal(alt, lang=ARABIC)))
-        graph.add((node, KGO.mentionCount, Literal(len(entity.mentions))))
-        documents = {m.doc_id for m in entity.mentions}
-        graph.add((node, KGO.documentCount, Literal(len(documents))))
+        graph.add((node, KGO.mentionCount, Literal(entity.mention_count)))
+        graph.add((node, KGO.documentCount, Literal(entity.document_count)))
 
 
 ANALYTICS_PROPERTIES: Mapping[str, URIRef] = {
@@ -547,3 +570,58 @@ def _optional_date(value: Node | None) -> dt.date | None:
 
 def _optional_str(value: Node | None) -> str | None:
     return None if value is None else str(value)
+
+
+#: The count each kind of edge of the entity graph (see :func:`kg.graph.project`) gives a link.
+LINK_COUNTS: Mapping[str, URIRef] = {
+    "co-mention": KGO.sentenceCount,
+    "met": KGO.meetingCount,
+    "said-about": KGO.quotationCount,
+    "holds-role": KGO.membershipCount,
+}
+
+
+def set_links(dataset: Dataset, G: nx.Graph, iris: Iris) -> None:
+    """Replace the corpus graph's kgo:Link resources with the edges of the entity graph ``G``.
+
+    One link per edge, with both entities (``kgo:source`` sorts before ``kgo:target``) and a
+    count per kind of the edge's ``kinds`` (an edge without ``kinds`` counts its ``weight``
+    under its ``kind``), zero counts left out. Whole-corpus questions (who is named with whom,
+    and how often) then read one resource per pair instead of joining every mention. Only
+    ``G`` is read, so any builder of the entity graph can write the same links.
+
+    >>> import networkx as nx
+    >>> from kg.vocab import Iris
+    >>> iris = Iris("https://example.org/")
+    >>> G = nx.Graph()
+    >>> G.add_edge("https://example.org/entity/b", "https://example.org/entity/a",
+    ...            kinds={"co-mention": 2, "met": 1})
+    >>> dataset = new_dataset(iris)
+    >>> set_links(dataset, G, iris)
+    >>> corpus = dataset.graph(iris.corpus_graph())
+    >>> link = corpus.value(predicate=RDF.type, object=KGO.Link)
+    >>> str(corpus.value(link, KGO.source)), corpus.value(link, KGO.sentenceCount).toPython()
+    ('https://example.org/entity/a', 2)
+    """
+    graph = dataset.graph(iris.corpus_graph())
+    for link in list(graph.subjects(RDF.type, KGO.Link)):
+        graph.remove((link, None, None))
+    graph.addN((s, p, o, graph) for s, p, o in _link_triples(G, iris))
+
+
+def _link_triples(G: nx.Graph, iris: Iris) -> Iterator[Triple]:
+    for u, v, data in G.edges(data=True):
+        source, target = sorted((str(u), str(v)))
+        if source == target:
+            continue
+        counts = data.get("kinds") or {data.get("kind", "co-mention"): data.get("weight", 1)}
+        link = iris.link(source, target)
+        yield link, RDF.type, KGO.Link
+        yield link, KGO.source, URIRef(source)
+        yield link, KGO.target, URIRef(target)
+        for kind, count in sorted(counts.items()):
+            if kind not in LINK_COUNTS:
+                known = ", ".join(LINK_COUNTS)
+                raise ValueError(f"edge {source} – {target}: unknown kind {kind!r} (known: {known})")
+            if count:
+                yield link, LINK_COUNTS[kind], Literal(int(count))

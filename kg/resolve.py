@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.model import Entity, EntityType, Mention
 from kg.resources import read_lexicon
@@ -83,10 +83,43 @@ class Resolver:
         alone, «قائد الجيش») to a mention of the person it stands for; it joins that entity as an
         alias but never becomes its label.
         """
+        links = self.link(mentions, self.anchor_keys(mentions), same_as=same_as)
+        tallies: dict[str, EntityTally] = defaultdict(EntityTally)
+        members: dict[str, list[Mention]] = defaultdict(list)
+        for mention, (key, label) in links.items():
+            tallies[key].add(mention, label)
+            members[key].append(mention)
+        for tally in tallies.values():
+            tally.close_documents()
+        return [
+            tallies[key].entity(key, tuple(sorted(members[key], key=_mention_order)))
+            for key in sorted(tallies)
+        ]
+
+    def anchor_keys(self, mentions: Iterable[Mention]) -> set[str]:
+        """The bare keys of ``mentions``: a glued clitic is stripped only towards one of them.
+
+        Resolution is corpus-wide only through this set, so a streaming build collects it from
+        every document first and then links each document on its own (:meth:`link`).
+        """
+        return {self._analyse(m).candidates[0][0] for m in mentions}
+
+    def link(
+        self,
+        mentions: Sequence[Mention],
+        anchors: Iterable[str],
+        *,
+        same_as: Mapping[Mention, Mention] | None = None,
+    ) -> dict[Mention, tuple[str, str | None]]:
+        """Each mention's entity key and the label it offers (None for an alias).
+
+        ``anchors`` are the :meth:`anchor_keys` of the whole corpus. Partial names are linked
+        within a document, so documents can be linked one at a time.
+        """
         same_as = same_as or {}
+        anchor_set = set(anchors) | self.known_names
         analyses = [self._analyse(m) for m in mentions]
-        anchors = {a.candidates[0][0] for a in analyses} | self.known_names
-        chosen = [self._choose(a, anchors) for a in analyses]
+        chosen = [self._choose(a, anchor_set) for a in analyses]
 
         keys_by_doc: dict[str, Counter[tuple[str, EntityType]]] = defaultdict(Counter)
         for analysis, (key, _) in zip(analyses, chosen, strict=True):
@@ -98,14 +131,14 @@ class Resolver:
         for analysis, (key, stripped) in zip(analyses, chosen, strict=True):
             key_of_mention[analysis.mention] = partial[analysis.mention.doc_id].get(key, key)
             labels[analysis.mention] = _clean_label(analysis.words, stripped)
-        groups: dict[str, list[tuple[Mention, str | None]]] = defaultdict(list)
+        links: dict[Mention, tuple[str, str | None]] = {}
         for mention, key in key_of_mention.items():
             target = same_as.get(mention)
             if target is not None and target in key_of_mention:
-                groups[key_of_mention[target]].append((mention, None))
+                links[mention] = (key_of_mention[target], None)
             else:
-                groups[key].append((mention, labels[mention]))
-        return [_make_entity(key, members) for key, members in sorted(groups.items())]
+                links[mention] = (key, labels[mention])
+        return links
 
     def _analyse(self, mention: Mention) -> _Analysis:
         words = tuple(mention.text.split())
@@ -215,13 +248,68 @@ def _drop_letters(word: str, letters: int) -> str:
     return word[position:]
 
 
-def _make_entity(key: str, members: list[tuple[Mention, str | None]]) -> Entity:
-    """One entity from its mentions; members without a label (aliases) never name it."""
-    mentions = tuple(sorted((m for m, _ in members), key=lambda m: (m.doc_id, m.start)))
-    entity_type = _majority_type(Counter(m.type for m in mentions))
-    names = [label for _, label in members if label is not None] or [m.text for m in mentions]
-    longest = max(len(label.split()) for label in names)
-    label_counts = Counter(label for label in names if len(label.split()) == longest)
-    label = max(label_counts, key=lambda lbl: (label_counts[lbl], lbl))
-    surfaces = sorted({m.text for m in mentions} | set(label_counts) - {label})
-    return Entity(key, entity_type, label, tuple(s for s in surfaces if s != label), mentions)
+def _mention_order(mention: Mention) -> tuple[str, int]:
+    return (mention.doc_id, mention.start)
+
+
+@dataclass
+class EntityTally:
+    """What merging keeps of an entity's mentions: counts, never the mentions themselves.
+
+    Tallies of disjoint sets of documents add up (:meth:`merge`), so a corpus can be merged one
+    document (or one worker's batch) at a time in memory that grows with the entities only.
+
+    >>> from kg.model import EntityType as T
+    >>> tally = EntityTally()
+    >>> tally.add(Mention("d", 0, 11, "أيمن الصفدي", T.PERSON, 0), "أيمن الصفدي")
+    >>> tally.add(Mention("d", 20, 26, "الصفدي", T.PERSON, 1), "الصفدي")
+    >>> tally.close_documents()
+    >>> entity = tally.entity("ايمن صفدي")
+    >>> entity.label, entity.alt_labels, entity.mention_count, entity.document_count
+    ('أيمن الصفدي', ('الصفدي',), 2, 1)
+    """
+
+    types: Counter[EntityType] = field(default_factory=Counter)
+    labels: Counter[str] = field(default_factory=Counter)  # names offered (aliases offer none)
+    texts: Counter[str] = field(default_factory=Counter)  # surface words of every mention
+    mentions: int = 0
+    documents: int = 0
+    _open: set[str] = field(default_factory=set, repr=False)  # documents not yet counted
+
+    def add(self, mention: Mention, label: str | None) -> None:
+        self.types[mention.type] += 1
+        self.texts[mention.text] += 1
+        if label is not None:
+            self.labels[label] += 1
+        self.mentions += 1
+        self._open.add(mention.doc_id)
+
+    def close_documents(self) -> None:
+        """Count the documents added since the last call (a document is added whole)."""
+        self.documents += len(self._open)
+        self._open.clear()
+
+    def merge(self, other: EntityTally) -> None:
+        self.types.update(other.types)
+        self.labels.update(other.labels)
+        self.texts.update(other.texts)
+        self.mentions += other.mentions
+        self.documents += other.documents
+
+    def entity(self, key: str, mentions: tuple[Mention, ...] = ()) -> Entity:
+        """The entity: majority type, the most frequent of the longest names as its label."""
+        entity_type = _majority_type(self.types)
+        names = self.labels or self.texts
+        longest = max(len(label.split()) for label in names)
+        label_counts = {label: n for label, n in names.items() if len(label.split()) == longest}
+        label = max(label_counts, key=lambda lbl: (label_counts[lbl], lbl))
+        surfaces = sorted(set(self.texts) | set(label_counts))
+        return Entity(
+            key,
+            entity_type,
+            label,
+            tuple(s for s in surfaces if s != label),
+            mentions,
+            mention_count=self.mentions,
+            document_count=self.documents,
+        )
