@@ -6,11 +6,12 @@
 
 The corpus is written the way ``kg build`` writes one: model objects (documents, sentences,
 mentions, entities, meetings, quotations, roles) go through :func:`kg.rdf.add_document`,
-:func:`kg.rdf.set_corpus_entities` and :func:`kg.rdf.set_analytics` into a ``graph.trig``; entity
-popularity is Zipf-like, as in news. Each store runs in its own process, so load time and peak
-memory are its own, under a time budget (a slow store prints "over budget" instead of hanging).
-Query latency is the median of ``--repeat`` runs after one warm-up, rows converted to the terms
-``kg query`` prints. Generated corpora are cached under ``--workdir``.
+:func:`kg.rdf.set_corpus_entities`, :func:`kg.rdf.set_analytics` and :func:`kg.rdf.set_links`
+into a ``graph.trig``; entity popularity is Zipf-like, as in news. Each store runs in its own
+process, so load time and peak memory are its own, under a time budget (a slow store prints
+"over budget" instead of hanging). Query latency is the median of ``--repeat`` runs after one
+warm-up, rows converted to the terms ``kg query`` prints. Generated corpora are cached under
+``--workdir`` (delete it after changing the generator).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ BAR_LOAD_S = 10.0
 BAR_CENTRALITY_S = 30.0
 BAR_HTML_S = 5.0
 TRIPLES_PER_ENTITY = 50  # ≈ a news corpus: each entity is named in a few sentences on average
+DOCUMENT_SHARE = 0.66  # of the triples: the document graphs; the corpus graph holds the rest
 LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 WORDS = ["قال", "إن", "الوضع", "في", "مع", "بحث", "أكد", "اليوم", "الجانبين", "التعاون"]
 
@@ -84,10 +86,12 @@ def generate(n_triples: int, trig: Path, *, seed: int = 0) -> int:
     kinds = [types[i % 3] for i in range(n_entities)]
     cum = list(_cumulative([1.0 / (rank + 1) ** 0.8 for rank in range(n_entities)]))
     mentions_of: dict[int, list[Mention]] = defaultdict(list)
-    co_mentions: Counter[tuple[int, int]] = Counter()
+    # (entity, entity, kind) -> count: the edges kg.graph.project would read from these documents
+    relations: Counter[tuple[int, int, str]] = Counter()
     nquads = trig.with_suffix(".nq")
     written = 0
-    target_documents = n_triples * 0.84  # the corpus graph (entities, analytics) holds the rest
+    # The corpus graph (entities, analytics, links) holds the rest.
+    target_documents = n_triples * DOCUMENT_SHARE
     doc_index = 0
     with nquads.open("w", encoding="utf-8") as out:
         while written < target_documents:
@@ -120,8 +124,8 @@ def generate(n_triples: int, trig: Path, *, seed: int = 0) -> int:
                     for entity, mention in in_sentence:
                         mentions.append(mention)
                         mentions_of[entity].append(mention)
-                    for (a, _), (b, _) in itertools.pairwise(in_sentence):
-                        co_mentions[a, b] += 1
+                    for (a, _), (b, _) in itertools.combinations(in_sentence, 2):
+                        relations[a, b, "co-mention"] += 1
                 body = "".join(parts)
                 date = dt.date(2023, 1, 1) + dt.timedelta(days=doc_index % 365)
                 first = [m for _, m in picks[0]]
@@ -145,6 +149,13 @@ def generate(n_triples: int, trig: Path, *, seed: int = 0) -> int:
                     events, quotes, roles,
                 )  # fmt: skip
                 keys = {m: names[e] for pick in picks for e, m in pick}
+                entity_of = {m: e for pick in picks for e, m in pick}
+                for a, b in itertools.combinations(sorted(entity_of[m] for m in first), 2):
+                    relations[a, b, "met"] += 1
+                for about in second[1:]:
+                    relations[entity_of[second[0]], entity_of[about], "said-about"] += 1
+                if len(third) > 1:
+                    relations[entity_of[third[0]], entity_of[third[-1]], "holds-role"] += 1
                 rdf.add_document(batch, annotated, keys, iris)
             text = batch.serialize(format="nquads")
             written += text.count("\n")
@@ -158,9 +169,15 @@ def generate(n_triples: int, trig: Path, *, seed: int = 0) -> int:
         rdf.set_corpus_entities(corpus, entities, iris)
         G = nx.Graph()
         G.add_nodes_from(str(iris.entity(e.key)) for e in entities)
-        for (a, b), weight in co_mentions.items():
-            if a != b:
-                G.add_edge(str(iris.entity(names[a])), str(iris.entity(names[b])), weight=weight)
+        for (a, b, kind), count in sorted(relations.items()):
+            if a == b:
+                continue
+            source, target = str(iris.entity(names[a])), str(iris.entity(names[b]))
+            if not G.has_edge(source, target):
+                G.add_edge(source, target, weight=0.0, kinds={})
+            data = G.edges[source, target]
+            data["kinds"][kind] = data["kinds"].get(kind, 0) + count
+            data["weight"] += count
         ranks = nx.pagerank(G, weight="weight")
         degrees = nx.degree_centrality(G)
         metrics = {
@@ -174,6 +191,7 @@ def generate(n_triples: int, trig: Path, *, seed: int = 0) -> int:
             for i, node in enumerate(sorted(G))
         }
         rdf.set_analytics(corpus, metrics, iris)
+        rdf.set_links(corpus, G, iris)
         text = corpus.serialize(format="nquads")
         written += text.count("\n")
         out.write(text)

@@ -88,6 +88,7 @@ class KnowledgeGraph:
         for node, values in metrics.items():
             self.G.nodes[node].update(values)
         rdf.set_analytics(dataset, metrics, iris)
+        rdf.set_links(dataset, self.G, iris)
 
     def query(self, sparql: str) -> pd.DataFrame:
         """Run a read-only SPARQL SELECT and return a pandas DataFrame."""

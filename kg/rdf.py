@@ -622,6 +622,8 @@ def _link_triples(G: nx.Graph, iris: Iris) -> Iterator[Triple]:
         for kind, count in sorted(counts.items()):
             if kind not in LINK_COUNTS:
                 known = ", ".join(LINK_COUNTS)
-                raise ValueError(f"edge {source} – {target}: unknown kind {kind!r} (known: {known})")
+                raise ValueError(
+                    f"edge {source} – {target}: unknown kind {kind!r} (known: {known})"
+                )
             if count:
                 yield link, LINK_COUNTS[kind], Literal(int(count))

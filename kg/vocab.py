@@ -7,6 +7,7 @@ so a misspelt term fails at import time instead of producing a silent new IRI.
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import quote
 
 from camel_tools.utils.charmap import CharMapper
@@ -90,6 +91,14 @@ class KGO(DefinedNamespace):
     sentenceIndex: URIRef
     # events: the words that signal them
     trigger: URIRef
+    # links of the entity graph (corpus graph): precomputed so queries need not join mentions
+    Link: URIRef
+    source: URIRef
+    target: URIRef
+    sentenceCount: URIRef
+    meetingCount: URIRef
+    quotationCount: URIRef
+    membershipCount: URIRef
 
 
 PREFIXES = {
@@ -174,6 +183,20 @@ class Iris:
     def corpus_graph(self) -> URIRef:
         """The named graph of corpus-level facts (merged entities, analytics)."""
         return URIRef(f"{self.base}graph/corpus")
+
+    def link(self, source: str, target: str) -> URIRef:
+        """The link between two entities (by IRI), the same whichever comes first.
+
+        >>> iris = Iris("https://example.org/")
+        >>> a, b = iris.entity("غزة"), iris.entity("حماس")
+        >>> iris.link(a, b) == iris.link(b, a)
+        True
+        >>> str(iris.link(a, b)).startswith("https://example.org/link/")
+        True
+        """
+        # A digest of both IRIs: fixed length, and no separator that an IRI could contain.
+        pair = "\n".join(sorted((str(source), str(target))))
+        return URIRef(f"{self.base}link/{hashlib.sha256(pair.encode()).hexdigest()[:24]}")
 
 
 def _segment(text: str, *, safe: str) -> str:
