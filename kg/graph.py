@@ -7,11 +7,15 @@ Functions follow networkx habits: the graph first, options keyword-only, plain d
 from __future__ import annotations
 
 import itertools
+import math
+import random
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import Any
 
 import networkx as nx
+import numpy as np
+import scipy.sparse as sp
 from rdflib import Dataset, Graph, URIRef
 
 from kg.rdf import TYPE_OF_CLASS, document_graphs
@@ -27,6 +31,9 @@ EXAMPLES_PER_NODE = 3
 # Exact betweenness is O(n·m); above this many nodes it is estimated from a seeded sample.
 EXACT_BETWEENNESS_LIMIT = 2000
 BETWEENNESS_SAMPLE = 256
+# Sources searched at once by sampled_betweenness: a batch holds a few (nodes × sources)
+# float32 arrays, so this bounds its memory (≈ 32 MB each) whatever the graph's size.
+BATCH_CELLS = 1 << 23
 
 
 def project(dataset: Dataset, iris: Iris) -> nx.Graph:
@@ -124,13 +131,93 @@ def pagerank(G: nx.Graph) -> dict[str, float]:
 
 
 def betweenness(G: nx.Graph, *, seed: int = 0) -> dict[str, float]:
-    """Betweenness centrality, exact up to a few thousand nodes, then sampled (seeded).
+    """Betweenness centrality: networkx's exact values up to a few thousand nodes, then
+    :func:`sampled_betweenness` from ``BETWEENNESS_SAMPLE`` seeded sources.
 
     >>> betweenness(nx.path_graph(["a", "b", "c"]))["b"]
     1.0
     """
-    sample = BETWEENNESS_SAMPLE if len(G) > EXACT_BETWEENNESS_LIMIT else None
-    return dict(nx.betweenness_centrality(G, k=sample, seed=seed))
+    if len(G) > EXACT_BETWEENNESS_LIMIT:
+        return sampled_betweenness(G, k=BETWEENNESS_SAMPLE, seed=seed)
+    return dict(nx.betweenness_centrality(G))
+
+
+def sampled_betweenness(G: nx.Graph, *, k: int | None = None, seed: int = 0) -> dict[str, float]:
+    """Normalised betweenness of an undirected, unweighted graph, estimated from ``k`` sources.
+
+    The estimator is networkx's ``betweenness_centrality(G, k=k, seed=seed)`` (same sampled
+    sources, same rescaling; ``k=None`` is exact), but Brandes' two passes run for a batch of
+    sources at once as sparse-matrix products (scipy) in float32: 100k nodes and 500k edges
+    take seconds instead of minutes. Values agree with networkx to about 1e-6 (relative).
+
+    >>> G = nx.karate_club_graph()
+    >>> ours, theirs = sampled_betweenness(G, k=10), nx.betweenness_centrality(G, k=10, seed=0)
+    >>> max(abs(ours[v] - theirs[v]) for v in G) < 1e-6
+    True
+    >>> sampled_betweenness(nx.path_graph(["a", "b", "c"]))
+    {'a': 0.0, 'b': 1.0, 'c': 0.0}
+    """
+    nodes = list(G)
+    n = len(nodes)
+    sampled = k is not None and k < n
+    sources = random.Random(seed).sample(nodes, k) if k is not None and sampled else nodes
+    if n < 3:
+        return dict.fromkeys(nodes, 0.0)
+    index = {node: i for i, node in enumerate(nodes)}
+    A = _adjacency(G, nodes, index)
+    starts = np.fromiter((index[s] for s in sources), dtype=np.int64, count=len(sources))
+    batches = math.ceil(len(starts) / max(1, BATCH_CELLS // n))
+    scores = np.zeros(n)
+    for batch in np.array_split(starts, batches):
+        scores += _dependencies(A, batch)
+    # networkx's normalisation: per source, over the n-2 targets a node can lie before; a
+    # sampled source never counts itself, so its sum has one source fewer.
+    if not sampled:
+        return dict(zip(nodes, (scores / ((n - 1) * (n - 2))).tolist(), strict=True))
+    scale = np.full(n, 1.0 / (len(starts) * (n - 2)))
+    scale[starts] = 1.0 / ((len(starts) - 1) * (n - 2)) if len(starts) > 1 else math.nan
+    return dict(zip(nodes, (scores * scale).tolist(), strict=True))
+
+
+def _adjacency(G: nx.Graph, nodes: list[Any], index: dict[Any, int]) -> sp.csr_array:
+    """The 0/1 adjacency matrix of ``G`` in ``nodes`` order, without self-loops."""
+    neighbours = [[index[u] for u in G.adj[v] if u != v] for v in nodes]
+    indptr = np.zeros(len(nodes) + 1, dtype=np.int64)
+    np.cumsum([len(row) for row in neighbours], out=indptr[1:])
+    indices = np.fromiter(itertools.chain.from_iterable(neighbours), dtype=np.int64)
+    data = np.ones(len(indices), dtype=np.float32)
+    return sp.csr_array((data, indices, indptr), shape=(len(nodes), len(nodes)))
+
+
+def _dependencies(A: sp.csr_array, sources: np.ndarray) -> np.ndarray:
+    """Brandes' dependency of every node on a batch of sources, summed over the batch.
+
+    Column j follows source j: a breadth-first pass counts shortest paths (sigma) level by
+    level, then a pass back from the deepest level accumulates the dependencies (delta).
+    """
+    n, columns = A.shape[0], np.arange(len(sources))
+    sigma = np.zeros((n, len(sources)), dtype=np.float32)
+    sigma[sources, columns] = 1.0
+    seen = sigma > 0
+    levels = [seen.copy()]
+    frontier = sigma.copy()
+    while True:
+        reach = A @ frontier
+        new = (reach > 0) & ~seen
+        if not new.any():
+            break
+        seen |= new
+        frontier = reach * new
+        sigma += frontier
+        levels.append(new)
+    safe_sigma = np.where(seen, sigma, 1.0)
+    delta = np.zeros_like(sigma)
+    for depth in range(len(levels) - 1, 0, -1):
+        share = (1.0 + delta) / safe_sigma * levels[depth]
+        delta += (A @ share) * sigma * levels[depth - 1]
+    delta[sources, columns] = 0.0
+    result: np.ndarray = delta.sum(axis=1, dtype=np.float64)
+    return result
 
 
 def eigenvector(G: nx.Graph) -> dict[str, float]:
