@@ -14,7 +14,7 @@ from kg import __version__
 from kg.errors import InputError, KGError
 
 if TYPE_CHECKING:
-    from kg.pipeline import KnowledgeGraph
+    from kg.corpus import BuildResult
     from kg.report import BuildReport
 
 LOG = logging.getLogger("kg")
@@ -227,9 +227,13 @@ def _build(args: argparse.Namespace) -> int:
     return _bad_input_summary(report, skip_bad=args.skip_bad)
 
 
-def _print_build_summary(kg: KnowledgeGraph, out: Path) -> None:
-    rows = kg.entity_rows()
-    print(f"{len(rows)} entities, {kg.G.number_of_edges()} links, {len(kg.dataset)} triples")
+def _print_build_summary(result: BuildResult, out: Path) -> None:
+    rows = result.entity_rows()
+    edges = result.G.number_of_edges()
+    print(
+        f"{result.documents} documents, {len(rows)} entities, {edges} links, "
+        f"{result.triples} triples"
+    )
     print("top entities by PageRank:")
     for row in rows[:10]:
         pagerank, kind, label = row["pagerank"], row["type"], row["label"]

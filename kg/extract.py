@@ -7,11 +7,13 @@ input order, so the rest of a build sees the same thing whichever engine ran it.
 from __future__ import annotations
 
 import importlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import replace
+from functools import partial
 from itertools import repeat
-from typing import Any
+from typing import Any, TypeVar
 
 from kg.errors import ConfigError, InputError, KGError
 from kg.events import ALIAS_EXTRACTOR, VENUE_EXTRACTOR, EventExtractor
@@ -22,6 +24,8 @@ from kg.text import split_sentences
 # Mentions the event stage makes itself; they are made again whenever events are recomputed.
 DERIVED_EXTRACTORS = frozenset({ALIAS_EXTRACTOR, VENUE_EXTRACTOR})
 DocumentFailed = Callable[[Document, Exception], None]
+T = TypeVar("T")
+R = TypeVar("R")
 MAX_CHUNK = 64  # documents sent to a worker at once: large enough to amortise reloading the model
 
 
@@ -92,6 +96,81 @@ def annotate_all(
         yield from _successes(zip(chunks, work, strict=True), on_error)
 
 
+def annotate_stream(
+    documents: Iterable[Document],
+    extractors: Sequence[Extractor],
+    event_extractor: EventExtractor | None,
+    *,
+    jobs: int = 1,
+    on_error: DocumentFailed | None = None,
+) -> Iterator[AnnotatedDocument]:
+    """:func:`annotate_all` over a stream of any length, in input order and bounded memory.
+
+    Workers load the extractors once (pool initializer) and get small chunks; at most two
+    chunks per worker are in flight, so memory does not depend on the number of documents.
+    """
+    catch = on_error is not None
+    if jobs <= 1:
+        batches = (
+            (chunk, _annotate_chunk(chunk, extractors, event_extractor, catch))
+            for chunk in chunked(documents, STREAM_CHUNK)
+        )
+        yield from _successes(batches, on_error)
+        return
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_load_worker, initargs=(extractors, event_extractor)
+    ) as pool:
+        work = ordered_map(
+            pool, partial(_annotate_in_worker, catch=catch), chunked(documents, STREAM_CHUNK), jobs
+        )
+        yield from _successes(work, on_error)
+
+
+STREAM_CHUNK = 8  # documents per task of a streaming build: small, since workers keep the model
+
+
+def chunked(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last one shorter)."""
+    chunk: list[T] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def ordered_map(
+    pool: Executor, function: Callable[[list[T]], R], chunks: Iterable[list[T]], jobs: int
+) -> Iterator[tuple[list[T], R]]:
+    """``(chunk, function(chunk))`` in input order, with ``2 * jobs`` chunks in flight at most."""
+    pending: deque[tuple[list[T], Future[R]]] = deque()
+    for chunk in chunks:
+        pending.append((chunk, pool.submit(function, chunk)))
+        if len(pending) >= 2 * jobs:
+            done, future = pending.popleft()
+            yield done, future.result()
+    while pending:
+        done, future = pending.popleft()
+        yield done, future.result()
+
+
+# What a streaming worker process loaded once, at start (see annotate_stream). One per process,
+# set by the pool's initializer before any task runs, never changed afterwards.
+_WORKER: dict[str, Any] = {}
+
+
+def _load_worker(extractors: Sequence[Extractor], event_extractor: EventExtractor | None) -> None:
+    _WORKER["extractors"], _WORKER["events"] = extractors, event_extractor
+
+
+def _annotate_in_worker(
+    documents: Sequence[Document], *, catch: bool
+) -> list[AnnotatedDocument | Exception]:
+    return _annotate_chunk(documents, _WORKER["extractors"], _WORKER["events"], catch)
+
+
 def annotate_dask(
     documents: Sequence[Document],
     extractors: Sequence[Extractor],
@@ -120,8 +199,9 @@ def annotate_dask(
     catch = on_error is not None
     size = max(1, min(MAX_CHUNK, len(documents) // (max(1, workers) * 4)))
     chunks = [documents[i : i + size] for i in range(0, len(documents), size)]
+    # A list, never a tuple: dask reads a tuple that starts with a callable as a task to run.
     bag = db.from_sequence(chunks, npartitions=len(chunks)).map(
-        _annotate_chunk, extractors, event_extractor, catch
+        _annotate_chunk, list(extractors), event_extractor, catch
     )
     if scheduler is None:
         with (

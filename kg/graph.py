@@ -11,6 +11,7 @@ import math
 import random
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -18,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from rdflib import Dataset, Graph, URIRef
 
+from kg.model import AnnotatedDocument, Entity, EventKind, Mention
 from kg.rdf import TYPE_OF_CLASS, document_graphs
 from kg.vocab import ITSRDF, KGO, NIF, ORG, RDF, RDFS, SDO, SKOS, Iris
 
@@ -36,6 +38,37 @@ BETWEENNESS_SAMPLE = 256
 BATCH_CELLS = 1 << 23
 
 
+@dataclass
+class LinkTally:
+    """The entity graph's edges (relation counts) and node examples, summed over documents.
+
+    Documents can be added in any order and tallies of disjoint documents merged: the result
+    depends only on which documents were added, so streaming and in-memory builds agree.
+    """
+
+    relations: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    # node -> its first examples in (document IRI, sentence IRI) order, with (doc id, sentence)
+    examples: dict[str, list[tuple[tuple[str, str], tuple[str, str]]]] = field(default_factory=dict)
+
+    def add_sentence(
+        self, document_iri: str, doc_id: str, sentence_iri: str, text: str, entities: set[str]
+    ) -> None:
+        """Entities named in one sentence: co-mention edges and candidate examples."""
+        for member in entities:
+            self._offer(member, [((document_iri, sentence_iri), (doc_id, text))])
+        for source, target in itertools.combinations(sorted(entities), 2):
+            self.relations[source, target, CO_MENTION] += 1
+
+    def merge(self, other: LinkTally) -> None:
+        self.relations.update(other.relations)
+        for node, examples in other.examples.items():
+            self._offer(node, examples)
+
+    def _offer(self, node: str, examples: list[tuple[tuple[str, str], tuple[str, str]]]) -> None:
+        kept = self.examples.get(node, [])
+        self.examples[node] = sorted(kept + examples)[:EXAMPLES_PER_NODE]
+
+
 def project(dataset: Dataset, iris: Iris) -> nx.Graph:
     """The entity graph of a kg dataset.
 
@@ -47,20 +80,18 @@ def project(dataset: Dataset, iris: Iris) -> nx.Graph:
     from a person to the organisation of a post. An edge keeps the count of each kind in
     ``kinds``; ``kind`` is the most specific one and ``weight`` the total.
     """
-    G = nx.Graph()
     corpus = dataset.graph(iris.corpus_graph())
+    nodes: dict[str, dict[str, Any]] = {}
     for entity_class, entity_type in TYPE_OF_CLASS.items():
         for iri in sorted(map(str, corpus.subjects(RDF.type, entity_class))):
             node = URIRef(iri)
-            G.add_node(
-                iri,
-                label=str(corpus.value(node, RDFS.label) or iri),
-                type=entity_type.value,
-                mentions=int(str(corpus.value(node, KGO.mentionCount) or 0)),
-                alt_labels=sorted(str(alt) for alt in corpus.objects(node, SKOS.altLabel)),
-                examples=[],
-            )
-    relations: Counter[tuple[str, str, str]] = Counter()
+            nodes[iri] = {
+                "label": str(corpus.value(node, RDFS.label) or iri),
+                "type": entity_type.value,
+                "mentions": int(str(corpus.value(node, KGO.mentionCount) or 0)),
+                "alt_labels": sorted(str(alt) for alt in corpus.objects(node, SKOS.altLabel)),
+            }
+    links = LinkTally()
     for graph_iri in document_graphs(dataset, iris):
         graph = dataset.graph(graph_iri)
         context = graph.value(predicate=RDF.type, object=NIF.Context)
@@ -68,21 +99,93 @@ def project(dataset: Dataset, iris: Iris) -> nx.Graph:
         by_sentence: dict[URIRef, set[str]] = defaultdict(set)
         for mention, entity in graph.subject_objects(ITSRDF.taIdentRef):
             sentence = graph.value(mention, NIF.sentence)
-            if isinstance(sentence, URIRef) and str(entity) in G:
+            if isinstance(sentence, URIRef) and str(entity) in nodes:
                 by_sentence[sentence].add(str(entity))
-        for sentence, entities in sorted(by_sentence.items()):
+        for sentence, entities in by_sentence.items():
             text = str(graph.value(sentence, NIF.anchorOf) or "")
-            for member in sorted(entities):
-                examples = G.nodes[member]["examples"]
-                if len(examples) < EXAMPLES_PER_NODE:
-                    examples.append((doc_id, text))
-            for source, target in itertools.combinations(sorted(entities), 2):
-                relations[source, target, CO_MENTION] += 1
-        relations.update(_fact_relations(graph))
-    for (source, target, kind), count in sorted(relations.items()):
+            links.add_sentence(str(graph_iri), doc_id, str(sentence), text, entities)
+        links.relations.update(_fact_relations(graph))
+    return entity_graph(nodes, links)
+
+
+def document_links(
+    annotated: AnnotatedDocument, entity_of: Mapping[Mention, str], iris: Iris
+) -> LinkTally:
+    """:class:`LinkTally` of one document straight from the model (no RDF): what
+    :func:`project` finds in its named graph. ``entity_of`` maps linked mentions to entity IRIs.
+    """
+    doc = annotated.doc
+    document_iri = str(iris.document(doc.id))
+    links = LinkTally()
+    by_sentence: dict[int, set[str]] = defaultdict(set)
+    for mention in annotated.mentions:
+        if mention in entity_of:
+            by_sentence[mention.sentence].add(entity_of[mention])
+    for index, entities in by_sentence.items():
+        sentence = annotated.sentences[index]
+        sentence_iri = str(iris.span(doc.id, sentence.start, sentence.end))
+        text = doc.text[sentence.start : sentence.end]
+        links.add_sentence(document_iri, doc.id, sentence_iri, text, entities)
+    # Facts as their RDF nodes hold them: one node per IRI, its values a set.
+    attendees: dict[str, set[str]] = defaultdict(set)
+    for event in annotated.events:
+        if event.kind == EventKind.MEETING:
+            node = str(iris.event(doc.id, event.kind.value, event.trigger_start))
+            found = (entity_of.get(p) for p in event.participants)
+            attendees[node].update(e for e in found if e is not None)
+    for members in attendees.values():
+        for source, target in itertools.combinations(sorted(members), 2):
+            links.relations[source, target, MET] += 1
+    quotes: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    for quotation in annotated.quotations:
+        speakers, about = quotes[str(iris.quotation(doc.id, quotation.start, quotation.end))]
+        speaker = entity_of.get(quotation.speaker) if quotation.speaker else None
+        if speaker is not None:
+            speakers.add(speaker)
+        about.update(entity_of[m] for m in quotation.about if m in entity_of)
+    for speakers, about in quotes.values():
+        for speaker, subject in itertools.product(speakers, about):
+            links.relations[speaker, subject, SAID_ABOUT] += 1
+    posts: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    for role in annotated.roles:
+        if role.person not in entity_of:
+            continue  # rdf writes no membership without a member
+        members, organizations = posts[str(iris.membership(doc.id, role.start, role.end))]
+        members.add(entity_of[role.person])
+        organization = entity_of.get(role.organization) if role.organization else None
+        if organization is not None:
+            organizations.add(organization)
+    for members, organizations in posts.values():
+        for member, organization in itertools.product(members, organizations):
+            links.relations[member, organization, HOLDS_ROLE] += 1
+    return links
+
+
+def entity_graph(nodes: Mapping[str, Mapping[str, Any]], links: LinkTally) -> nx.Graph:
+    """The networkx entity graph from node attributes (by IRI) and the summed links.
+
+    Nodes go in by type (persons, organisations, places, other), then IRI; edges in IRI order:
+    the order is part of the result, since community detection visits nodes in order.
+    """
+    type_order = [entity_type.value for entity_type in TYPE_OF_CLASS.values()]
+    G = nx.Graph()
+    for iri in sorted(nodes, key=lambda i: (type_order.index(nodes[i]["type"]), i)):
+        examples = [example for _, example in links.examples.get(iri, [])]
+        G.add_node(iri, **nodes[iri], examples=examples)
+    for (source, target, kind), count in sorted(links.relations.items()):
         if source != target and source in G and target in G:
             _add_relation(G, source, target, kind, count)
     return G
+
+
+def entity_attributes(entity: Entity) -> dict[str, Any]:
+    """The node attributes :func:`project` reads from the corpus graph, from the model."""
+    return {
+        "label": entity.label,
+        "type": entity.type.value,
+        "mentions": entity.mention_count,
+        "alt_labels": sorted(entity.alt_labels),
+    }
 
 
 def _fact_relations(graph: Graph) -> Counter[tuple[str, str, str]]:

@@ -6,21 +6,27 @@ a graph folder (``graph.trig``, ``graph.html``, ``entities.csv``) and writes it 
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from rdflib import Dataset, URIRef
+from rdflib import Dataset
 
 from kg import graph as graph_analytics
 from kg import rdf
+from kg.corpus import (
+    DOCUMENTS_FILE,
+    BuildResult,
+    CorpusBuild,
+    StreamingBuild,
+    entities_csv,
+    write_analytics,
+)
 from kg.errors import InputError, KGError
-from kg.events import ALIAS_EXTRACTOR, EventExtractor
+from kg.events import EventExtractor
 from kg.extract import (
     DocumentFailed,
     add_events,
@@ -84,11 +90,7 @@ class KnowledgeGraph:
         self.dataset = dataset
         self.iris = iris
         self.G = graph_analytics.project(dataset, iris)
-        metrics = graph_analytics.analytics(self.G, seed=seed)
-        for node, values in metrics.items():
-            self.G.nodes[node].update(values)
-        rdf.set_analytics(dataset, metrics, iris)
-        rdf.set_links(dataset, self.G, iris)
+        write_analytics(dataset, self.G, iris, seed=seed)
 
     def query(self, sparql: str) -> pd.DataFrame:
         """Run a read-only SPARQL SELECT and return a pandas DataFrame."""
@@ -120,11 +122,7 @@ class KnowledgeGraph:
 
     def entities_csv(self) -> str:
         """entities.csv text."""
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=ENTITY_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.entity_rows())
-        return buffer.getvalue()
+        return entities_csv(self.G)
 
     def html(self, *, top: int | None = None, title: str = "kg graph") -> str:
         """The self-contained interactive HTML view."""
@@ -148,39 +146,31 @@ def build(
     config: BuildConfig = BuildConfig(),
     *,
     existing: Dataset | None = None,
-    stored: rdf.StoredGraph | None = None,
     progress: Progress | None = None,
     extractors: Sequence[Extractor] | None = None,
     on_error: DocumentFailed | None = None,
 ) -> KnowledgeGraph:
-    """Extract ``documents`` and merge them into ``existing`` (or a new dataset).
+    """Extract ``documents`` and merge them into ``existing`` (or a new dataset), in memory.
 
     A document whose id is already stored replaces its named graph; entities, aliases and
     analytics are recomputed over everything stored, so building the same input twice gives the
-    same graph. A stored document with the same content hash and metadata is not extracted
-    again. ``stored`` (from :func:`kg.rdf.read_stored_graph`) stands for a graph read back
-    without ``existing``: the result is the same as building into that graph. ``extractors``
-    overrides the backend named by ``config.ner``. A document that cannot be extracted raises,
-    or, given ``on_error``, is handed to it and left out.
+    same graph. ``extractors`` overrides the backend named by ``config.ner``. A document that
+    cannot be extracted raises, or, given ``on_error``, is handed to it and left out. For
+    corpora larger than memory, :func:`build_directory` streams instead.
     """
-    if existing is not None and stored is not None:
-        raise ValueError("give build() existing or stored documents, not both")
     check_engine(config.engine)
     iris = Iris(config.base)
     dataset = existing if existing is not None else rdf.new_dataset(iris)
     if extractors is None:
         extractors = [load_extractor(config.ner, config.ner_model)]
     event_extractor = EventExtractor.default() if config.events else None
-    documents_read = (
-        stored.documents if stored is not None else rdf.read_stored_documents(dataset, iris)
-    )
-    previous = {item.annotated.doc.id: item for item in documents_read}
+    previous = {
+        item.annotated.doc.id: item.annotated for item in rdf.read_stored_documents(dataset, iris)
+    }
     pending: dict[str, Document] = {}
     for doc in documents:
         if doc.id in pending:
             raise InputError(f"{doc.id}: two input documents have this id; ids must be unique")
-        if doc.id in previous and _seen_before(previous[doc.id], doc):
-            continue  # the same document again: nothing to re-extract
         pending[doc.id] = doc
     if config.engine == "dask":
         results = annotate_dask(
@@ -196,53 +186,17 @@ def build(
             list(pending.values()), extractors, event_extractor, jobs=config.jobs, on_error=on_error
         )
     fresh = {item.doc.id: item for item in (progress(results) if progress else results)}
-    kept = {i: item.annotated for i, item in previous.items() if i not in fresh}
-    deferred: set[str] = set()
+    kept = {i: item for i, item in previous.items() if i not in fresh}
     if event_extractor is not None:  # stored documents: events follow from their mentions
-        if stored is not None:
-            deferred = _deferrable(kept.values(), stored, iris)
-        kept = {i: a if i in deferred else add_events(a, event_extractor) for i, a in kept.items()}
+        kept = {i: add_events(item, event_extractor) for i, item in kept.items()}
     kept.update(fresh)
     annotated = [kept[doc_id] for doc_id in sorted(kept)]
     entities = resolve_entities(annotated, config.entity_types)
     entity_keys = {m: e.key for e in entities for m in e.mentions}
-    entity_iris = {key: iris.entity(key) for key in set(entity_keys.values())}
     for item in annotated:
-        if stored is not None and event_extractor is not None and item.doc.id in deferred:
-            links = {m: entity_iris[entity_keys[m]] for m in item.mentions if m in entity_keys}
-            if links == previous[item.doc.id].entity_iris:
-                # Same document, same mentions, same entities: its graph is what is stored.
-                graph = dataset.graph(iris.document(item.doc.id))
-                graph += stored.triples[str(iris.document(item.doc.id))]
-                continue
-            item = add_events(item, event_extractor)
         rdf.add_document(dataset, item, entity_keys, iris)
     rdf.set_corpus_entities(dataset, entities, iris)
     return KnowledgeGraph(dataset, iris, seed=config.seed)
-
-
-def _deferrable(kept: Iterable[AnnotatedDocument], stored: rdf.StoredGraph, iris: Iris) -> set[str]:
-    """Stored documents whose events need not be derived again unless their entities change.
-
-    Deriving events dominates an incremental build. Entity resolution needs from it only the
-    alias pairs, and a document has some only if a role-alias mention is stored in it; its other
-    mentions, derived ones included, are stored. If, after resolution, every mention links to
-    the entity it linked to before, the document's graph is the stored one.
-    """
-    return {
-        item.doc.id
-        for item in kept
-        if str(iris.document(item.doc.id)) in stored.triples
-        and not any(m.extractor == ALIAS_EXTRACTOR for m in item.mentions)
-    }
-
-
-def _seen_before(stored: rdf.StoredDocument, doc: Document) -> bool:
-    """The same text (by its stored content hash) and the same metadata as ``stored``."""
-    if stored.content_hash != rdf.content_hash(doc.text):
-        return False
-    # Metadata feeds the graph too (a date anchors relative dates): compare it, not the text.
-    return replace(stored.annotated.doc, text=doc.text) == doc
 
 
 def resolve_entities(
@@ -281,28 +235,41 @@ def build_directory(
     encoding: str | None = None,
     max_chars: int = MAX_DOCUMENT_CHARS,
     report: BuildReport | None = None,
-) -> KnowledgeGraph:
-    """Build ``inputs`` into ``out_dir``, merging with a graph already there.
+    extractors: Sequence[Extractor] | None = None,
+) -> BuildResult:
+    """Build ``inputs`` into ``out_dir``, merging with a graph already there, in bounded memory.
 
-    Every output is staged and renamed only when all are ready: a failure leaves the previous
-    graph folder untouched. The folder is locked (:func:`kg.lock.folder_lock`) for the whole
-    build, so a second build of the same folder fails at once with a BusyError.
+    Documents stream through :class:`kg.corpus.StreamingBuild`; a document whose content hash
+    and metadata match a stored one is not extracted again. Every output is staged and renamed
+    only when all are ready: a failure leaves the previous graph folder untouched. The folder
+    is locked (:func:`kg.lock.folder_lock`) for the whole build, so a second build of the same
+    folder fails at once with a BusyError.
 
     Without ``report`` the first bad input raises its InputError and nothing is written. With a
     :class:`~kg.report.BuildReport`, every bad document is recorded there and the good ones are
     built; outputs are written only when at least one good document was read.
     """
+    from kg.viz import render_html
+
+    check_engine(config.engine)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out must be a folder")
+    if extractors is None:
+        extractors = [load_extractor(config.ner, config.ner_model)]
+    corpus_build = CorpusBuild(
+        iris=Iris(config.base),
+        extractors=tuple(extractors),
+        event_extractor=EventExtractor.default() if config.events else None,
+        entity_types=config.entity_types,
+        jobs=config.jobs,
+        engine=config.engine,
+        scheduler=config.scheduler,
+        seed=config.seed,
+    )
     with folder_lock(out):
         # Temporaries of a build that was killed mid-write: nobody else can be writing them now.
         remove_stale_temporaries(out, BUILD_TEMP_PREFIX)
-        trig = out / GRAPH_FILE
-        iris = Iris(config.base)
-        previous = rdf.read_stored_graph(trig, iris) if trig.is_file() else None
-        # Not read back on the fast path (content kg does not write, or a parse error to report).
-        existing = rdf.load_dataset(trig, iris) if trig.is_file() and previous is None else None
         sources = read_sources(
             inputs,
             encoding=encoding,
@@ -320,60 +287,27 @@ def build_directory(
                 problem = f"extraction failed ({problem}); please report this as a bug"
             report.add(bad_input(where.get(doc.id, Source("(input)")), problem, doc.id))
 
-        kg = build(
-            documents,
-            config,
-            existing=existing,
-            stored=previous,
-            progress=progress,
-            on_error=document_failed if report is not None else None,
-        )
-        if report is not None and report.documents == 0 and not report.ok:
-            return kg  # nothing good was read: keep whatever the folder holds
-        atomic_write_many(
-            {
-                trig: _serialize(kg.dataset, iris, previous),
-                out / ENTITIES_FILE: kg.entities_csv(),
-                out / HTML_FILE: kg.html(top=top),
-            },
-            temp_prefix=BUILD_TEMP_PREFIX,
-        )
+        trig = out / GRAPH_FILE
+        with StreamingBuild(out, trig, corpus_build, temp_prefix=BUILD_TEMP_PREFIX) as streaming:
+            result = streaming.run(
+                documents,
+                progress=progress,
+                on_error=document_failed if report is not None else None,
+            )
+            if report is not None and report.documents == 0 and not report.ok:
+                return result  # nothing good was read: keep whatever the folder holds
+            atomic_write_many(
+                {
+                    trig: streaming.write_graph,
+                    out / DOCUMENTS_FILE: streaming.write_documents,
+                    out / ENTITIES_FILE: entities_csv(result.G),
+                    out / HTML_FILE: render_html(result.G, title="kg graph", top=top),
+                },
+                temp_prefix=BUILD_TEMP_PREFIX,
+            )
         if report is not None:
             report.written = True
-    return kg
-
-
-def _serialize(dataset: Dataset, iris: Iris, previous: rdf.StoredGraph | None) -> str:
-    """:func:`kg.rdf.serialize`, reusing the text of every graph whose triples did not change.
-
-    Serialising dominates an incremental build, and most stored documents come out the same:
-    since the output is canonical, equal triples give equal text, so only changed graphs are
-    written anew, each on its own, and the pieces are joined the way ``serialize`` joins them.
-    """
-    # Only a graph built from ``previous`` (build(stored=...)) starts from new_dataset's prefixes.
-    if previous is None or not previous.blocks:
-        return rdf.serialize(dataset)
-    empty = rdf.serialize(rdf.new_dataset(iris))  # the prefix lines and a newline
-    if empty[:-1] != previous.header:
-        return rdf.serialize(dataset)
-    blocks = []
-    for graph in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        if not len(graph) or not isinstance(graph.identifier, URIRef):
-            continue
-        name = str(graph.identifier)
-        old = previous.blocks.get(name)
-        if old is not None and previous.triples[name] == frozenset(graph):
-            blocks.append(old)
-            continue
-        single = rdf.new_dataset(iris)
-        copy = single.graph(graph.identifier)
-        copy += graph
-        text = rdf.serialize(single)
-        if not text.startswith(f"{previous.header}\n\n"):
-            return rdf.serialize(dataset)
-        # The text between the "\n\n" after the prefix lines and the final "\n".
-        blocks.append(text[len(empty) + 1 : -1])
-    return previous.header + "".join(f"\n\n{block}" for block in blocks) + "\n"
+    return result
 
 
 def _unique_documents(

@@ -48,6 +48,7 @@ def _entities(out: Path) -> dict[str, dict[str, str]]:
 
 def test_cli_build_writes_all_outputs(seed_build: Path) -> None:
     assert sorted(p.name for p in seed_build.iterdir()) == [
+        ".kg-documents.jsonl",  # what the next build reads instead of parsing graph.trig
         "entities.csv",
         "graph.html",
         "graph.trig",

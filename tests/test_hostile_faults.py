@@ -24,7 +24,7 @@ from kg.lock import LOCK_FILE, folder_lock
 from tests.hostile_data import write_corpus
 from tests.test_cli import KG, run
 
-OUTPUTS = ("entities.csv", "graph.html", "graph.trig")
+OUTPUTS = (".kg-documents.jsonl", "entities.csv", "graph.html", "graph.trig")
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ def previous(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def slow_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Enough news for a build of several seconds, so a fault can land mid-way."""
-    return write_corpus(tmp_path_factory.mktemp("slow") / "feed.jsonl", 15, seed=1)
+    return write_corpus(tmp_path_factory.mktemp("slow") / "feed.jsonl", 60, seed=1)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

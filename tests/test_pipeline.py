@@ -1,18 +1,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from rdflib import Literal, URIRef
 from rdflib.compare import isomorphic, to_isomorphic
-from rdflib.term import Node
 
 from kg import rdf
-from kg.model import Document, Mention, Sentence
-from kg.pipeline import BuildConfig, KnowledgeGraph, build
+from kg.model import Document
+from kg.pipeline import BuildConfig, build
 from kg.vocab import ITSRDF, KGO, NIF, RDF, RDFS, SDO, SKOS, Iris
 from tests.conftest import LexiconExtractor
 
@@ -184,8 +182,7 @@ def test_pipeline_incremental_folder_build_is_byte_identical(tmp_path: Path) -> 
     from kg.pipeline import ENTITIES_FILE, GRAPH_FILE, HTML_FILE, build_directory
 
     documents = _anercorp_documents(10)
-    # serialize() indents the lines of a multi-line literal, so a text with line breaks does not
-    # come back intact from graph.trig: given again, it must be extracted again, not skipped.
+    # A text with line breaks: written on one line in graph.trig, it must come back intact.
     documents[9] = replace(documents[9], text=documents[9].text.replace(" . ", " .\n", 2))
     assert "\n" in documents[9].text
     first, rest, everything = tmp_path / "first.jsonl", tmp_path / "rest.jsonl", tmp_path / "all"
@@ -201,46 +198,6 @@ def test_pipeline_incremental_folder_build_is_byte_identical(tmp_path: Path) -> 
     build_directory([first, rest], incremental)  # everything seen before: nothing changes
     for name in (GRAPH_FILE, ENTITIES_FILE, HTML_FILE):
         assert (incremental / name).read_bytes() == (everything / name).read_bytes(), name
-
-
-def test_pipeline_document_seen_before_is_not_extracted_again(
-    news_documents: list[Document], news_extractor: LexiconExtractor
-) -> None:
-    seen: list[str] = []
-
-    class Counting(LexiconExtractor):
-        def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-            seen.append(doc.id)
-            return super().__call__(doc, sentences)
-
-    counting = Counting(news_extractor.phrases)
-    first = build(news_documents, extractors=[counting])
-    stored = rdf.parse_stored_graph(rdf.serialize(first.dataset), Iris())
-    assert stored is not None
-    changed = replace(news_documents[1], text=news_documents[1].text + " وغادر القاهرة.")
-    seen.clear()
-    again = build([news_documents[0], changed], extractors=[counting], stored=stored)
-    assert seen == [changed.id]
-    expected = build([news_documents[0], changed], extractors=[counting])
-    assert rdf.serialize(again.dataset) == rdf.serialize(expected.dataset)
-
-
-def test_pipeline_stored_document_is_relinked_when_new_documents_change_its_entity(
-    news_documents: list[Document], news_extractor: LexiconExtractor
-) -> None:
-    # «والصفدي» loses its «و» only once «الصفدي» is attested somewhere in the corpus.
-    early = Document("early", "وبحث السيسي والصفدي الأوضاع في غزة.")
-    first = build([early], extractors=[news_extractor])
-    stored = rdf.parse_stored_graph(rdf.serialize(first.dataset), Iris())
-    assert stored is not None
-    merged = build(news_documents, extractors=[news_extractor], stored=stored)
-    full = build([early, *news_documents], extractors=[news_extractor])
-    assert rdf.serialize(merged.dataset) == rdf.serialize(full.dataset)
-
-    def links(kg: KnowledgeGraph) -> set[Node]:
-        return set(kg.dataset.graph(Iris().document("early")).objects(None, ITSRDF.taIdentRef))
-
-    assert links(merged) != links(first)
 
 
 def test_pipeline_multiline_text_survives_graph_trig(tmp_path: Path) -> None:

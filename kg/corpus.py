@@ -1,0 +1,488 @@
+"""Builds a graph folder from a corpus of any size in bounded memory, and adds to one.
+
+Three passes, each over a stream:
+
+1. **extract** (``--jobs`` worker processes): every new or changed document is annotated and
+   spooled to disk as a JSON record (:mod:`kg.records`); only its *anchor keys* stay in memory,
+   the one corpus-wide input of entity resolution (:meth:`kg.resolve.Resolver.anchor_keys`).
+2. **link** (worker processes again): each document, stored or new, is linked to entity keys on
+   its own, written as its TriG block and reduced to counts: an :class:`~kg.resolve.EntityTally`
+   per entity and a :class:`~kg.graph.LinkTally` of edges. A stored document whose links did
+   not change keeps its block, copied from the old graph.trig without parsing it.
+3. **merge**: entities, the entity graph, centrality and the corpus graph come from the counts;
+   graph.trig is written block by block in IRI order, with ``.kg-documents.jsonl`` beside it
+   (each document's record, links and block offset), which the next build reads instead of
+   the graph.
+
+Memory holds keys, labels and counts (per entity and per edge) and an offset per document,
+never the documents. The output is the same bytes as :func:`kg.pipeline.build` serialised.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import os
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, TextIO
+
+import networkx as nx
+from rdflib import Dataset, URIRef
+
+from kg import graph as graph_analytics
+from kg import rdf, records
+from kg.errors import GraphError, OutputError
+from kg.events import EventExtractor
+from kg.extract import (
+    DocumentFailed,
+    add_events,
+    annotate_dask,
+    annotate_stream,
+    chunked,
+    ordered_map,
+)
+from kg.graph import ENTITY_COLUMNS, LinkTally, document_links, entity_attributes, entity_graph
+from kg.model import AnnotatedDocument, Document, EntityType, Mention
+from kg.ner.base import Extractor
+from kg.records import Record
+from kg.resolve import EntityTally, Resolver
+from kg.turtle import TrigWriter
+from kg.vocab import Iris
+
+DOCUMENTS_FILE = ".kg-documents.jsonl"
+DOCUMENTS_FORMAT = 1
+LINK_CHUNK = 16  # documents per linking task
+
+Progress = Callable[[Iterable[Any]], Iterable[Any]]
+
+
+@dataclass(frozen=True)
+class CorpusBuild:
+    """What a streaming build needs to know besides its documents (see :func:`build_corpus`)."""
+
+    iris: Iris
+    extractors: tuple[Extractor, ...]
+    event_extractor: EventExtractor | None
+    entity_types: frozenset[EntityType]
+    jobs: int = 1
+    engine: str = "local"
+    scheduler: str | None = None
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """A folder build's outcome: the entity graph (with metrics) and the size of graph.trig."""
+
+    G: nx.Graph
+    triples: int
+    documents: int
+
+    def entity_rows(self) -> list[dict[str, Any]]:
+        return graph_analytics.entity_rows(self.G)
+
+
+def link_document(
+    annotated: AnnotatedDocument,
+    resolver: Resolver,
+    anchors: Iterable[str],
+    entity_types: frozenset[EntityType],
+) -> dict[Mention, tuple[str, str | None]]:
+    """Entity key and offered label of each mention of a graph-node type (one document)."""
+    mentions = [m for m in annotated.mentions if m.type in entity_types]
+    return resolver.link(mentions, anchors, same_as=dict(annotated.aliases))
+
+
+def anchor_keys(
+    annotated: AnnotatedDocument, resolver: Resolver, entity_types: frozenset[EntityType]
+) -> list[str]:
+    """This document's share of the corpus-wide anchor keys, sorted."""
+    return sorted(resolver.anchor_keys(m for m in annotated.mentions if m.type in entity_types))
+
+
+def write_analytics(dataset: Dataset, G: nx.Graph, iris: Iris, *, seed: int = 0) -> None:
+    """Centrality and communities onto G's nodes, and with the links into the corpus graph."""
+    metrics = graph_analytics.analytics(G, seed=seed)
+    for node, values in metrics.items():
+        G.nodes[node].update(values)
+    rdf.set_analytics(dataset, metrics, iris)
+    rdf.set_links(dataset, G, iris)
+
+
+def entities_csv(G: nx.Graph) -> str:
+    """entities.csv text: one row per entity, most central first."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=ENTITY_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(graph_analytics.entity_rows(G))
+    return buffer.getvalue()
+
+
+@dataclass
+class _Linked:
+    """Pass 2's result for one document."""
+
+    iri: str
+    entry: str  # JSON: record, hash, anchors, keys, triples (what .kg-documents.jsonl keeps)
+    block: str | None  # its TriG block when written anew
+    stored_at: list[int] | None  # else where its block lies in the old graph.trig
+    triples: int
+    tallies: dict[str, EntityTally]
+    links: LinkTally
+
+
+@dataclass
+class _Linker:
+    """Pass 2 for one document: links, counts and (unless the stored one holds) its block."""
+
+    iris: Iris
+    entity_types: frozenset[EntityType]
+    anchors: frozenset[str]
+    resolver: Resolver = field(default_factory=Resolver.default)
+    writer: TrigWriter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.writer = rdf.trig_writer(rdf.new_dataset(self.iris))
+
+    def __call__(self, entry: dict[str, Any]) -> _Linked:
+        annotated = records.decode(entry["record"])
+        links = link_document(annotated, self.resolver, self.anchors, self.entity_types)
+        keys = [links[m][0] if m in links else None for m in annotated.mentions]
+        tallies: dict[str, EntityTally] = defaultdict(EntityTally)
+        for mention, (key, label) in links.items():
+            tallies[key].add(mention, label)
+        for tally in tallies.values():
+            tally.close_documents()
+        entity_of = {m: str(self.iris.entity(key)) for m, (key, _) in links.items()}
+        iri = str(self.iris.document(annotated.doc.id))
+        stored_at: list[int] | None = entry.get("at")
+        block = None
+        if stored_at is None or entry.get("keys") != keys:
+            # New, changed, or relinked by new documents: its graph is written anew.
+            entity_keys = {m: key for m, (key, _) in links.items()}
+            triples = rdf.document_triples(annotated, entity_keys, self.iris)
+            block = self.writer.block(URIRef(iri), triples)
+            entry = {**entry, "keys": keys, "triples": len(triples)}
+            stored_at = None
+        kept = {name: entry[name] for name in ("hash", "anchors", "keys", "triples", "record")}
+        return _Linked(
+            iri,
+            json.dumps(kept, ensure_ascii=False),
+            block,
+            stored_at,
+            entry["triples"],
+            dict(tallies),
+            document_links(annotated, entity_of, self.iris),
+        )
+
+
+def _link_chunk(entries: list[dict[str, Any]]) -> list[_Linked]:
+    linker: _Linker = _LINK_WORKER["linker"]
+    return [linker(entry) for entry in entries]
+
+
+# The linker a pass-2 worker process received at start; set once by the pool initializer.
+_LINK_WORKER: dict[str, _Linker] = {}
+
+
+def _load_linker(linker: _Linker) -> None:
+    _LINK_WORKER["linker"] = linker
+
+
+class _Spool:
+    """An append-only temporary file, read back by offset; removed on close."""
+
+    def __init__(self, folder: Path, prefix: str) -> None:
+        handle, name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
+        self.path = Path(name)
+        self._file: IO[bytes] = os.fdopen(handle, "w+b")
+        self._end = 0
+
+    def append(self, text: str) -> tuple[int, int]:
+        """Write ``text``; its (offset, length) in bytes."""
+        data = text.encode("utf-8")
+        try:
+            self._file.seek(self._end)
+            self._file.write(data)
+            self._file.flush()  # a full disk shows here, not later in a read
+        except OSError as error:
+            raise OutputError(
+                f"{self.path}: cannot write ({error.strerror or error}); "
+                "the previous outputs were left as they were"
+            ) from error
+        at = (self._end, len(data))
+        self._end += len(data)
+        return at
+
+    def read(self, at: tuple[int, int]) -> str:
+        self._file.seek(at[0])
+        return self._file.read(at[1]).decode("utf-8")
+
+    def close(self) -> None:
+        self._file.close()
+        self.path.unlink(missing_ok=True)
+
+
+class _Stored:
+    """The documents of the folder's previous build: its ``.kg-documents.jsonl``, or, for a
+    graph.trig without a matching one (written by an older kg), the documents parsed from it."""
+
+    def __init__(self, out: Path, trig: Path, iris: Iris, events: EventExtractor | None) -> None:
+        self.trig, self.iris = trig, iris
+        self.path = out / DOCUMENTS_FILE
+        self._parsed: list[dict[str, Any]] | None = None
+        self._graph: IO[bytes] | None = None
+        if not trig.is_file():
+            self._parsed = []
+        elif not self._sidecar_matches():
+            self._parsed = self._parse_graph(events)
+
+    def entries(self) -> Iterator[dict[str, Any]]:
+        """One dict per stored document: record, hash, anchors, keys, triples and ``at`` (where
+        its block lies in graph.trig: byte offset and length)."""
+        if self._parsed is not None:
+            yield from self._parsed
+            return
+        try:
+            with open(self.path, encoding="utf-8") as stream:
+                next(stream)  # the header line
+                for number, line in enumerate(stream, start=2):
+                    try:
+                        yield json.loads(line)
+                    except ValueError as error:
+                        raise GraphError(
+                            f"{self.path}:{number}: not a JSON line ({error})"
+                        ) from error
+        except OSError as error:
+            raise GraphError(f"{self.path}: cannot read ({error.strerror or error})") from error
+
+    def block(self, iri: str, at: tuple[int, int]) -> str:
+        """The text of ``iri``'s block in the old graph.trig, checked to be that block."""
+        if self._graph is None:
+            self._graph = open(self.trig, "rb")  # noqa: SIM115 (closed by close())
+        self._graph.seek(at[0])
+        block = self._graph.read(at[1]).decode("utf-8", errors="replace")
+        if not block.startswith(f"<{iri}> {{\n") or not block.endswith("\n}"):
+            raise GraphError(f"{self.trig}: changed during the build (block of {iri} moved)")
+        return block
+
+    def close(self) -> None:
+        if self._graph is not None:
+            self._graph.close()
+
+    def _sidecar_matches(self) -> bool:
+        try:
+            with open(self.path, encoding="utf-8") as stream:
+                header = json.loads(stream.readline())
+        except (OSError, ValueError):
+            return False
+        return (
+            isinstance(header, dict)
+            and header.get("format") == DOCUMENTS_FORMAT
+            and header.get("base") == self.iris.base
+            and header.get("graph_bytes") == self.trig.stat().st_size
+        )
+
+    def _parse_graph(self, events: EventExtractor | None) -> list[dict[str, Any]]:
+        stored = rdf.read_stored_graph(self.trig, self.iris)
+        if stored is None:
+            raise GraphError(
+                f"{self.trig}: holds content kg does not write (or does not parse); build into "
+                "a new folder, or merge it in Python with kg.pipeline.build(existing=...)"
+            )
+        entries = []
+        for item in stored.documents:
+            annotated = add_events(item.annotated, events) if events else item.annotated
+            # No "at": every graph is written anew, in this kg's layout.
+            entries.append({"record": records.encode(annotated), "hash": item.content_hash})
+        return entries
+
+
+def _metadata(doc: Document) -> list[Any]:
+    return [doc.date.isoformat() if doc.date else None, doc.title, doc.url, doc.source]
+
+
+def _record_metadata(record: Record) -> list[Any]:
+    return [record["date"], record["title"], record["url"], record["source"]]
+
+
+class StreamingBuild:
+    """One streaming folder build (:func:`kg.pipeline.build_directory` drives it).
+
+    Use as a context manager: its spool files live in the output folder (named with
+    ``temp_prefix``, so the next build sweeps up those of a killed one) and go on exit.
+    """
+
+    def __init__(self, out: Path, trig: Path, build: CorpusBuild, *, temp_prefix: str) -> None:
+        self.out, self.trig, self.build = out, trig, build
+        self.iris = build.iris
+        self.stored = _Stored(out, trig, self.iris, build.event_extractor)
+        self._extracted = _Spool(out, f".{temp_prefix}extracted.")
+        self._entries = _Spool(out, f".{temp_prefix}entries.")
+        self._blocks = _Spool(out, f".{temp_prefix}blocks.")
+        # Per document (by IRI): its entry in _entries, and its block (new, or in the old graph).
+        self._documents: dict[str, tuple[tuple[int, int], bool, tuple[int, int]]] = {}
+        self._tallies: dict[str, EntityTally] = defaultdict(EntityTally)
+        self._links = LinkTally()
+        self._triples = 0
+        self._graph_bytes = 0
+        self._written: dict[str, tuple[int, int]] = {}
+        self._header = ""
+        self._corpus_block: str | None = None
+
+    def __enter__(self) -> StreamingBuild:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stored.close()
+        for spool in (self._extracted, self._entries, self._blocks):
+            spool.close()
+
+    def run(
+        self,
+        documents: Iterable[Document],
+        *,
+        progress: Progress | None = None,
+        on_error: DocumentFailed | None = None,
+    ) -> BuildResult:
+        """Passes 1–3; the outputs are then written with :meth:`write_graph` and
+        :meth:`write_documents`."""
+        resolver = Resolver.default()
+        types = self.build.entity_types
+        seen = {
+            entry["record"]["id"]: (entry["hash"], _record_metadata(entry["record"]))
+            for entry in self.stored.entries()
+        }
+        anchors: set[str] = set()
+        replaced: set[str] = set()
+        extracted: list[tuple[int, int]] = []
+        for annotated in self._extract(documents, seen, progress, on_error):
+            doc_anchors = anchor_keys(annotated, resolver, types)
+            anchors.update(doc_anchors)
+            replaced.add(annotated.doc.id)
+            entry = {
+                "record": records.encode(annotated),
+                "hash": rdf.content_hash(annotated.doc.text),
+                "anchors": doc_anchors,
+            }
+            extracted.append(self._extracted.append(json.dumps(entry, ensure_ascii=False)))
+        for kept in self.stored.entries():
+            if kept["record"]["id"] not in replaced:
+                if "anchors" not in kept:  # parsed from a graph.trig without its documents file
+                    kept["anchors"] = anchor_keys(records.decode(kept["record"]), resolver, types)
+                anchors.update(kept["anchors"])
+        linker = _Linker(self.iris, types, frozenset(anchors), resolver)
+        to_link = itertools.chain(
+            (e for e in self.stored.entries() if e["record"]["id"] not in replaced),
+            (json.loads(self._extracted.read(at)) for at in extracted),
+        )
+        for linked in self._link(linker, to_link):
+            entry_at = self._entries.append(linked.entry)
+            if linked.block is not None:
+                self._documents[linked.iri] = (entry_at, True, self._blocks.append(linked.block))
+            else:
+                assert linked.stored_at is not None
+                offset, length = linked.stored_at
+                self._documents[linked.iri] = (entry_at, False, (offset, length))
+            self._triples += linked.triples
+            for key, tally in linked.tallies.items():
+                self._tallies[key].merge(tally)
+            self._links.merge(linked.links)
+        return self._merge()
+
+    def _extract(
+        self,
+        documents: Iterable[Document],
+        seen: Mapping[str, tuple[str, list[Any]]],
+        progress: Progress | None,
+        on_error: DocumentFailed | None,
+    ) -> Iterable[AnnotatedDocument]:
+        pending = (
+            doc
+            for doc in documents
+            if seen.get(doc.id) != (rdf.content_hash(doc.text), _metadata(doc))
+        )
+        build = self.build
+        results: Iterable[AnnotatedDocument]
+        if build.engine == "dask":
+            results = annotate_dask(
+                list(pending),
+                build.extractors,
+                build.event_extractor,
+                scheduler=build.scheduler,
+                workers=build.jobs,
+                on_error=on_error,
+            )
+        else:
+            results = annotate_stream(
+                pending, build.extractors, build.event_extractor, jobs=build.jobs, on_error=on_error
+            )
+        return progress(results) if progress else results
+
+    def _link(self, linker: _Linker, entries: Iterator[dict[str, Any]]) -> Iterator[_Linked]:
+        jobs = self.build.jobs
+        if jobs <= 1:
+            yield from map(linker, entries)
+            return
+        with ProcessPoolExecutor(
+            max_workers=jobs, initializer=_load_linker, initargs=(linker,)
+        ) as pool:
+            for _, linked in ordered_map(pool, _link_chunk, chunked(entries, LINK_CHUNK), jobs):
+                yield from linked
+
+    def _merge(self) -> BuildResult:
+        entities = [self._tallies[key].entity(key) for key in sorted(self._tallies)]
+        nodes = {str(self.iris.entity(e.key)): entity_attributes(e) for e in entities}
+        G = entity_graph(nodes, self._links)
+        corpus = rdf.new_dataset(self.iris)
+        rdf.set_corpus_entities(corpus, entities, self.iris)
+        write_analytics(corpus, G, self.iris, seed=self.build.seed)
+        corpus_graph = corpus.graph(self.iris.corpus_graph())
+        writer = rdf.trig_writer(corpus)
+        self._header = writer.header()
+        if len(corpus_graph):
+            self._corpus_block = writer.block(self.iris.corpus_graph(), corpus_graph)
+        return BuildResult(G, self._triples + len(corpus_graph), len(self._documents))
+
+    def write_graph(self, stream: TextIO) -> None:
+        """graph.trig: the header, then every block in IRI order (as :func:`kg.rdf.serialize`)."""
+        position = self._write(stream, self._header, 0)
+        corpus_iri = str(self.iris.corpus_graph())
+        names = [*self._documents, *([corpus_iri] if self._corpus_block is not None else [])]
+        for iri in sorted(names):
+            if iri == corpus_iri and self._corpus_block is not None:
+                block = self._corpus_block
+            else:
+                _, new, at = self._documents[iri]
+                block = self._blocks.read(at) if new else self.stored.block(iri, at)
+            position = self._write(stream, "\n\n", position)
+            start = position
+            position = self._write(stream, block, position)
+            self._written[iri] = (start, position - start)
+        self._graph_bytes = self._write(stream, "\n", position)
+
+    def write_documents(self, stream: TextIO) -> None:
+        """``.kg-documents.jsonl``: a header, then each document's entry in IRI order."""
+        header = {
+            "format": DOCUMENTS_FORMAT,
+            "base": self.iris.base,
+            "graph_bytes": self._graph_bytes,
+        }
+        stream.write(json.dumps(header) + "\n")
+        for iri in sorted(self._documents):
+            entry_at = self._documents[iri][0]
+            at = list(self._written[iri])
+            # The entry is a JSON object: put "at" in front without parsing it again.
+            stream.write(f'{{"at": {json.dumps(at)}, ' + self._entries.read(entry_at)[1:] + "\n")
+
+    @staticmethod
+    def _write(stream: TextIO, text: str, position: int) -> int:
+        stream.write(text)
+        return position + len(text.encode("utf-8"))

@@ -1,0 +1,165 @@
+"""Streaming folder builds (kg.corpus): same bytes as the in-memory build, incremental adds that
+reuse stored graphs, parallel linking, and documents files that are missing, stale or foreign."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kg import rdf
+from kg.corpus import DOCUMENTS_FILE
+from kg.errors import GraphError
+from kg.model import Document, Mention, Sentence
+from kg.pipeline import ENTITIES_FILE, GRAPH_FILE, HTML_FILE, BuildConfig, build, build_directory
+from kg.vocab import ITSRDF, Iris
+from tests.conftest import LexiconExtractor
+
+OUTPUTS = (GRAPH_FILE, DOCUMENTS_FILE, ENTITIES_FILE, HTML_FILE)
+
+
+def write_jsonl(path: Path, documents: Sequence[Document]) -> Path:
+    lines = (json.dumps({"id": d.id, "text": d.text}, ensure_ascii=False) for d in documents)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def same_outputs(a: Path, b: Path) -> None:
+    for name in OUTPUTS:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+class Counting(LexiconExtractor):
+    """Records which documents it was asked to tag (in this process: jobs=1)."""
+
+    def __init__(self, phrases: LexiconExtractor) -> None:
+        super().__init__(phrases.phrases)
+        self.seen: list[str] = []
+
+    def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
+        self.seen.append(doc.id)
+        return super().__call__(doc, sentences)
+
+
+def test_stream_folder_build_is_the_in_memory_build(
+    tmp_path: Path, news_documents: list[Document], news_extractor: LexiconExtractor
+) -> None:
+    source = write_jsonl(tmp_path / "news.jsonl", news_documents)
+    result = build_directory([source], tmp_path / "out", extractors=[news_extractor])
+    memory = build(news_documents, extractors=[news_extractor])
+    assert (tmp_path / "out" / GRAPH_FILE).read_text("utf-8") == rdf.serialize(memory.dataset)
+    assert (tmp_path / "out" / ENTITIES_FILE).read_text("utf-8") == memory.entities_csv()
+    assert result.triples == len(memory.dataset)
+    assert result.documents == 2
+    assert {row["label"] for row in result.entity_rows()} >= {"أيمن الصفدي", "القاهرة"}
+    assert not list((tmp_path / "out").glob(".kg-build.*")), "spool files left behind"
+
+
+def test_stream_seen_documents_are_skipped_and_changed_ones_replaced(
+    tmp_path: Path, news_documents: list[Document], news_extractor: LexiconExtractor
+) -> None:
+    counting = Counting(news_extractor)
+    out = tmp_path / "out"
+    build_directory([write_jsonl(tmp_path / "a.jsonl", news_documents)], out, extractors=[counting])
+    assert counting.seen == ["cairo-talks", "amman-visit"]
+    changed = replace(news_documents[1], text=news_documents[1].text + " وغادر إلى غزة.")
+    counting.seen.clear()
+    again = [news_documents[0], changed]
+    build_directory([write_jsonl(tmp_path / "b.jsonl", again)], out, extractors=[counting])
+    assert counting.seen == ["amman-visit"]  # only the changed one is extracted again
+    fresh = tmp_path / "fresh"
+    build_directory([tmp_path / "b.jsonl"], fresh, extractors=[news_extractor])
+    same_outputs(out, fresh)
+
+
+def test_stream_stored_document_is_relinked_when_new_documents_change_its_entity(
+    tmp_path: Path, news_documents: list[Document], news_extractor: LexiconExtractor
+) -> None:
+    # «والصفدي» loses its «و» only once «الصفدي» is attested somewhere in the corpus.
+    early = Document("early", "وبحث السيسي والصفدي الأوضاع في غزة.")
+    out = tmp_path / "out"
+    early_file = write_jsonl(tmp_path / "early.jsonl", [early])
+    build_directory([early_file], out, extractors=[news_extractor])
+
+    def links() -> set[str]:
+        graph = rdf.load_dataset(out / GRAPH_FILE, Iris()).graph(Iris().document("early"))
+        return {str(o) for o in graph.objects(None, ITSRDF.taIdentRef)}
+
+    before = links()
+    news = write_jsonl(tmp_path / "news.jsonl", news_documents)
+    build_directory([news], out, extractors=[news_extractor])
+    assert links() != before
+    full = tmp_path / "full"
+    build_directory([early_file, news], full, extractors=[news_extractor])
+    same_outputs(out, full)
+
+
+def test_stream_parallel_build_is_byte_identical(
+    tmp_path: Path, news_documents: list[Document]
+) -> None:
+    # The real NER backend, reloaded by name in each worker process; ids differ, texts repeat.
+    documents = [Document(f"{d.id}-{n}", d.text) for n in range(6) for d in news_documents]
+    source = write_jsonl(tmp_path / "news.jsonl", documents)
+    build_directory([source], tmp_path / "one", BuildConfig(jobs=1))
+    build_directory([source], tmp_path / "two", BuildConfig(jobs=2))
+    same_outputs(tmp_path / "one", tmp_path / "two")
+
+
+def test_stream_graph_without_documents_file_is_read_from_the_graph(
+    tmp_path: Path, news_documents: list[Document], news_extractor: LexiconExtractor
+) -> None:
+    out = tmp_path / "out"
+    first = write_jsonl(tmp_path / "first.jsonl", news_documents[:1])
+    build_directory([first], out, extractors=[news_extractor])
+    (out / DOCUMENTS_FILE).unlink()  # a folder written by an older kg
+    rest = write_jsonl(tmp_path / "rest.jsonl", news_documents[1:])
+    build_directory([rest], out, extractors=[news_extractor])
+    full = tmp_path / "full"
+    build_directory([first, rest], full, extractors=[news_extractor])
+    same_outputs(out, full)
+
+
+def test_stream_stale_documents_file_is_not_trusted(
+    tmp_path: Path, news_documents: list[Document], news_extractor: LexiconExtractor
+) -> None:
+    out = tmp_path / "out"
+    source = write_jsonl(tmp_path / "news.jsonl", news_documents)
+    build_directory([source], out, extractors=[news_extractor])
+    graph = out / GRAPH_FILE
+    # graph.trig changed after the build (same documents, one more blank line at the end):
+    # the recorded block offsets no longer describe it, so the graph itself is read.
+    graph.write_text(graph.read_text("utf-8") + "\n", encoding="utf-8")
+    build_directory([source], out, extractors=[news_extractor])
+    fresh = tmp_path / "fresh"
+    build_directory([source], fresh, extractors=[news_extractor])
+    same_outputs(out, fresh)
+
+
+def test_stream_foreign_graph_is_a_clear_error_and_left_alone(
+    tmp_path: Path, news_documents: list[Document], news_extractor: LexiconExtractor
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    foreign = "<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n"
+    (out / GRAPH_FILE).write_text(foreign, encoding="utf-8")
+    source = write_jsonl(tmp_path / "news.jsonl", news_documents)
+    with pytest.raises(GraphError, match="content kg does not write"):
+        build_directory([source], out, extractors=[news_extractor])
+    assert (out / GRAPH_FILE).read_text("utf-8") == foreign
+    assert sorted(p.name for p in out.iterdir()) == [GRAPH_FILE]
+
+
+def test_stream_spool_files_of_a_killed_build_are_swept(
+    tmp_path: Path, news_documents: list[Document], news_extractor: LexiconExtractor
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = out / ".kg-build.extracted.abc123.tmp"
+    stale.write_text("half a record", encoding="utf-8")
+    source = write_jsonl(tmp_path / "news.jsonl", news_documents)
+    build_directory([source], out, extractors=[news_extractor])
+    assert not stale.exists()
+    assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
