@@ -30,6 +30,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, TextIO
 
@@ -107,12 +108,17 @@ def anchor_keys(
     return sorted(resolver.anchor_keys(m for m in annotated.mentions if m.type in entity_types))
 
 
-def write_analytics(dataset: Dataset, G: nx.Graph, iris: Iris, *, seed: int = 0) -> None:
-    """Centrality and communities onto G's nodes, and with the links into the corpus graph."""
+def analyse(G: nx.Graph, *, seed: int = 0) -> dict[str, dict[str, float]]:
+    """Centrality and communities of every node, also stored on G's nodes."""
     metrics = graph_analytics.analytics(G, seed=seed)
     for node, values in metrics.items():
         G.nodes[node].update(values)
-    rdf.set_analytics(dataset, metrics, iris)
+    return metrics
+
+
+def write_analytics(dataset: Dataset, G: nx.Graph, iris: Iris, *, seed: int = 0) -> None:
+    """:func:`analyse` G, and write the metrics and G's links into the corpus graph."""
+    rdf.set_analytics(dataset, analyse(G, seed=seed), iris)
     rdf.set_links(dataset, G, iris)
 
 
@@ -194,6 +200,19 @@ _LINK_WORKER: dict[str, _Linker] = {}
 
 def _load_linker(linker: _Linker) -> None:
     _LINK_WORKER["linker"] = linker
+
+
+def _extracted_entry(
+    resolver: Resolver, entity_types: frozenset[EntityType], annotated: AnnotatedDocument
+) -> tuple[str, str, list[str]]:
+    """Pass 1's output for one document, made where it was extracted: (id, line, anchors)."""
+    anchors = anchor_keys(annotated, resolver, entity_types)
+    entry = {
+        "record": records.encode(annotated),
+        "hash": rdf.content_hash(annotated.doc.text),
+        "anchors": anchors,
+    }
+    return annotated.doc.id, json.dumps(entry, ensure_ascii=False), anchors
 
 
 class _Spool:
@@ -363,16 +382,10 @@ class StreamingBuild:
         anchors: set[str] = set()
         replaced: set[str] = set()
         extracted: list[tuple[int, int]] = []
-        for annotated in self._extract(documents, seen, progress, on_error):
-            doc_anchors = anchor_keys(annotated, resolver, types)
+        for doc_id, line, doc_anchors in self._extract(documents, seen, progress, on_error):
             anchors.update(doc_anchors)
-            replaced.add(annotated.doc.id)
-            entry = {
-                "record": records.encode(annotated),
-                "hash": rdf.content_hash(annotated.doc.text),
-                "anchors": doc_anchors,
-            }
-            extracted.append(self._extracted.append(json.dumps(entry, ensure_ascii=False)))
+            replaced.add(doc_id)
+            extracted.append(self._extracted.append(line))
         for kept in self.stored.entries():
             if kept["record"]["id"] not in replaced:
                 if "anchors" not in kept:  # parsed from a graph.trig without its documents file
@@ -403,16 +416,18 @@ class StreamingBuild:
         seen: Mapping[str, tuple[str, list[Any]]],
         progress: Progress | None,
         on_error: DocumentFailed | None,
-    ) -> Iterable[AnnotatedDocument]:
+    ) -> Iterable[tuple[str, str, list[str]]]:
+        """Pass 1: (doc id, spool line, anchor keys) of each new or changed document."""
         pending = (
             doc
             for doc in documents
             if seen.get(doc.id) != (rdf.content_hash(doc.text), _metadata(doc))
         )
         build = self.build
-        results: Iterable[AnnotatedDocument]
+        finish = partial(_extracted_entry, Resolver.default(), build.entity_types)
+        results: Iterable[tuple[str, str, list[str]]]
         if build.engine == "dask":
-            results = annotate_dask(
+            annotated = annotate_dask(
                 list(pending),
                 build.extractors,
                 build.event_extractor,
@@ -420,9 +435,15 @@ class StreamingBuild:
                 workers=build.jobs,
                 on_error=on_error,
             )
+            results = map(finish, annotated)
         else:
             results = annotate_stream(
-                pending, build.extractors, build.event_extractor, jobs=build.jobs, on_error=on_error
+                pending,
+                build.extractors,
+                build.event_extractor,
+                finish,
+                jobs=build.jobs,
+                on_error=on_error,
             )
         return progress(results) if progress else results
 
@@ -441,15 +462,14 @@ class StreamingBuild:
         entities = [self._tallies[key].entity(key) for key in sorted(self._tallies)]
         nodes = {str(self.iris.entity(e.key)): entity_attributes(e) for e in entities}
         G = entity_graph(nodes, self._links)
-        corpus = rdf.new_dataset(self.iris)
-        rdf.set_corpus_entities(corpus, entities, self.iris)
-        write_analytics(corpus, G, self.iris, seed=self.build.seed)
-        corpus_graph = corpus.graph(self.iris.corpus_graph())
-        writer = rdf.trig_writer(corpus)
+        metrics = analyse(G, seed=self.build.seed)
+        # Straight to text: an rdflib store of the corpus graph would cost more than the rest.
+        corpus = list(rdf.corpus_triples(entities, metrics, G, self.iris))
+        writer = rdf.trig_writer(rdf.new_dataset(self.iris))
         self._header = writer.header()
-        if len(corpus_graph):
-            self._corpus_block = writer.block(self.iris.corpus_graph(), corpus_graph)
-        return BuildResult(G, self._triples + len(corpus_graph), len(self._documents))
+        if corpus:
+            self._corpus_block = writer.block(self.iris.corpus_graph(), corpus)
+        return BuildResult(G, self._triples + len(set(corpus)), len(self._documents))
 
     def write_graph(self, stream: TextIO) -> None:
         """graph.trig: the header, then every block in IRI order (as :func:`kg.rdf.serialize`)."""

@@ -83,7 +83,7 @@ def annotate_all(
             ([doc], [_annotate_one(doc, extractors, event_extractor, catch=catch)])
             for doc in documents
         )
-        yield from _successes(batches, on_error)
+        yield from _finished(batches, on_error)
         return
     # Two chunks per worker: each chunk unpickles the extractors again (≈ 0.06 s, a few
     # documents' worth), and news documents are alike enough in length to balance the load.
@@ -93,37 +93,67 @@ def annotate_all(
         work = pool.map(
             _annotate_chunk, chunks, repeat(extractors), repeat(event_extractor), repeat(catch)
         )
-        yield from _successes(zip(chunks, work, strict=True), on_error)
+        yield from _finished(zip(chunks, work, strict=True), on_error)
 
 
 def annotate_stream(
     documents: Iterable[Document],
     extractors: Sequence[Extractor],
     event_extractor: EventExtractor | None,
+    finish: Callable[[AnnotatedDocument], T],
     *,
     jobs: int = 1,
     on_error: DocumentFailed | None = None,
-) -> Iterator[AnnotatedDocument]:
-    """:func:`annotate_all` over a stream of any length, in input order and bounded memory.
+) -> Iterator[T]:
+    """``finish(annotate(doc))`` over a stream of any length, in input order, bounded memory.
 
-    Workers load the extractors once (pool initializer) and get small chunks; at most two
-    chunks per worker are in flight, so memory does not depend on the number of documents.
+    ``finish`` runs where the extraction ran (a worker process when ``jobs > 1``), so what
+    travels back is its result (e.g. a serialised record), not the whole annotated document.
+    Workers load the extractors and ``finish`` once (pool initializer) and get small chunks;
+    at most two chunks per worker are in flight, so memory does not depend on the corpus size.
     """
     catch = on_error is not None
     if jobs <= 1:
         batches = (
-            (chunk, _annotate_chunk(chunk, extractors, event_extractor, catch))
+            (chunk, _annotate_finished(chunk, extractors, event_extractor, finish, catch))
             for chunk in chunked(documents, STREAM_CHUNK)
         )
-        yield from _successes(batches, on_error)
+        yield from _finished(batches, on_error)
         return
     with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_load_worker, initargs=(extractors, event_extractor)
+        max_workers=jobs,
+        initializer=_load_worker,
+        initargs=(extractors, event_extractor, finish),
     ) as pool:
         work = ordered_map(
             pool, partial(_annotate_in_worker, catch=catch), chunked(documents, STREAM_CHUNK), jobs
         )
-        yield from _successes(work, on_error)
+        yield from _finished(work, on_error)
+
+
+def _annotate_finished(
+    documents: Sequence[Document],
+    extractors: Sequence[Extractor],
+    event_extractor: EventExtractor | None,
+    finish: Callable[[AnnotatedDocument], T],
+    catch: bool,
+) -> list[T | Exception]:
+    return [
+        result if isinstance(result, Exception) else finish(result)
+        for result in _annotate_chunk(documents, extractors, event_extractor, catch)
+    ]
+
+
+def _finished(
+    batches: Iterable[tuple[Sequence[Document], list[T | Exception]]],
+    on_error: DocumentFailed | None,
+) -> Iterator[T]:
+    for chunk, results in batches:
+        for doc, result in zip(chunk, results, strict=True):
+            if not isinstance(result, Exception):
+                yield result
+            elif on_error is not None:  # results are exceptions only when on_error was given
+                on_error(doc, result)
 
 
 STREAM_CHUNK = 8  # documents per task of a streaming build: small, since workers keep the model
@@ -161,14 +191,18 @@ def ordered_map(
 _WORKER: dict[str, Any] = {}
 
 
-def _load_worker(extractors: Sequence[Extractor], event_extractor: EventExtractor | None) -> None:
-    _WORKER["extractors"], _WORKER["events"] = extractors, event_extractor
+def _load_worker(
+    extractors: Sequence[Extractor],
+    event_extractor: EventExtractor | None,
+    finish: Callable[[AnnotatedDocument], Any],
+) -> None:
+    _WORKER.update(extractors=extractors, events=event_extractor, finish=finish)
 
 
-def _annotate_in_worker(
-    documents: Sequence[Document], *, catch: bool
-) -> list[AnnotatedDocument | Exception]:
-    return _annotate_chunk(documents, _WORKER["extractors"], _WORKER["events"], catch)
+def _annotate_in_worker(documents: Sequence[Document], *, catch: bool) -> list[Any]:
+    return _annotate_finished(
+        documents, _WORKER["extractors"], _WORKER["events"], _WORKER["finish"], catch
+    )
 
 
 def annotate_dask(
@@ -212,19 +246,7 @@ def annotate_dask(
     else:
         with distributed.Client(scheduler) as client:
             work = client.compute(bag, sync=True)
-    yield from _successes(zip(chunks, work, strict=True), on_error)
-
-
-def _successes(
-    batches: Iterable[tuple[Sequence[Document], list[AnnotatedDocument | Exception]]],
-    on_error: DocumentFailed | None,
-) -> Iterator[AnnotatedDocument]:
-    for chunk, results in batches:
-        for doc, result in zip(chunk, results, strict=True):
-            if isinstance(result, AnnotatedDocument):
-                yield result
-            elif on_error is not None:  # results are exceptions only when on_error was given
-                on_error(doc, result)
+    yield from _finished(zip(chunks, work, strict=True), on_error)
 
 
 def _annotate_chunk(

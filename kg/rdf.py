@@ -238,14 +238,19 @@ def set_corpus_entities(dataset: Dataset, entities: Iterable[Entity], iris: Iris
     """Replace the corpus graph with the merged entities: type, labels and counts."""
     dataset.remove_graph(iris.corpus_graph())
     graph = dataset.graph(iris.corpus_graph())
+    graph.addN((s, p, o, graph) for s, p, o in entity_triples(entities, iris))
+
+
+def entity_triples(entities: Iterable[Entity], iris: Iris) -> Iterator[Triple]:
+    """The corpus graph's description of each merged entity."""
     for entity in entities:
         node = iris.entity(entity.key)
-        graph.add((node, RDF.type, ENTITY_CLASSES[entity.type]))
-        graph.add((node, RDFS.label, Literal(entity.label, lang=ARABIC)))
+        yield node, RDF.type, ENTITY_CLASSES[entity.type]
+        yield node, RDFS.label, Literal(entity.label, lang=ARABIC)
         for alt in entity.alt_labels:
-            graph.add((node, SKOS.altLabel, Literal(alt, lang=ARABIC)))
-        graph.add((node, KGO.mentionCount, Literal(entity.mention_count)))
-        graph.add((node, KGO.documentCount, Literal(entity.document_count)))
+            yield node, SKOS.altLabel, Literal(alt, lang=ARABIC)
+        yield node, KGO.mentionCount, Literal(entity.mention_count)
+        yield node, KGO.documentCount, Literal(entity.document_count)
 
 
 ANALYTICS_PROPERTIES: Mapping[str, URIRef] = {
@@ -262,14 +267,33 @@ def set_analytics(dataset: Dataset, metrics: Mapping[str, Mapping[str, float]], 
     graph = dataset.graph(iris.corpus_graph())
     for prop in ANALYTICS_PROPERTIES.values():
         graph.remove((None, prop, None))
+    graph.addN((s, p, o, graph) for s, p, o in analytics_triples(metrics))
+
+
+def analytics_triples(metrics: Mapping[str, Mapping[str, float]]) -> Iterator[Triple]:
+    """Centrality (doubles, 8 decimals) and community (integer) triples of each entity."""
     for entity_iri, values in metrics.items():
+        node = URIRef(entity_iri)
         for metric, value in values.items():
             literal = (
                 Literal(int(value))
                 if metric == "community"
                 else Literal(round(float(value), 8), datatype=XSD.double)
             )
-            graph.add((URIRef(entity_iri), ANALYTICS_PROPERTIES[metric], literal))
+            yield node, ANALYTICS_PROPERTIES[metric], literal
+
+
+def corpus_triples(
+    entities: Iterable[Entity],
+    metrics: Mapping[str, Mapping[str, float]],
+    G: nx.Graph,
+    iris: Iris,
+) -> Iterator[Triple]:
+    """The whole corpus graph without a store: what :func:`set_corpus_entities`,
+    :func:`set_analytics` and :func:`set_links` write, for a streaming build."""
+    yield from entity_triples(entities, iris)
+    yield from analytics_triples(metrics)
+    yield from _link_triples(G, iris)
 
 
 def new_dataset(iris: Iris) -> Dataset:

@@ -53,6 +53,9 @@ class Resolver:
         self.max_honorific_words = max((len(h) for h in self.honorifics), default=0)
         self.proclitics = tuple(sorted({normalize(p) for p in proclitics}, key=len, reverse=True))
         self.known_names = frozenset(self.key_of(name.split()) for name in known_names)
+        # Analysis depends on the surface text alone, and names recur across a corpus: a
+        # cache of distinct texts (entity-sized, not corpus-sized) makes linking cheap.
+        self._analysed: dict[str, tuple[tuple[str, ...], tuple[tuple[str, int], ...]]] = {}
 
     @classmethod
     def default(cls) -> Resolver:
@@ -141,7 +144,13 @@ class Resolver:
         return links
 
     def _analyse(self, mention: Mention) -> _Analysis:
-        words = tuple(mention.text.split())
+        found = self._analysed.get(mention.text)
+        if found is None:
+            found = self._analysed[mention.text] = self._analyse_text(mention.text)
+        return _Analysis(mention, *found)
+
+    def _analyse_text(self, text: str) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
+        words = tuple(text.split())
         words = words[self._title_length(words) :] or words
         candidates = [(self.key_of(words), 0)]
         first = normalize(words[0])
@@ -151,7 +160,7 @@ class Resolver:
                 # «لل» is «ل» + «ال»: restore the article the preposition swallowed.
                 restored = ARTICLE + rest[1:] if clitic == "ل" and rest.startswith("ل") else rest
                 candidates.append((self.key_of([restored, *words[1:]]), len(clitic)))
-        return _Analysis(mention, words, tuple(candidates))
+        return words, tuple(candidates)
 
     def _title_length(self, words: Sequence[str]) -> int:
         """How many leading words are honorifics (clitic-prefixed ones included)."""

@@ -40,6 +40,7 @@ _STRING_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\
 _STRING_SPECIAL = re.compile(r'["\\\x00-\x1f\x7f]')
 # Integers written bare (Turtle's INTEGER is xsd:integer).
 _INTEGER = re.compile(r"[+-]?[0-9]+")
+_RDF_TYPE = str(RDF.type)
 
 
 def escape_string(text: str) -> str:
@@ -73,23 +74,28 @@ class TrigWriter:
 
     def block(self, graph: URIRef, triples: Iterable[Triple]) -> str:
         """One named graph: ``<graph> {``, its subjects, ``}`` (no trailing newline)."""
-        by_subject: dict[Node, dict[Node, set[Node]]] = defaultdict(lambda: defaultdict(set))
+        by_subject: dict[Node, dict[str, set[Node]]] = defaultdict(lambda: defaultdict(set))
         for subject, predicate, obj in triples:
-            by_subject[subject][predicate].add(obj)
+            # Predicates are IRIs; as plain strings they sort and compare fastest.
+            by_subject[subject][str(predicate)].add(obj)
         paragraphs = []
         for subject in sorted(by_subject, key=_order):
             predicates = by_subject[subject]
             lines = []
-            for predicate in sorted(predicates, key=lambda p: (p != RDF.type, str(p))):
-                name = "a" if predicate == RDF.type else self.term(predicate)
-                objects = ", ".join(self.term(o) for o in sorted(predicates[predicate], key=_order))
+            for name_iri in sorted(predicates, key=lambda p: (p != _RDF_TYPE, p)):
+                name = "a" if name_iri == _RDF_TYPE else self.iri(name_iri)
+                values = predicates[name_iri]
+                if len(values) == 1:
+                    objects = self.term(next(iter(values)))
+                else:
+                    objects = ", ".join(self.term(o) for o in sorted(values, key=_order))
                 lines.append(f"{name} {objects}")
             paragraphs.append(f"{self.term(subject)} " + " ;\n    ".join(lines) + " .")
         return f"<{self._iri_ref(str(graph))}> {{\n" + "\n\n".join(paragraphs) + "\n}"
 
     def term(self, node: Node) -> str:
         """The Turtle text of one term."""
-        if isinstance(node, URIRef):
+        if type(node) is URIRef or isinstance(node, URIRef):
             return self.iri(str(node))
         if isinstance(node, Literal):
             return self.literal(node)
