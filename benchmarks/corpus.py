@@ -1,20 +1,22 @@
 """How `kg build` scales: throughput, parallel speed-up, memory and incremental adds.
 
-    python benchmarks/corpus.py                      # about 2 minutes on 2 cores
+    python benchmarks/corpus.py                      # about 8 minutes on 2 idle cores
     python benchmarks/corpus.py --base 40 --throughput-docs 200 --incremental-docs 400
 
 Documents are made of real Arabic news sentences (ANERcorp, under ``../shared/data``), grouped
-``--sentences`` at a time, and replicated with new ids up to each size. Every build runs
-``kg build`` in its own process, so its time and peak memory (``wait4``'s ``ru_maxrss``, which
-covers the process and the workers it waited for) are its own. Prints one markdown table, with
-the bars the project set and whether each passes:
+``--sentences`` at a time; past the data, texts repeat with new ids. Every build runs
+``kg build`` in its own process, so its time and peak memory (``wait4``'s ``ru_maxrss``: the
+largest of the process and the workers it waited for) are its own. Prints one markdown table,
+with the bars the project set and whether each passes:
 
-- ``--jobs 2`` at least 1.7× the documents/s of ``--jobs 1``;
-- peak memory at 16× the base size at most 1.5× the peak at 1×;
+- ``--jobs 2`` at least 1.7× the documents/s of ``--jobs 1`` (whole builds, from start-up to
+  the last file written), and the Dask engine's output identical to the local one;
+- peak memory at 16× the base corpus (``--base`` documents, replicated with new ids: documents
+  grow, entities do not) at most 1.5× the peak at 1×;
 - adding 1 % new documents to a built graph at most 10 % of the time of a full rebuild.
 
-Extraction alone (:func:`kg.pipeline.annotate_all`, the stage ``--jobs`` spreads over processes)
-is timed too, in this process, so the table shows how much of a build is parallel at all.
+Extraction alone (:func:`kg.extract.annotate_all`) is timed too, in this process, so the
+table shows how much of a build is extraction.
 """
 
 from __future__ import annotations
@@ -71,13 +73,23 @@ def read_sentences(data: Path) -> list[str]:
 
 
 def documents(
-    sentences: Sequence[str], count: int, *, per_document: int, prefix: str
+    sentences: Sequence[str],
+    count: int,
+    *,
+    per_document: int,
+    prefix: str,
+    distinct: int | None = None,
 ) -> list[dict[str, str]]:
-    """``count`` documents of ``per_document`` sentences; texts repeat past the data, ids never."""
+    """``count`` documents of ``per_document`` sentences; texts repeat past the data (or past
+    the first ``distinct`` texts), ids never.
+
+    >>> [d["text"] for d in documents(["a", "b", "c"], 4, per_document=1, prefix="x", distinct=2)]
+    ['a', 'b', 'a', 'b']
+    """
     texts = [
         " ".join(sentences[start : start + per_document])
         for start in range(0, len(sentences), per_document)
-    ]
+    ][:distinct]
     return [{"id": f"{prefix}{i:06d}", "text": texts[i % len(texts)]} for i in range(count)]
 
 
@@ -87,10 +99,10 @@ def write_jsonl(path: Path, records: Sequence[dict[str, str]]) -> Path:
     return path
 
 
-def kg_build(inputs: Sequence[Path], out: Path, *, jobs: int = 1) -> Run:
+def kg_build(inputs: Sequence[Path], out: Path, *, jobs: int = 1, engine: str = "local") -> Run:
     """Run `kg build` in a child process; its own time and peak memory."""
     command = [sys.executable, "-m", "kg.cli", "build", *map(str, inputs), "--out", str(out)]
-    command += ["--jobs", str(jobs)]
+    command += ["--jobs", str(jobs), "--engine", engine]
     started = time.perf_counter()
     child = subprocess.Popen(
         command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
@@ -108,9 +120,9 @@ def kg_build(inputs: Sequence[Path], out: Path, *, jobs: int = 1) -> Run:
 def extraction_seconds(records: Sequence[dict[str, str]], jobs: int) -> float:
     """Time of the extraction stage alone (NER and events) over ``records``."""
     from kg.events import EventExtractor
+    from kg.extract import annotate_all
     from kg.model import Document
     from kg.ner.base import load_extractor
-    from kg.pipeline import annotate_all
 
     docs = [Document(r["id"], r["text"]) for r in records]
     extractors = [load_extractor("crf")]
@@ -136,9 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA, help="folder holding anercorp/")
     parser.add_argument("--sentences", type=int, default=20, help="sentences per document")
     parser.add_argument("--base", type=int, default=20, help="documents at 1× for memory")
-    parser.add_argument("--throughput-docs", type=int, default=100, help="documents for speed")
+    parser.add_argument("--throughput-docs", type=int, default=400, help="documents for speed")
     parser.add_argument(
-        "--incremental-docs", type=int, default=200, help="documents already built (1 %% added)"
+        "--incremental-docs", type=int, default=1000, help="documents already built (1 %% added)"
     )
     parser.add_argument("--workdir", type=Path, help="keep corpora and graphs here")
     args = parser.parse_args(argv)
@@ -165,26 +177,36 @@ def _measure(
 ) -> Iterator[tuple[str, str, str, str]]:
     per = args.sentences
 
-    def corpus(count: int, prefix: str = "d") -> list[dict[str, str]]:
-        return documents(sentences, count, per_document=per, prefix=prefix)
+    def corpus(count: int, prefix: str = "d", distinct: int | None = None) -> list[dict[str, str]]:
+        return documents(sentences, count, per_document=per, prefix=prefix, distinct=distinct)
 
-    # Throughput: the same corpus with one and two worker processes, end to end and extraction.
+    # Throughput: the same corpus with one and two worker processes and on a local Dask
+    # cluster of two workers, end to end; then extraction alone.
     records = corpus(args.throughput_docs)
     source = write_jsonl(work / "throughput.jsonl", records)
     n, words = len(records), tokens(records)
-    speed: dict[int, float] = {}
-    for jobs in (1, 2):
-        run = kg_build([source], work / f"throughput-{jobs}", jobs=jobs)
-        speed[jobs] = n / run.seconds
+    speed: dict[str, float] = {}
+    for name, jobs, engine in (("jobs-1", 1, "local"), ("jobs-2", 2, "local"), ("dask", 2, "dask")):
+        run = kg_build([source], work / f"throughput-{name}", jobs=jobs, engine=engine)
+        speed[name] = n / run.seconds
         bar, passes = "", ""
-        if jobs == 2:
-            ratio = speed[2] / speed[1]
+        if name == "jobs-2":
+            ratio = speed[name] / speed["jobs-1"]
             bar, passes = (
                 f"≥ {BAR_SPEEDUP}× `--jobs 1`",
                 f"{_yes(ratio >= BAR_SPEEDUP)} ({ratio:.2f}×)",
             )
+        if name == "dask":
+            same = all(
+                (work / "throughput-dask" / f).read_bytes()
+                == (work / "throughput-jobs-1" / f).read_bytes()
+                for f in ("graph.trig", "entities.csv")
+            )
+            bar = "output identical to `--jobs 1`"
+            passes = _yes(same) + f" ({speed[name] / speed['jobs-1']:.2f}× `--jobs 1`)"
+        command = "--engine dask --jobs 2" if engine == "dask" else f"--jobs {jobs}"
         yield (
-            f"`kg build --jobs {jobs}`, {n} docs, {words:,} tokens",
+            f"`kg build {command}`, {n} docs, {words:,} tokens",
             f"{n / run.seconds:.1f} docs/s, {words / run.seconds:,.0f} tokens/s",
             bar,
             passes,
@@ -203,7 +225,9 @@ def _measure(
     peaks: dict[int, float] = {}
     for multiple in MEMORY_MULTIPLES:
         count = args.base * multiple
-        source = write_jsonl(work / f"memory-{multiple}.jsonl", corpus(count))
+        # The base corpus replicated with new ids: documents grow, entities do not.
+        replicated = corpus(count, distinct=args.base)
+        source = write_jsonl(work / f"memory-{multiple}.jsonl", replicated)
         run = kg_build([source], work / f"memory-{multiple}")
         peaks[multiple] = run.peak_mib
         ratio = run.peak_mib / peaks[1]
