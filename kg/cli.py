@@ -234,6 +234,8 @@ def _print_build_summary(result: BuildResult, out: Path) -> None:
         f"{result.documents} documents, {len(rows)} entities, {edges} links, "
         f"{result.triples} triples"
     )
+    if result.resumed:
+        print(f"({result.resumed} extracted by an interrupted build, resumed)")
     print("top entities by PageRank:")
     for row in rows[:10]:
         pagerank, kind, label = row["pagerank"], row["type"], row["label"]

@@ -58,6 +58,7 @@ from kg.turtle import TrigWriter
 from kg.vocab import Iris
 
 DOCUMENTS_FILE = ".kg-documents.jsonl"
+RESUME_FILE = ".kg-resume.jsonl"
 DOCUMENTS_FORMAT = 1
 LINK_CHUNK = 16  # documents per linking task
 
@@ -76,6 +77,8 @@ class CorpusBuild:
     engine: str = "local"
     scheduler: str | None = None
     seed: int = 0
+    # Names the extraction settings; a killed build's extractions are resumed only under the same.
+    fingerprint: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,7 @@ class BuildResult:
     G: nx.Graph
     triples: int
     documents: int
+    resumed: int = 0  # documents an interrupted build had extracted, taken from its resume file
 
     def entity_rows(self) -> list[dict[str, Any]]:
         return graph_analytics.entity_rows(self.G)
@@ -249,6 +253,83 @@ class _Spool:
         self.path.unlink(missing_ok=True)
 
 
+class _Resume:
+    """Pass 1's lines, kept in ``.kg-resume.jsonl`` until a build commits its outputs.
+
+    A build that is killed or interrupted leaves its extracted documents here; the next build
+    of the folder (same extraction settings: ``fingerprint``) takes them instead of extracting
+    them again, so a long build resumes where it stopped. A torn last line is cut off.
+    """
+
+    def __init__(self, path: Path, fingerprint: str) -> None:
+        self.path = path
+        # doc id -> (content hash, metadata, anchors, where its line is)
+        self.index: dict[str, tuple[str, list[Any], list[str], tuple[int, int]]] = {}
+        header = json.dumps({"format": DOCUMENTS_FORMAT, "extraction": fingerprint}) + "\n"
+        try:
+            self._file: IO[bytes] = open(path, "r+b" if path.is_file() else "w+b")  # noqa: SIM115
+        except OSError as error:
+            raise OutputError(f"{path}: cannot write ({error.strerror or error})") from error
+        self._end = self._read(header.encode("utf-8"))
+
+    def _read(self, header: bytes) -> int:
+        self._file.seek(0)
+        if self._file.readline() != header:
+            return self._restart(header)
+        end = len(header)
+        for line in iter(self._file.readline, b""):
+            try:
+                entry = json.loads(line) if line.endswith(b"\n") else None
+            except ValueError:
+                entry = None
+            if not isinstance(entry, dict):
+                break  # torn by a kill mid-write: everything before it is whole
+            record = entry["record"]
+            at = (end, len(line) - 1)
+            self.index[record["id"]] = (
+                entry["hash"],
+                _record_metadata(record),
+                entry["anchors"],
+                at,
+            )
+            end += len(line)
+        self._file.truncate(end)
+        return end
+
+    def _restart(self, header: bytes) -> int:
+        self._file.seek(0)
+        self._file.truncate()
+        self._file.write(header)
+        return len(header)
+
+    def append(self, text: str) -> tuple[int, int]:
+        data = text.encode("utf-8")
+        try:
+            self._file.seek(self._end)
+            self._file.write(data + b"\n")
+            self._file.flush()  # a full disk shows here, and a kill loses at most this line
+        except OSError as error:
+            raise OutputError(
+                f"{self.path}: cannot write ({error.strerror or error}); "
+                "the previous outputs were left as they were"
+            ) from error
+        at = (self._end, len(data))
+        self._end += len(data) + 1
+        return at
+
+    def read(self, at: tuple[int, int]) -> str:
+        self._file.seek(at[0])
+        return self._file.read(at[1]).decode("utf-8")
+
+    def close(self) -> None:
+        self._file.close()
+
+    def discard(self) -> None:
+        """The build committed: nothing is left to resume."""
+        self.close()
+        self.path.unlink(missing_ok=True)
+
+
 class _Stored:
     """The documents of the folder's previous build: its ``.kg-documents.jsonl``, or, for a
     graph.trig without a matching one (written by an older kg), the documents parsed from it."""
@@ -343,7 +424,7 @@ class StreamingBuild:
         self.out, self.trig, self.build = out, trig, build
         self.iris = build.iris
         self.stored = _Stored(out, trig, self.iris, build.event_extractor)
-        self._extracted = _Spool(out, f".{temp_prefix}extracted.")
+        self._extracted = _Resume(out / RESUME_FILE, build.fingerprint)
         self._entries = _Spool(out, f".{temp_prefix}entries.")
         self._blocks = _Spool(out, f".{temp_prefix}blocks.")
         # Per document (by IRI): its entry in _entries, and its block (new, or in the old graph).
@@ -355,14 +436,20 @@ class StreamingBuild:
         self._written: dict[str, tuple[int, int]] = {}
         self._header = ""
         self._corpus_block: str | None = None
+        self._resumed = 0
 
     def __enter__(self) -> StreamingBuild:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stored.close()
-        for spool in (self._extracted, self._entries, self._blocks):
+        self._extracted.close()
+        for spool in (self._entries, self._blocks):
             spool.close()
+
+    def committed(self) -> None:
+        """Call once the outputs are in place: the extractions need not be resumed."""
+        self._extracted.discard()
 
     def run(
         self,
@@ -382,10 +469,10 @@ class StreamingBuild:
         anchors: set[str] = set()
         replaced: set[str] = set()
         extracted: list[tuple[int, int]] = []
-        for doc_id, line, doc_anchors in self._extract(documents, seen, progress, on_error):
+        for doc_id, at, doc_anchors in self._extract(documents, seen, progress, on_error):
             anchors.update(doc_anchors)
             replaced.add(doc_id)
-            extracted.append(self._extracted.append(line))
+            extracted.append(at)
         for kept in self.stored.entries():
             if kept["record"]["id"] not in replaced:
                 if "anchors" not in kept:  # parsed from a graph.trig without its documents file
@@ -416,19 +503,28 @@ class StreamingBuild:
         seen: Mapping[str, tuple[str, list[Any]]],
         progress: Progress | None,
         on_error: DocumentFailed | None,
-    ) -> Iterable[tuple[str, str, list[str]]]:
-        """Pass 1: (doc id, spool line, anchor keys) of each new or changed document."""
-        pending = (
-            doc
-            for doc in documents
-            if seen.get(doc.id) != (rdf.content_hash(doc.text), _metadata(doc))
-        )
+    ) -> Iterator[tuple[str, tuple[int, int], list[str]]]:
+        """Pass 1: (doc id, where its line is, anchor keys) of each new or changed document;
+        those a killed build already extracted are taken from the resume file."""
+        resumed: list[tuple[str, tuple[int, int], list[str]]] = []
+
+        def pending() -> Iterator[Document]:
+            for doc in documents:
+                state = (rdf.content_hash(doc.text), _metadata(doc))
+                if seen.get(doc.id) == state:
+                    continue
+                earlier = self._extracted.index.get(doc.id)
+                if earlier is not None and (earlier[0], earlier[1]) == state:
+                    resumed.append((doc.id, earlier[3], earlier[2]))
+                    continue
+                yield doc
+
         build = self.build
         finish = partial(_extracted_entry, Resolver.default(), build.entity_types)
         results: Iterable[tuple[str, str, list[str]]]
         if build.engine == "dask":
             annotated = annotate_dask(
-                list(pending),
+                list(pending()),
                 build.extractors,
                 build.event_extractor,
                 scheduler=build.scheduler,
@@ -438,14 +534,17 @@ class StreamingBuild:
             results = map(finish, annotated)
         else:
             results = annotate_stream(
-                pending,
+                pending(),
                 build.extractors,
                 build.event_extractor,
                 finish,
                 jobs=build.jobs,
                 on_error=on_error,
             )
-        return progress(results) if progress else results
+        for doc_id, line, anchors in progress(results) if progress else results:
+            yield doc_id, self._extracted.append(line), anchors
+        self._resumed = len(resumed)
+        yield from resumed
 
     def _link(self, linker: _Linker, entries: Iterator[dict[str, Any]]) -> Iterator[_Linked]:
         jobs = self.build.jobs
@@ -469,7 +568,8 @@ class StreamingBuild:
         self._header = writer.header()
         if corpus:
             self._corpus_block = writer.block(self.iris.corpus_graph(), corpus)
-        return BuildResult(G, self._triples + len(set(corpus)), len(self._documents))
+        triples = self._triples + len(set(corpus))
+        return BuildResult(G, triples, len(self._documents), self._resumed)
 
     def write_graph(self, stream: TextIO) -> None:
         """graph.trig: the header, then every block in IRI order (as :func:`kg.rdf.serialize`)."""

@@ -115,8 +115,9 @@ def annotate_stream(
     catch = on_error is not None
     if jobs <= 1:
         batches = (
+            # One at a time: each result is spooled before the next document starts.
             (chunk, _annotate_finished(chunk, extractors, event_extractor, finish, catch))
-            for chunk in chunked(documents, STREAM_CHUNK)
+            for chunk in chunked(documents, 1)
         )
         yield from _finished(batches, on_error)
         return

@@ -6,6 +6,7 @@ a graph folder (``graph.trig``, ``graph.html``, ``entities.csv``) and writes it 
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 from rdflib import Dataset
 
+from kg import __version__, rdf
 from kg import graph as graph_analytics
-from kg import rdf
 from kg.corpus import (
     DOCUMENTS_FILE,
     BuildResult,
@@ -266,6 +267,9 @@ def build_directory(
         engine=config.engine,
         scheduler=config.scheduler,
         seed=config.seed,
+        fingerprint=json.dumps(
+            [__version__, config.ner, config.ner_model, config.events, sorted(config.entity_types)]
+        ),
     )
     with folder_lock(out):
         # Temporaries of a build that was killed mid-write: nobody else can be writing them now.
@@ -305,6 +309,7 @@ def build_directory(
                 },
                 temp_prefix=BUILD_TEMP_PREFIX,
             )
+            streaming.committed()
         if report is not None:
             report.written = True
     return result

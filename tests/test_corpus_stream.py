@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg import rdf
-from kg.corpus import DOCUMENTS_FILE
+from kg.corpus import DOCUMENTS_FILE, RESUME_FILE
 from kg.errors import GraphError
 from kg.model import Document, Mention, Sentence
 from kg.pipeline import ENTITIES_FILE, GRAPH_FILE, HTML_FILE, BuildConfig, build, build_directory
@@ -163,3 +163,30 @@ def test_stream_spool_files_of_a_killed_build_are_swept(
     build_directory([source], out, extractors=[news_extractor])
     assert not stale.exists()
     assert sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS)
+
+
+def test_stream_interrupted_build_resumes_without_extracting_again(
+    tmp_path: Path, news_documents: list[Document], news_extractor: LexiconExtractor
+) -> None:
+    class Interrupted(LexiconExtractor):
+        def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
+            if doc.id == "amman-visit":
+                raise KeyboardInterrupt
+            return super().__call__(doc, sentences)
+
+    out = tmp_path / "out"
+    source = write_jsonl(tmp_path / "news.jsonl", news_documents)
+    with pytest.raises(KeyboardInterrupt):
+        build_directory([source], out, extractors=[Interrupted(news_extractor.phrases)])
+    resume = out / RESUME_FILE
+    assert not (out / GRAPH_FILE).exists()
+    with resume.open("a", encoding="utf-8") as stream:
+        stream.write('{"record": {"id": "amman-vi')  # torn by a kill mid-line
+    counting = Counting(news_extractor)
+    result = build_directory([source], out, extractors=[counting])
+    assert counting.seen == ["amman-visit"]  # cairo-talks comes from the resume file
+    assert result.resumed == 1
+    assert not resume.exists()
+    fresh = tmp_path / "fresh"
+    build_directory([source], fresh, extractors=[news_extractor])
+    same_outputs(out, fresh)

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
+from kg.corpus import RESUME_FILE
 from kg.errors import BusyError
 from kg.lock import LOCK_FILE, folder_lock
 from tests.hostile_data import write_corpus
@@ -44,7 +45,8 @@ def slow_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    """The folder's files, except the resume file a stopped build leaves for the next one."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.name != RESUME_FILE}
 
 
 def assert_intact(folder: Path, before: dict[str, bytes]) -> None:
@@ -89,7 +91,7 @@ def test_faults_kill_9_leaves_previous_outputs_intact(
         wait_for(lambda: bool(temporaries(out)), build, 120)
     build.send_signal(signal.SIGKILL)
     build.communicate()
-    leftovers = [p for p in out.iterdir() if p.name not in OUTPUTS]
+    leftovers = [p for p in out.iterdir() if p.name not in (*OUTPUTS, RESUME_FILE)]
     assert {p.name for p in out.iterdir()} >= set(OUTPUTS)
     assert_intact(out, {**before, **{p.name: p.read_bytes() for p in leftovers}})
     # The OS released the lock: the next build runs, sweeps the leftovers and adds the news.
@@ -112,6 +114,29 @@ def test_faults_ctrl_c_leaves_previous_outputs_intact(
     assert build.returncode == 130
     assert stderr.strip() == "kg: interrupted; outputs were left as they were"
     assert_intact(out, before)  # and no lock or temporary file left
+
+
+def test_faults_interrupted_build_resumes_where_it_stopped(
+    previous: Path, slow_input: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "graph"
+    shutil.copytree(previous, out)
+    build = start_build(slow_input, "--out", out)
+    resume = out / RESUME_FILE
+    # Stopped once a few documents are extracted (each is one line after the header).
+    wait_for(lambda: resume.exists() and resume.read_bytes().count(b"\n") > 4, build, 120)
+    build.send_signal(signal.SIGKILL)
+    build.communicate()
+    done = resume.read_bytes().count(b"\n") - 1
+    assert done >= 4
+    again = run("build", slow_input, "--out", out)
+    assert again.returncode == 0, again.stderr
+    assert f"{done} extracted by an interrupted build, resumed" in again.stdout
+    assert not resume.exists()  # committed: nothing left to resume
+    fresh = tmp_path / "fresh"
+    shutil.copytree(previous, fresh)
+    assert run("build", slow_input, "--out", fresh).returncode == 0
+    assert snapshot(out) == snapshot(fresh)
 
 
 def test_faults_second_build_of_the_same_folder_is_refused(
