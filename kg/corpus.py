@@ -20,6 +20,7 @@ never the documents. The output is the same bytes as :func:`kg.pipeline.build` s
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -42,6 +43,7 @@ from kg import rdf, records
 from kg.errors import GraphError, OutputError
 from kg.events import EventExtractor
 from kg.extract import (
+    DaskRunner,
     DocumentFailed,
     add_events,
     annotate_dask,
@@ -191,6 +193,10 @@ class _Linker:
             dict(tallies),
             document_links(annotated, entity_of, self.iris),
         )
+
+
+def _link_with(entries: list[dict[str, Any]], linker: _Linker) -> list[_Linked]:
+    return [linker(entry) for entry in entries]
 
 
 def _link_chunk(entries: list[dict[str, Any]]) -> list[_Linked]:
@@ -469,38 +475,53 @@ class StreamingBuild:
         anchors: set[str] = set()
         replaced: set[str] = set()
         extracted: list[tuple[int, int]] = []
-        for doc_id, at, doc_anchors in self._extract(documents, seen, progress, on_error):
-            anchors.update(doc_anchors)
-            replaced.add(doc_id)
-            extracted.append(at)
-        for kept in self.stored.entries():
-            if kept["record"]["id"] not in replaced:
-                if "anchors" not in kept:  # parsed from a graph.trig without its documents file
-                    kept["anchors"] = anchor_keys(records.decode(kept["record"]), resolver, types)
-                anchors.update(kept["anchors"])
-        linker = _Linker(self.iris, types, frozenset(anchors), resolver)
-        to_link = itertools.chain(
-            (e for e in self.stored.entries() if e["record"]["id"] not in replaced),
-            (json.loads(self._extracted.read(at)) for at in extracted),
-        )
-        for linked in self._link(linker, to_link):
-            entry_at = self._entries.append(linked.entry)
-            if linked.block is not None:
-                self._documents[linked.iri] = (entry_at, True, self._blocks.append(linked.block))
-            else:
-                assert linked.stored_at is not None
-                offset, length = linked.stored_at
-                self._documents[linked.iri] = (entry_at, False, (offset, length))
-            self._triples += linked.triples
-            for key, tally in linked.tallies.items():
-                self._tallies[key].merge(tally)
-            self._links.merge(linked.links)
+        with contextlib.ExitStack() as stack:
+            # One Dask client for both passes; None runs them in local worker processes.
+            runner = (
+                stack.enter_context(DaskRunner(self.build.scheduler, self.build.jobs))
+                if self.build.engine == "dask"
+                else None
+            )
+            for doc_id, at, doc_anchors in self._extract(
+                documents, seen, runner, progress, on_error
+            ):
+                anchors.update(doc_anchors)
+                replaced.add(doc_id)
+                extracted.append(at)
+            for kept in self.stored.entries():
+                if kept["record"]["id"] not in replaced:
+                    if "anchors" not in kept:  # parsed from a graph.trig without documents file
+                        annotated = records.decode(kept["record"])
+                        kept["anchors"] = anchor_keys(annotated, resolver, types)
+                    anchors.update(kept["anchors"])
+            linker = _Linker(self.iris, types, frozenset(anchors), resolver)
+            to_link = itertools.chain(
+                (e for e in self.stored.entries() if e["record"]["id"] not in replaced),
+                (json.loads(self._extracted.read(at)) for at in extracted),
+            )
+            for linked in self._link(linker, to_link, runner):
+                self._add(linked)
         return self._merge()
+
+    def _add(self, linked: _Linked) -> None:
+        """Spool one linked document and add its counts."""
+        entry_at = self._entries.append(linked.entry)
+        if linked.block is not None:
+            self._documents[linked.iri] = (entry_at, True, self._blocks.append(linked.block))
+        else:
+            assert linked.stored_at is not None
+            offset, length = linked.stored_at
+            self._documents[linked.iri] = (entry_at, False, (offset, length))
+        self._triples += linked.triples
+        for key, tally in linked.tallies.items():
+            self._tallies[key].merge(tally)
+        self._links.merge(linked.links)
 
     def _extract(
         self,
         documents: Iterable[Document],
         seen: Mapping[str, tuple[str, list[Any]]],
+        runner: DaskRunner | None,
         progress: Progress | None,
         on_error: DocumentFailed | None,
     ) -> Iterator[tuple[str, tuple[int, int], list[str]]]:
@@ -521,41 +542,33 @@ class StreamingBuild:
 
         build = self.build
         finish = partial(_extracted_entry, Resolver.default(), build.entity_types)
-        results: Iterable[tuple[str, str, list[str]]]
-        if build.engine == "dask":
-            annotated = annotate_dask(
-                list(pending()),
-                build.extractors,
-                build.event_extractor,
-                scheduler=build.scheduler,
-                workers=build.jobs,
-                on_error=on_error,
-            )
-            results = map(finish, annotated)
+        work = (pending(), build.extractors, build.event_extractor, finish)
+        if runner is not None:
+            results = annotate_dask(*work, runner=runner, on_error=on_error)
         else:
-            results = annotate_stream(
-                pending(),
-                build.extractors,
-                build.event_extractor,
-                finish,
-                jobs=build.jobs,
-                on_error=on_error,
-            )
+            results = annotate_stream(*work, jobs=build.jobs, on_error=on_error)
         for doc_id, line, anchors in progress(results) if progress else results:
             yield doc_id, self._extracted.append(line), anchors
         self._resumed = len(resumed)
         yield from resumed
 
-    def _link(self, linker: _Linker, entries: Iterator[dict[str, Any]]) -> Iterator[_Linked]:
+    def _link(
+        self, linker: _Linker, entries: Iterator[dict[str, Any]], runner: DaskRunner | None
+    ) -> Iterator[_Linked]:
+        """Pass 2 over ``entries``, in order: here, in worker processes or on Dask."""
         jobs = self.build.jobs
-        if jobs <= 1:
-            yield from map(linker, entries)
-            return
-        with ProcessPoolExecutor(
-            max_workers=jobs, initializer=_load_linker, initargs=(linker,)
-        ) as pool:
-            for _, linked in ordered_map(pool, _link_chunk, chunked(entries, LINK_CHUNK), jobs):
+        chunks = chunked(entries, LINK_CHUNK)
+        if runner is not None:
+            for _, linked in runner.map(_link_with, chunks, linker):
                 yield from linked
+        elif jobs <= 1:
+            yield from map(linker, entries)
+        else:
+            with ProcessPoolExecutor(
+                max_workers=jobs, initializer=_load_linker, initargs=(linker,)
+            ) as pool:
+                for _, linked in ordered_map(pool, _link_chunk, chunks, jobs):
+                    yield from linked
 
     def _merge(self) -> BuildResult:
         entities = [self._tallies[key].entity(key) for key in sorted(self._tallies)]

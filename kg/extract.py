@@ -6,6 +6,7 @@ input order, so the rest of a build sees the same thing whichever engine ran it.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -206,48 +207,78 @@ def _annotate_in_worker(documents: Sequence[Document], *, catch: bool) -> list[A
     )
 
 
+class DaskRunner:
+    """A Dask client for one build: ordered maps of chunks over the cluster, a bag at a time.
+
+    ``scheduler`` is the address of a running cluster; without it a local cluster of
+    ``workers`` processes lives as long as the runner (a context manager). Chunks go in bags of
+    a bounded size, one after the other, and results come back in input order, so memory stays
+    bounded and a Dask build sees exactly what a local one sees.
+    """
+
+    def __init__(self, scheduler: str | None = None, workers: int = 1) -> None:
+        try:
+            # By name: dask is an optional extra, so it may be absent for the type checker.
+            self._bag: Any = importlib.import_module("dask.bag")
+            distributed: Any = importlib.import_module("distributed")
+        except ImportError as error:
+            raise ConfigError(
+                "the dask engine needs dask and distributed: pip install 'kg[dask]'"
+            ) from error
+        self.workers = max(1, workers)
+        self._stack = contextlib.ExitStack()
+        if scheduler is None:
+            cluster = distributed.LocalCluster(n_workers=self.workers, threads_per_worker=1)
+            self.client = self._stack.enter_context(
+                distributed.Client(self._stack.enter_context(cluster))
+            )
+        else:
+            self.client = self._stack.enter_context(distributed.Client(scheduler))
+
+    def __enter__(self) -> DaskRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def map(
+        self, function: Callable[..., R], chunks: Iterable[list[T]], *args: Any
+    ) -> Iterator[tuple[list[T], R]]:
+        """``(chunk, function(chunk, *args))`` in input order, one bag of chunks at a time."""
+        for batch in chunked(chunks, DASK_TASKS_PER_WORKER * self.workers):
+            # Lists, never tuples: dask reads a tuple that starts with a callable as a task.
+            extra = [list(a) if isinstance(a, tuple) else a for a in args]
+            bag = self._bag.from_sequence(batch, npartitions=len(batch)).map(function, *extra)
+            yield from zip(batch, self.client.compute(bag, sync=True), strict=True)
+
+
 def annotate_dask(
-    documents: Sequence[Document],
+    documents: Iterable[Document],
     extractors: Sequence[Extractor],
     event_extractor: EventExtractor | None,
+    finish: Callable[[AnnotatedDocument], T],
     *,
-    scheduler: str | None = None,
-    workers: int = 1,
+    runner: DaskRunner,
     on_error: DocumentFailed | None = None,
-) -> Iterator[AnnotatedDocument]:
-    """:func:`annotate_all` on a Dask cluster: the same per-document work over a dask.bag.
-
-    ``scheduler`` is the address of a running cluster; without it a local cluster of ``workers``
-    processes is started for this call. Chunks come back in input order, so what follows
-    (resolution, RDF, analytics) sees exactly what a local build sees.
-    """
-    try:
-        # Imported by name: dask is an optional extra, so it may be absent for the type checker.
-        db: Any = importlib.import_module("dask.bag")
-        distributed: Any = importlib.import_module("distributed")
-    except ImportError as error:
-        raise ConfigError(
-            "the dask engine needs dask and distributed: pip install 'kg[dask]'"
-        ) from error
-    if not documents:
-        return
-    catch = on_error is not None
-    size = max(1, min(MAX_CHUNK, len(documents) // (max(1, workers) * 4)))
-    chunks = [documents[i : i + size] for i in range(0, len(documents), size)]
-    # A list, never a tuple: dask reads a tuple that starts with a callable as a task to run.
-    bag = db.from_sequence(chunks, npartitions=len(chunks)).map(
-        _annotate_chunk, list(extractors), event_extractor, catch
+) -> Iterator[T]:
+    """:func:`annotate_stream` on a Dask cluster: the same per-document work over dask.bags."""
+    work = runner.map(
+        _annotate_finished,
+        chunked(documents, STREAM_CHUNK),
+        list(extractors),
+        event_extractor,
+        finish,
+        on_error is not None,
     )
-    if scheduler is None:
-        with (
-            distributed.LocalCluster(n_workers=max(1, workers), threads_per_worker=1) as cluster,
-            distributed.Client(cluster) as client,
-        ):
-            work = client.compute(bag, sync=True)
-    else:
-        with distributed.Client(scheduler) as client:
-            work = client.compute(bag, sync=True)
-    yield from _finished(zip(chunks, work, strict=True), on_error)
+    yield from _finished(work, on_error)
+
+
+DASK_TASKS_PER_WORKER = 16  # tasks of STREAM_CHUNK documents per worker in each bag
+
+
+def same(annotated: AnnotatedDocument) -> AnnotatedDocument:
+    """The ``finish`` of runners whose caller wants the annotated documents themselves."""
+    return annotated
 
 
 def _annotate_chunk(

@@ -29,11 +29,13 @@ from kg.corpus import (
 from kg.errors import InputError, KGError
 from kg.events import EventExtractor
 from kg.extract import (
+    DaskRunner,
     DocumentFailed,
     add_events,
     annotate_all,
     annotate_dask,
     check_engine,
+    same,
 )
 from kg.graph import ENTITY_COLUMNS
 from kg.io import (
@@ -173,15 +175,19 @@ def build(
         if doc.id in pending:
             raise InputError(f"{doc.id}: two input documents have this id; ids must be unique")
         pending[doc.id] = doc
+    results: Iterable[AnnotatedDocument]
     if config.engine == "dask":
-        results = annotate_dask(
-            list(pending.values()),
-            extractors,
-            event_extractor,
-            scheduler=config.scheduler,
-            workers=config.jobs,
-            on_error=on_error,
-        )
+        with DaskRunner(config.scheduler, config.jobs) as runner:
+            results = list(
+                annotate_dask(
+                    pending.values(),
+                    extractors,
+                    event_extractor,
+                    same,
+                    runner=runner,
+                    on_error=on_error,
+                )
+            )
     else:
         results = annotate_all(
             list(pending.values()), extractors, event_extractor, jobs=config.jobs, on_error=on_error
