@@ -225,95 +225,19 @@ def _extracted_entry(
     return annotated.doc.id, json.dumps(entry, ensure_ascii=False), anchors
 
 
-class _Spool:
-    """An append-only temporary file, read back by offset; removed on close."""
+class _AppendFile:
+    """An append-only file of text items, one per line, each read back by (offset, length)."""
 
-    def __init__(self, folder: Path, prefix: str) -> None:
-        handle, name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
-        self.path = Path(name)
-        self._file: IO[bytes] = os.fdopen(handle, "w+b")
-        self._end = 0
+    def __init__(self, path: Path, file: IO[bytes], end: int = 0) -> None:
+        self.path, self._file, self._end = path, file, end
 
     def append(self, text: str) -> tuple[int, int]:
-        """Write ``text``; its (offset, length) in bytes."""
-        data = text.encode("utf-8")
-        try:
-            self._file.seek(self._end)
-            self._file.write(data)
-            self._file.flush()  # a full disk shows here, not later in a read
-        except OSError as error:
-            raise OutputError(
-                f"{self.path}: cannot write ({error.strerror or error}); "
-                "the previous outputs were left as they were"
-            ) from error
-        at = (self._end, len(data))
-        self._end += len(data)
-        return at
-
-    def read(self, at: tuple[int, int]) -> str:
-        self._file.seek(at[0])
-        return self._file.read(at[1]).decode("utf-8")
-
-    def close(self) -> None:
-        self._file.close()
-        self.path.unlink(missing_ok=True)
-
-
-class _Resume:
-    """Pass 1's lines, kept in ``.kg-resume.jsonl`` until a build commits its outputs.
-
-    A build that is killed or interrupted leaves its extracted documents here; the next build
-    of the folder (same extraction settings: ``fingerprint``) takes them instead of extracting
-    them again, so a long build resumes where it stopped. A torn last line is cut off.
-    """
-
-    def __init__(self, path: Path, fingerprint: str) -> None:
-        self.path = path
-        # doc id -> (content hash, metadata, anchors, where its line is)
-        self.index: dict[str, tuple[str, list[Any], list[str], tuple[int, int]]] = {}
-        header = json.dumps({"format": DOCUMENTS_FORMAT, "extraction": fingerprint}) + "\n"
-        try:
-            self._file: IO[bytes] = open(path, "r+b" if path.is_file() else "w+b")  # noqa: SIM115
-        except OSError as error:
-            raise OutputError(f"{path}: cannot write ({error.strerror or error})") from error
-        self._end = self._read(header.encode("utf-8"))
-
-    def _read(self, header: bytes) -> int:
-        self._file.seek(0)
-        if self._file.readline() != header:
-            return self._restart(header)
-        end = len(header)
-        for line in iter(self._file.readline, b""):
-            try:
-                entry = json.loads(line) if line.endswith(b"\n") else None
-            except ValueError:
-                entry = None
-            if not isinstance(entry, dict):
-                break  # torn by a kill mid-write: everything before it is whole
-            record = entry["record"]
-            at = (end, len(line) - 1)
-            self.index[record["id"]] = (
-                entry["hash"],
-                _record_metadata(record),
-                entry["anchors"],
-                at,
-            )
-            end += len(line)
-        self._file.truncate(end)
-        return end
-
-    def _restart(self, header: bytes) -> int:
-        self._file.seek(0)
-        self._file.truncate()
-        self._file.write(header)
-        return len(header)
-
-    def append(self, text: str) -> tuple[int, int]:
+        """Write ``text`` and a line break; where ``text`` is, in bytes."""
         data = text.encode("utf-8")
         try:
             self._file.seek(self._end)
             self._file.write(data + b"\n")
-            self._file.flush()  # a full disk shows here, and a kill loses at most this line
+            self._file.flush()  # a full disk shows here, and a kill loses at most this item
         except OSError as error:
             raise OutputError(
                 f"{self.path}: cannot write ({error.strerror or error}); "
@@ -329,6 +253,64 @@ class _Resume:
 
     def close(self) -> None:
         self._file.close()
+
+
+class _Spool(_AppendFile):
+    """A temporary :class:`_AppendFile` in ``folder``, removed on close."""
+
+    def __init__(self, folder: Path, prefix: str) -> None:
+        handle, name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
+        super().__init__(Path(name), os.fdopen(handle, "w+b"))
+
+    def close(self) -> None:
+        super().close()
+        self.path.unlink(missing_ok=True)
+
+
+class _Resume(_AppendFile):
+    """Pass 1's lines, kept in ``.kg-resume.jsonl`` until a build commits its outputs.
+
+    A build that is killed or interrupted leaves its extracted documents here; the next build
+    of the folder (same extraction settings: ``fingerprint``) takes them instead of extracting
+    them again, so a long build resumes where it stopped. A torn last line is cut off.
+    """
+
+    def __init__(self, path: Path, fingerprint: str) -> None:
+        # doc id -> (content hash, metadata, anchors, where its line is)
+        self.index: dict[str, tuple[str, list[Any], list[str], tuple[int, int]]] = {}
+        header = json.dumps({"format": DOCUMENTS_FORMAT, "extraction": fingerprint}) + "\n"
+        try:
+            file = open(path, "r+b" if path.is_file() else "w+b")  # noqa: SIM115
+        except OSError as error:
+            raise OutputError(f"{path}: cannot write ({error.strerror or error})") from error
+        super().__init__(path, file)
+        self._end = self._read(header.encode("utf-8"))
+
+    def _read(self, header: bytes) -> int:
+        self._file.seek(0)
+        if self._file.readline() != header:
+            return self._restart(header)
+        end = len(header)
+        for line in iter(self._file.readline, b""):
+            try:
+                entry = json.loads(line)
+                record = entry["record"]
+                found = (entry["hash"], _record_metadata(record), entry["anchors"])
+                doc_id = record["id"]
+            except (ValueError, KeyError, TypeError):
+                break  # torn by a kill mid-write: everything before it is whole
+            if not line.endswith(b"\n"):
+                break
+            self.index[doc_id] = (*found, (end, len(line) - 1))
+            end += len(line)
+        self._file.truncate(end)
+        return end
+
+    def _restart(self, header: bytes) -> int:
+        self._file.seek(0)
+        self._file.truncate()
+        self._file.write(header)
+        return len(header)
 
     def discard(self) -> None:
         """The build committed: nothing is left to resume."""
