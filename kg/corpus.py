@@ -40,7 +40,7 @@ from rdflib import Dataset, URIRef
 
 from kg import graph as graph_analytics
 from kg import rdf, records
-from kg.errors import GraphError, OutputError
+from kg.errors import GraphError, KGError, OutputError
 from kg.events import EventExtractor
 from kg.extract import (
     DaskRunner,
@@ -278,13 +278,27 @@ class _Resume(_AppendFile):
     def __init__(self, path: Path, fingerprint: str) -> None:
         # doc id -> (content hash, metadata, anchors, where its line is)
         self.index: dict[str, tuple[str, list[Any], list[str], tuple[int, int]]] = {}
-        header = json.dumps({"format": DOCUMENTS_FORMAT, "extraction": fingerprint}) + "\n"
+        self._header = (
+            json.dumps({"format": DOCUMENTS_FORMAT, "extraction": fingerprint}) + "\n"
+        ).encode("utf-8")
+        self._opened = False
+        super().__init__(path, io.BytesIO())
+        if path.is_file():  # a stopped build's: read what it extracted
+            self._open()
+            self._end = self._read(self._header)
+
+    def _open(self) -> None:
         try:
-            file = open(path, "r+b" if path.is_file() else "w+b")  # noqa: SIM115
+            file = open(self.path, "r+b" if self.path.is_file() else "w+b")  # noqa: SIM115
         except OSError as error:
-            raise OutputError(f"{path}: cannot write ({error.strerror or error})") from error
-        super().__init__(path, file)
-        self._end = self._read(header.encode("utf-8"))
+            raise OutputError(f"{self.path}: cannot write ({error.strerror or error})") from error
+        self._file, self._opened = file, True
+
+    def append(self, text: str) -> tuple[int, int]:
+        if not self._opened:  # created with the first document, so a failed start leaves none
+            self._open()
+            self._end = self._restart(self._header)
+        return super().append(text)
 
     def _read(self, header: bytes) -> int:
         self._file.seek(0)
@@ -313,9 +327,10 @@ class _Resume(_AppendFile):
         return len(header)
 
     def discard(self) -> None:
-        """The build committed: nothing is left to resume."""
+        """The build committed (or failed cleanly): nothing is left to resume."""
         self.close()
-        self.path.unlink(missing_ok=True)
+        if self._opened:
+            self.path.unlink(missing_ok=True)
 
 
 class _Stored:
@@ -429,9 +444,14 @@ class StreamingBuild:
     def __enter__(self) -> StreamingBuild:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         self.stored.close()
-        self._extracted.close()
+        if kind is not None and issubclass(kind, KGError):
+            # A clean failure (bad input under --strict, full disk): the folder is left as it
+            # was. Only an interruption or a crash keeps the extractions for the next build.
+            self._extracted.discard()
+        else:
+            self._extracted.close()
         for spool in (self._entries, self._blocks):
             spool.close()
 
