@@ -117,7 +117,9 @@ def _assert_inside_base(iri: str) -> None:
     # Nothing for dot-segment removal (browsers, IRI resolvers) to climb out of its folder with.
     segments = parts.path.split("/")
     assert "." not in segments and ".." not in segments, iri
-    assert parts.path.startswith(("/doc/", "/entity/", "/role/", "/graph/", "/ontology")), iri
+    assert parts.path.startswith(
+        ("/doc/", "/entity/", "/role/", "/link/", "/graph/", "/ontology")
+    ), iri
     if parts.path.startswith("/doc/"):
         assert len(segments) == 3, iri  # one segment per document id, however hostile
 
