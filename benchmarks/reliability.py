@@ -38,7 +38,8 @@ from tests.hostile_data import (  # noqa: E402
 )
 
 KG = [sys.executable, "-m", "kg.cli"]
-OUTPUTS = ("entities.csv", "graph.html", "graph.trig")
+OUTPUTS = (".kg-documents.jsonl", "entities.csv", "graph.html", "graph.trig")
+RESUME = ".kg-resume.jsonl"  # what a stopped build leaves for the next one to resume from
 Row = tuple[str, str, str, bool]
 
 
@@ -247,7 +248,9 @@ def fault_rows(work: Path) -> list[Row]:
                 stderr=subprocess.DEVNULL,
             )
             if delay is None:
-                reached = _wait(lambda o=out: bool(list(o.glob(".kg-build.*.tmp"))), build, 300)  # type: ignore[misc]
+                # atomic_write_many's temporary of graph.trig: the outputs are being staged.
+                staged = ".kg-build.graph.trig.*.tmp"
+                reached = _wait(lambda o=out, g=staged: bool(list(o.glob(g))), build, 300)  # type: ignore[misc]
             else:
                 reached = _wait((out / lock).exists, build, 60)
                 time.sleep(delay)
@@ -280,13 +283,34 @@ def fault_rows(work: Path) -> list[Row]:
     time.sleep(0.5)
     build.send_signal(signal.SIGINT)
     _, stderr = build.communicate()
-    ok = build.returncode == 130 and snapshot(out) == before and len(list(out.iterdir())) == 3
+    left = sorted(p.name for p in out.iterdir())
+    ok = build.returncode == 130 and snapshot(out) == before and left == sorted([*OUTPUTS, RESUME])
     rows.append(
         (
             "fault",
             "Ctrl-C (SIGINT) mid-build",
-            f"exit {build.returncode}, `{short(stderr, 60)}`; outputs intact, no lock or temp left",
+            f"exit {build.returncode}, `{short(stderr, 60)}`; outputs intact, no lock or temp "
+            f"left, {RESUME} kept",
             ok,
+        )
+    )
+    # The same build again takes what the interrupted one extracted, and ends where a clean
+    # build of the same input ends.
+    resumed = kg("build", str(slow), "--out", str(out))
+    clean, _ = fresh_copy("sigint-clean")
+    reference = kg("build", str(slow), "--out", str(clean))
+    count = next((line for line in resumed.stdout.splitlines() if "resumed" in line), "")
+    rows.append(
+        (
+            "fault",
+            "the interrupted build run again",
+            f"exit {resumed.returncode}: `{count.strip('()')}`; outputs identical to an "
+            f"uninterrupted build: {snapshot(out) == snapshot(clean)}",
+            resumed.returncode == 0
+            and reference.returncode == 0
+            and bool(count)
+            and snapshot(out) == snapshot(clean)
+            and not (out / RESUME).exists(),
         )
     )
     out, before = fresh_copy("concurrent")
@@ -321,7 +345,9 @@ def fault_rows(work: Path) -> list[Row]:
             "fault",
             "disk full while writing (RLIMIT_FSIZE 64 KB: writes fail with EFBIG)",
             f"exit {full.returncode}: `{short(full.stderr, 80)}`; old files intact",
-            full.returncode == 1 and snapshot(out) == before and len(list(out.iterdir())) == 3,
+            full.returncode == 1
+            and snapshot(out) == before
+            and sorted(p.name for p in out.iterdir()) == sorted(OUTPUTS),
         )
     )
     blocker = work / "a-file"
