@@ -69,7 +69,7 @@ Progress = Callable[[Iterable[Any]], Iterable[Any]]
 
 @dataclass(frozen=True)
 class CorpusBuild:
-    """What a streaming build needs to know besides its documents (see :func:`build_corpus`)."""
+    """What a streaming build needs to know besides its documents (see :class:`StreamingBuild`)."""
 
     iris: Iris
     extractors: tuple[Extractor, ...]
@@ -181,7 +181,7 @@ class _Linker:
             entity_keys = {m: key for m, (key, _) in links.items()}
             triples = rdf.document_triples(annotated, entity_keys, self.iris)
             block = self.writer.block(URIRef(iri), triples)
-            entry = {**entry, "keys": keys, "triples": len(triples)}
+            entry = {**entry, "keys": keys, "triples": len(set(triples))}
             stored_at = None
         kept = {name: entry[name] for name in ("hash", "anchors", "keys", "triples", "record")}
         return _Linked(
