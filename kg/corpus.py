@@ -401,7 +401,7 @@ class _Stored:
                 "a new folder, or merge it in Python with kg.pipeline.build(existing=...)"
             )
         entries = []
-        for item in stored.documents:
+        for item in stored:
             annotated = add_events(item.annotated, events) if events else item.annotated
             # No "at": every graph is written anew, in this kg's layout.
             entries.append({"record": records.encode(annotated), "hash": item.content_hash})

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -363,34 +362,12 @@ class StoredDocument:
     entity_iris: Mapping[Mention, URIRef]
 
 
-@dataclass(frozen=True)
-class StoredGraph:
-    """A kg-written graph.trig read back for an incremental build.
-
-    ``blocks`` holds each named graph's text exactly as the file has it and ``triples`` its
-    triples (by graph IRI): a graph whose triples come out the same again can be written back as
-    the same text, since :func:`serialize` is canonical. ``blocks`` is empty when the file is not
-    laid out the way :func:`serialize` writes it.
-    """
-
-    documents: tuple[StoredDocument, ...]
-    header: str
-    blocks: Mapping[str, str]
-    triples: Mapping[str, frozenset[Triple]]
-
-
-# A named graph's first line in serialize's layout; document text never starts a line unindented
-# except inside a multi-line literal, which the check in _blocks catches.
-_BLOCK_START = re.compile(r"^<([^>\s]*)> \{$", re.MULTILINE)
-
-
-def read_stored_graph(path: Path, iris: Iris) -> StoredGraph | None:
-    """Read a graph.trig written by kg with Oxigraph's parser (≈ 10× rdflib's), without
-    building an rdflib dataset: an incremental build re-creates every graph from the documents.
+def read_stored_graph(path: Path, iris: Iris) -> list[StoredDocument] | None:
+    """The documents of a graph.trig written by kg, read with Oxigraph's parser (≈ 10× rdflib's)
+    without building an rdflib dataset.
 
     None when the file holds anything kg does not write itself (blank nodes, the default graph,
-    other named graphs) or does not parse here: the caller then loads it with
-    :func:`load_dataset`, which keeps such content and reports parse errors.
+    other named graphs) or does not parse here.
     """
     try:
         text = path.read_text(encoding="utf-8")
@@ -399,7 +376,7 @@ def read_stored_graph(path: Path, iris: Iris) -> StoredGraph | None:
     return parse_stored_graph(text, iris)
 
 
-def parse_stored_graph(text: str, iris: Iris) -> StoredGraph | None:
+def parse_stored_graph(text: str, iris: Iris) -> list[StoredDocument] | None:
     """:func:`read_stored_graph` on the text of a graph.trig."""
     import pyoxigraph as ox
 
@@ -430,18 +407,11 @@ def parse_stored_graph(text: str, iris: Iris) -> StoredGraph | None:
     corpus = str(iris.corpus_graph())
     if any(not (name.startswith(prefix) or name == corpus) for name in graphs):
         return None
-    documents = tuple(
+    return [
         _read_stored(_TripleIndex(URIRef(name), graphs[name]))
         for name in sorted(graphs)
         if name.startswith(prefix)
-    )
-    header, blocks = _blocks(text, sorted(graphs))
-    return StoredGraph(
-        documents,
-        header,
-        blocks,
-        {name: frozenset(triples) for name, triples in graphs.items()},
-    )
+    ]
 
 
 def from_oxigraph(value: Any) -> Node | None:
@@ -466,20 +436,6 @@ def from_oxigraph(value: Any) -> Node | None:
             return Literal(value.value)
         return Literal(value.value, datatype=URIRef(datatype))
     return Literal(str(value))
-
-
-def _blocks(text: str, names: list[str]) -> tuple[str, dict[str, str]]:
-    """Split serialize's output into its header and one text block per graph (else no blocks)."""
-    starts = list(_BLOCK_START.finditer(text))
-    if not starts or [match.group(1) for match in starts] != names:
-        return "", {}
-    header = text[: starts[0].start() - 2]
-    ends = [match.start() - 2 for match in starts[1:]] + [len(text) - 1]
-    blocks = {
-        match.group(1): text[match.start() : end] for match, end in zip(starts, ends, strict=True)
-    }
-    rebuilt = header + "".join(f"\n\n{blocks[name]}" for name in names) + "\n"
-    return (header, blocks) if rebuilt == text else ("", {})
 
 
 def read_annotated_documents(dataset: Dataset, iris: Iris) -> list[AnnotatedDocument]:
