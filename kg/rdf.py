@@ -358,8 +358,6 @@ class StoredDocument:
     annotated: AnnotatedDocument
     # kgo:contentHash; "" when missing or when the text read back is not the text it hashes
     content_hash: str
-    # The entity each mention was linked to (itsrdf:taIdentRef); unlinked mentions are absent.
-    entity_iris: Mapping[Mention, URIRef]
 
 
 def read_stored_graph(path: Path, iris: Iris) -> list[StoredDocument] | None:
@@ -477,16 +475,16 @@ class _TripleIndex:
 
 
 def _read_stored(graph: _TripleIndex) -> StoredDocument:
-    annotated, entity_iris = _read_document(graph)
+    annotated = _read_document(graph)
     context = graph.subjects(RDF.type, NIF.Context)[0]
     stored_hash = str(graph.value(context, KGO.contentHash) or "")
     # The hash stands for the text only if the text came back intact (a hand-edited file, or
     # one written by an older kg, may have altered it): otherwise the document is re-extracted.
     intact = stored_hash == content_hash(annotated.doc.text)
-    return StoredDocument(annotated, stored_hash if intact else "", entity_iris)
+    return StoredDocument(annotated, stored_hash if intact else "")
 
 
-def _read_document(graph: _TripleIndex) -> tuple[AnnotatedDocument, dict[Mention, URIRef]]:
+def _read_document(graph: _TripleIndex) -> AnnotatedDocument:
     context = next(iter(graph.subjects(RDF.type, NIF.Context)), None)
     if context is None:
         raise GraphError(f"named graph {graph.identifier} has no nif:Context")
@@ -507,7 +505,6 @@ def _read_document(graph: _TripleIndex) -> tuple[AnnotatedDocument, dict[Mention
     sentences = [_sentence(text, index, start, end) for index, (start, end, _) in enumerate(spans)]
     index_of = {node: index for index, (_, _, node) in enumerate(spans)}
     mentions = []
-    entity_iris: dict[Mention, URIRef] = {}
     for node in graph.subjects(RDF.type, NIF.Phrase):
         start, end = _int(graph, node, NIF.beginIndex), _int(graph, node, NIF.endIndex)
         class_iri = graph.value(node, ITSRDF.taClassRef)
@@ -521,11 +518,8 @@ def _read_document(graph: _TripleIndex) -> tuple[AnnotatedDocument, dict[Mention
             extractor=str(graph.value(node, KGO.extractor) or ""),
         )
         mentions.append(mention)
-        entity = graph.value(node, ITSRDF.taIdentRef)
-        if isinstance(entity, URIRef):
-            entity_iris[mention] = entity
     mentions.sort(key=lambda m: (m.start, m.end))
-    return AnnotatedDocument(doc, tuple(sentences), tuple(mentions)), entity_iris
+    return AnnotatedDocument(doc, tuple(sentences), tuple(mentions))
 
 
 def _sentence(text: str, index: int, start: int, end: int) -> Sentence:
