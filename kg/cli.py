@@ -59,7 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--ner", default="crf", help="NER backend (crf, camel, or a plugin)")
     build.add_argument("--ner-model", help="model path for the NER backend")
     build.add_argument(
-        "--top", type=int, help="show only the N most central entities in graph.html"
+        "--top",
+        type=int,
+        help="show only the N most central entities in graph.html (default: all up to 20,000)",
     )
     build.add_argument(
         "--jobs", type=int, default=1, help="worker processes for extraction (same output)"
@@ -222,12 +224,14 @@ def _build(args: argparse.Namespace) -> int:
     if args.report:
         atomic_write_text(args.report, report.to_json())
     if report.written:
-        _print_build_summary(kg, Path(args.out))
+        _print_build_summary(kg, Path(args.out), args.top)
     # Last, so that on a terminal the problems are what the user sees.
     return _bad_input_summary(report, skip_bad=args.skip_bad)
 
 
-def _print_build_summary(result: BuildResult, out: Path) -> None:
+def _print_build_summary(result: BuildResult, out: Path, top: int | None) -> None:
+    from kg.pipeline import VIEW_NODES
+
     rows = result.entity_rows()
     edges = result.G.number_of_edges()
     print(
@@ -243,6 +247,8 @@ def _print_build_summary(result: BuildResult, out: Path) -> None:
     print(f"graph:    {out / 'graph.trig'}")
     print(f"entities: {out / 'entities.csv'}")
     print(f"view:     {(out / 'graph.html').resolve()}")
+    if top is None and len(rows) > VIEW_NODES:
+        print(f"          (the {VIEW_NODES:,} most central of {len(rows):,} entities; --top N)")
 
 
 def _bad_input_summary(report: BuildReport, *, skip_bad: bool) -> int:

@@ -60,6 +60,9 @@ if TYPE_CHECKING:
 GRAPH_FILE = "graph.trig"
 HTML_FILE = "graph.html"
 ENTITIES_FILE = "entities.csv"
+# graph.html shows at most this many entities unless --top says otherwise (the most central
+# first); 20,000 nodes open in a few seconds (benchmarks/view.py).
+VIEW_NODES = 20_000
 # Names the temporary files of a build, so a later build can sweep up those of a killed one.
 BUILD_TEMP_PREFIX = "kg-build."
 
@@ -306,12 +309,14 @@ def build_directory(
             )
             if report is not None and report.documents == 0 and not report.ok:
                 return result  # nothing good was read: keep whatever the folder holds
+            # A view of every node of a huge corpus would not open: keep the most central.
+            view_top = top if top is not None or len(result.G) <= VIEW_NODES else VIEW_NODES
             atomic_write_many(
                 {
                     trig: streaming.write_graph,
                     out / DOCUMENTS_FILE: streaming.write_documents,
                     out / ENTITIES_FILE: entities_csv(result.G),
-                    out / HTML_FILE: render_html(result.G, title="kg graph", top=top),
+                    out / HTML_FILE: render_html(result.G, title="kg graph", top=view_top),
                 },
                 temp_prefix=BUILD_TEMP_PREFIX,
             )

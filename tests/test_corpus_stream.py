@@ -190,3 +190,24 @@ def test_stream_interrupted_build_resumes_without_extracting_again(
     fresh = tmp_path / "fresh"
     build_directory([source], fresh, extractors=[news_extractor])
     same_outputs(out, fresh)
+
+
+def test_stream_view_of_a_huge_graph_keeps_the_most_central(
+    tmp_path: Path,
+    news_documents: list[Document],
+    news_extractor: LexiconExtractor,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kg import pipeline
+    from tests.test_viz import embedded
+
+    monkeypatch.setattr(pipeline, "VIEW_NODES", 3)  # the real limit is 20,000
+    source = write_jsonl(tmp_path / "news.jsonl", news_documents)
+    result = build_directory([source], tmp_path / "out", extractors=[news_extractor])
+    shown = {n["id"] for n in embedded((tmp_path / "out" / HTML_FILE).read_text("utf-8"), "nodes")}
+    ranked = [row["id"] for row in result.entity_rows()]
+    assert len(ranked) > 3
+    assert shown == set(ranked[:3])
+    build_directory([source], tmp_path / "all", extractors=[news_extractor], top=10)
+    everything = embedded((tmp_path / "all" / HTML_FILE).read_text("utf-8"), "nodes")
+    assert len(everything) == len(ranked)  # an explicit --top wins
