@@ -321,6 +321,7 @@ def fault_rows(work: Path) -> list[Row]:
         stderr=subprocess.DEVNULL,
     )
     _wait((out / lock).exists, first, 60)
+    first.send_signal(signal.SIGSTOP)  # frozen while it holds the lock: no race to finish
     second = kg("build", work / "one.jsonl", "--out", out)
     first.send_signal(signal.SIGKILL)
     first.wait()

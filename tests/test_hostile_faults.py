@@ -147,6 +147,7 @@ def test_faults_second_build_of_the_same_folder_is_refused(
     first = start_build(slow_input, "--out", out)
     try:
         wait_for((out / LOCK_FILE).exists, first, 60)
+        first.send_signal(signal.SIGSTOP)  # frozen while it holds the lock: no race to finish
         second = run("build", write_corpus(tmp_path / "next.jsonl", 1, prefix="next"), "--out", out)
     finally:
         first.send_signal(signal.SIGKILL)
