@@ -72,10 +72,6 @@ def wait_for(condition: Callable[[], bool], process: subprocess.Popen[str], limi
         time.sleep(0.002)
 
 
-def temporaries(folder: Path) -> list[Path]:
-    return list(folder.glob(".kg-build.*.tmp"))
-
-
 @pytest.mark.parametrize("moment", ["extracting", "writing"])
 def test_faults_kill_9_leaves_previous_outputs_intact(
     previous: Path, slow_input: Path, tmp_path: Path, moment: str
@@ -88,7 +84,7 @@ def test_faults_kill_9_leaves_previous_outputs_intact(
         wait_for((out / LOCK_FILE).exists, build, 60)
         time.sleep(0.5)
     else:  # the moment the new files are being staged next to the old ones
-        wait_for(lambda: bool(temporaries(out)), build, 120)
+        wait_for(lambda: bool(list(out.glob(".kg-build.graph.trig.*.tmp"))), build, 120)
     build.send_signal(signal.SIGKILL)
     build.communicate()
     leftovers = [p for p in out.iterdir() if p.name not in (*OUTPUTS, RESUME_FILE)]
