@@ -29,7 +29,7 @@ import os
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -65,6 +65,7 @@ DOCUMENTS_FORMAT = 1
 LINK_CHUNK = 16  # documents per linking task
 
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
+View = Callable[[nx.Graph], str]  # draws graph.html from the entity graph (picklable)
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class BuildResult:
     triples: int
     documents: int
     resumed: int = 0  # documents an interrupted build had extracted, taken from its resume file
+    html: str | None = None  # the view, when the build was asked to draw one
 
     def entity_rows(self) -> list[dict[str, Any]]:
         return graph_analytics.entity_rows(self.G)
@@ -465,9 +467,10 @@ class StreamingBuild:
         *,
         progress: Progress | None = None,
         on_error: DocumentFailed | None = None,
+        view: View | None = None,
     ) -> BuildResult:
         """Passes 1–3; the outputs are then written with :meth:`write_graph` and
-        :meth:`write_documents`."""
+        :meth:`write_documents`. ``view`` draws the result's ``html``."""
         resolver = Resolver.default()
         types = self.build.entity_types
         seen = {
@@ -503,7 +506,7 @@ class StreamingBuild:
             )
             for linked in self._link(linker, to_link, runner):
                 self._add(linked)
-        return self._merge()
+        return self._merge(view)
 
     def _add(self, linked: _Linked) -> None:
         """Spool one linked document and add its counts."""
@@ -572,19 +575,29 @@ class StreamingBuild:
                 for _, linked in ordered_map(pool, _link_chunk, chunks, jobs):
                     yield from linked
 
-    def _merge(self) -> BuildResult:
+    def _merge(self, view: View | None) -> BuildResult:
         entities = [self._tallies[key].entity(key) for key in sorted(self._tallies)]
         nodes = {str(self.iris.entity(e.key)): entity_attributes(e) for e in entities}
         G = entity_graph(nodes, self._links)
         metrics = analyse(G, seed=self.build.seed)
-        # Straight to text: an rdflib store of the corpus graph would cost more than the rest.
-        corpus = list(rdf.corpus_triples(entities, metrics, G, self.iris))
-        writer = rdf.trig_writer(rdf.new_dataset(self.iris))
-        self._header = writer.header()
-        if corpus:
-            self._corpus_block = writer.block(self.iris.corpus_graph(), corpus)
+        with contextlib.ExitStack() as stack:
+            html: Future[str] | str | None = None
+            if view is not None and self.build.jobs > 1:
+                # The view is drawn in another process while this one writes the corpus graph.
+                pool = stack.enter_context(ProcessPoolExecutor(max_workers=1))
+                html = pool.submit(view, G)
+            # Straight to text: an rdflib store of the corpus graph would cost more than the rest.
+            corpus = list(rdf.corpus_triples(entities, metrics, G, self.iris))
+            writer = rdf.trig_writer(rdf.new_dataset(self.iris))
+            self._header = writer.header()
+            if corpus:
+                self._corpus_block = writer.block(self.iris.corpus_graph(), corpus)
+            if isinstance(html, Future):
+                html = html.result()
+            elif view is not None:
+                html = view(G)
         triples = self._triples + len(set(corpus))
-        return BuildResult(G, triples, len(self._documents), self._resumed)
+        return BuildResult(G, triples, len(self._documents), self._resumed, html)
 
     def write_graph(self, stream: TextIO) -> None:
         """graph.trig: the header, then every block in IRI order (as :func:`kg.rdf.serialize`)."""

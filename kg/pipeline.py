@@ -10,6 +10,7 @@ import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -259,8 +260,6 @@ def build_directory(
     :class:`~kg.report.BuildReport`, every bad document is recorded there and the good ones are
     built; outputs are written only when at least one good document was read.
     """
-    from kg.viz import render_html
-
     check_engine(config.engine)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
@@ -306,17 +305,17 @@ def build_directory(
                 documents,
                 progress=progress,
                 on_error=document_failed if report is not None else None,
+                view=partial(draw_view, top=top),
             )
             if report is not None and report.documents == 0 and not report.ok:
                 return result  # nothing good was read: keep whatever the folder holds
-            # A view of every node of a huge corpus would not open: keep the most central.
-            view_top = top if top is not None or len(result.G) <= VIEW_NODES else VIEW_NODES
+            assert result.html is not None
             atomic_write_many(
                 {
                     trig: streaming.write_graph,
                     out / DOCUMENTS_FILE: streaming.write_documents,
                     out / ENTITIES_FILE: entities_csv(result.G),
-                    out / HTML_FILE: render_html(result.G, title="kg graph", top=view_top),
+                    out / HTML_FILE: result.html,
                 },
                 temp_prefix=BUILD_TEMP_PREFIX,
             )
@@ -324,6 +323,15 @@ def build_directory(
         if report is not None:
             report.written = True
     return result
+
+
+def draw_view(G: nx.Graph, *, top: int | None = None) -> str:
+    """graph.html of a build: every entity, or for a huge graph the VIEW_NODES most central."""
+    from kg.viz import render_html
+
+    if top is None and len(G) > VIEW_NODES:
+        top = VIEW_NODES
+    return render_html(G, title="kg graph", top=top)
 
 
 def _unique_documents(
