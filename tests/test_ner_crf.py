@@ -149,3 +149,16 @@ def test_shipped_model_dev_floor(shipped: CRFTagger) -> None:
     # The shipped model is trained on train+dev, so this is a regression floor, not a dev score.
     # A clean (held-out) dev F1 of the shipped recipe is 0.724, see train.py.
     assert scores["overall"].f1 > 0.95
+
+
+def test_pool_scores_micro_averages_dev_folds() -> None:
+    from kg.ner.conll import Score
+    from kg.ner.train import pool_scores
+
+    a = {"overall": Score(0.5, 0.5, 0.5, 10)}  # 5 of 10 gold found, 10 predicted
+    b = {"overall": Score(1.0, 0.25, 0.4, 20)}  # 5 of 20 gold found, 5 predicted
+    assert pool_scores([a]) == a
+    pooled = pool_scores([a, b])["overall"]
+    assert pooled.support == 30
+    assert pooled.precision == pytest.approx(10 / 15)
+    assert pooled.recall == pytest.approx(10 / 30)
