@@ -98,12 +98,14 @@ def split_dev(
 
 
 def build_train_gazetteer(
-    sentences: Sequence[Sentence], min_count: int = 2, min_ratio: float = 0.5
+    sentences: Sequence[Sentence], min_count: int = 1, min_ratio: float = 0.5
 ) -> dict[str, str]:
     """Stripped token → majority label type (PERS/LOC/ORG/MISC or O), kept when that type was seen
     ≥ ``min_count`` times and is ≥ ``min_ratio`` of the token's occurrences («مصر» LOC, «رئيس» O).
+    Words seen once count too (three dev folds: 77.0 against 76.6 with ``min_count`` 2); the
+    jackknifed training features teach the CRF how far to trust them.
 
-    Absence is informative too: a token in no entry is rare, as unseen names are."""
+    Absence is informative too: a token in no entry is unseen, as most test names are."""
     counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
     for sent in sentences:
         for tok, label in sent:
