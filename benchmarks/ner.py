@@ -167,9 +167,7 @@ def main() -> int:
             model, dev_model, label, size = "", "", backend, 0
             dev_note = "dev seen in training"
             if backend == "crf":
-                label = (
-                    "crf (default: CRF + word classes + dictionary words + document consistency)"
-                )
+                label = "crf (default: CRF + word classes + document consistency)"
                 size = _shipped_crf_size()
                 if args.dev_model:
                     dev_model = str(args.dev_model)

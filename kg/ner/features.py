@@ -38,9 +38,7 @@ GAZETTEER_FILES: Mapping[str, str] = {
 }
 TRAIN_GAZETTEER = "train_gazetteer.tsv"
 CLUSTERS = "clusters.tsv"
-WORDS = "words.tsv"
 # Inflectional suffixes tried (longest first) when a stem is not in the word list as it stands.
-WORD_SUFFIXES: tuple[str, ...] = ("هما", "ات", "ون", "ين", "ان", "يه", "ها", "هم", "يا", "ه", "ي")
 
 
 def strip_proclitics(norm: str) -> tuple[str, str]:
@@ -101,8 +99,6 @@ class Lexicons:
     train_types: Mapping[str, str] = field(default_factory=dict)
     # Unsupervised word classes (kg.ner.clusters): stripped token → ids at several granularities.
     clusters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    # Dictionary words (kg.ner.words): normalised word → (word classes, frequency bucket).
-    words: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(
@@ -139,12 +135,7 @@ class Lexicons:
         cl_path = base / CLUSTERS if clusters is None else Path(clusters)
         if cl_path.is_file():
             classes = _read_clusters(_lines(cl_path))
-        words: dict[str, tuple[str, str]] = {}
-        if (base / WORDS).is_file():
-            for line in _lines(base / WORDS):
-                word, cls_, bucket = line.split("\t")
-                words[word] = (cls_, bucket)
-        return cls(phrases, suffixes, train_types, classes, words)
+        return cls(phrases, suffixes, train_types, classes)
 
     def with_train_types(self, train_types: Mapping[str, str]) -> Lexicons:
         """A copy with another train gazetteer (used for jackknifed training features)."""
@@ -185,12 +176,6 @@ class FeatureConfig:
     gazetteers: bool = True
     train_gazetteer: bool = True
     clusters: bool = True
-    # Dictionary-word classes (kg/data/ner/words.tsv) of the token and, with word_context, of its
-    # neighbours (no better on dev); word_freq adds the word's corpus-frequency bucket. An unseen
-    # word that is a common noun or verb is rarely a name; a listed proper noun often is.
-    words: bool = True
-    word_freq: bool = True
-    word_context: bool = False
     # Two passes: the second sees which types the first pass gave each word elsewhere in the
     # document, so a bare «طالباني» inherits PERS from «الرئيس طالباني» two sentences earlier.
     two_pass: bool = False
@@ -222,21 +207,6 @@ def _lexicon_hits(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> li
                     for j in range(i + 1, min(i + k, n)):
                         hits[j].append(name + ":I")
     return hits
-
-
-def word_class(norm: str, stem: str, words: Mapping[str, tuple[str, str]]) -> tuple[str, str]:
-    """(classes, frequency bucket) of a token in the dictionary word list: its normalised form or
-    its proclitic-stripped stem as they stand («بغداد» is not «ب» + «غداد»), else the stem with
-    one inflectional suffix removed (classes prefixed «~»), else ("-", "-")."""
-    hit = words.get(norm) or words.get(stem)
-    if hit is not None:
-        return hit
-    for suf in WORD_SUFFIXES:
-        if len(stem) - len(suf) >= 2 and stem.endswith(suf):
-            hit = words.get(stem[: -len(suf)])
-            if hit is not None:
-                return "~" + hit[0], hit[1]
-    return "-", "-"
 
 
 @lru_cache(maxsize=200_000)
@@ -272,9 +242,6 @@ def sentence_features(
     cl: list[tuple[str, ...]] = []
     if cfg.clusters and lex.clusters:
         cl = [lex.clusters.get(s, ()) for s in stems]
-    wc: list[tuple[str, str]] = []
-    if (cfg.words or cfg.word_freq) and lex.words:
-        wc = [word_class(i[0], i[2], lex.words) if i[3] == "A" else ("#", "#") for i in infos]
     feats: list[list[str]] = []
     for i in range(n):
         norm, clitic, stem, shape = infos[i]
@@ -284,14 +251,6 @@ def sentence_features(
             for d in (-1, 1):
                 if 0 <= i + d < n and cl[i + d]:
                     f.append(f"k1[{d}]={cl[i + d][1]}")
-        if wc:
-            if cfg.words:
-                f.append("d=" + wc[i][0])
-                for d in (-1, 1) if cfg.word_context else ():
-                    if 0 <= i + d < n:
-                        f.append(f"d[{d}]={wc[i + d][0]}")
-            if cfg.word_freq:
-                f.append("df=" + wc[i][1])
         if cfg.norm:
             f.append("w=" + norm)
         if cfg.strip:
