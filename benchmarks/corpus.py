@@ -1,6 +1,6 @@
 """How `kg build` scales: throughput, parallel speed-up, memory and incremental adds.
 
-    python benchmarks/corpus.py                      # about 8 minutes on 2 idle cores
+    python benchmarks/corpus.py                      # about 6 minutes on 2 idle cores
     python benchmarks/corpus.py --base 40 --throughput-docs 200 --incremental-docs 400
 
 Documents are made of real Arabic news sentences (ANERcorp, under ``../shared/data``), grouped
@@ -148,7 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DATA, help="folder holding anercorp/")
     parser.add_argument("--sentences", type=int, default=20, help="sentences per document")
     parser.add_argument("--base", type=int, default=20, help="documents at 1× for memory")
-    parser.add_argument("--throughput-docs", type=int, default=400, help="documents for speed")
+    parser.add_argument("--throughput-docs", type=int, default=1000, help="documents for speed")
     parser.add_argument(
         "--incremental-docs", type=int, default=1000, help="documents already built (1 %% added)"
     )
@@ -214,11 +214,13 @@ def _measure(
     extraction = {jobs: extraction_seconds(records, jobs) for jobs in (1, 2)}
     ratio = extraction[1] / extraction[2]
     for jobs in (1, 2):
+        # For reference (how much of a build is extraction): the bar is on whole builds.
         yield (
             f"extraction only (`annotate_all`, jobs={jobs}), same corpus",
-            f"{n / extraction[jobs]:.1f} docs/s, {words / extraction[jobs]:,.0f} tokens/s",
-            f"≥ {BAR_SPEEDUP}× jobs=1" if jobs == 2 else "",
-            f"{_yes(ratio >= BAR_SPEEDUP)} ({ratio:.2f}×)" if jobs == 2 else "",
+            f"{n / extraction[jobs]:.1f} docs/s, {words / extraction[jobs]:,.0f} tokens/s"
+            + (f" ({ratio:.2f}× jobs=1)" if jobs == 2 else ""),
+            "",
+            "",
         )
 
     # Peak memory at 1×, 4× and 16× the base size, one process per build.

@@ -161,9 +161,17 @@ class _Linker:
     anchors: frozenset[str]
     resolver: Resolver = field(default_factory=Resolver.default)
     writer: TrigWriter = field(init=False)
+    # Entity key -> IRI: minting transliterates, and the same entities recur in every document.
+    _entity_iris: dict[str, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.writer = rdf.trig_writer(rdf.new_dataset(self.iris))
+
+    def entity_iri(self, key: str) -> str:
+        iri = self._entity_iris.get(key)
+        if iri is None:
+            iri = self._entity_iris[key] = str(self.iris.entity(key))
+        return iri
 
     def __call__(self, entry: dict[str, Any]) -> _Linked:
         annotated = records.decode(entry["record"])
@@ -174,7 +182,7 @@ class _Linker:
             tallies[key].add(mention, label)
         for tally in tallies.values():
             tally.close_documents()
-        entity_of = {m: str(self.iris.entity(key)) for m, (key, _) in links.items()}
+        entity_of = {m: self.entity_iri(key) for m, (key, _) in links.items()}
         iri = str(self.iris.document(annotated.doc.id))
         stored_at: list[int] | None = entry.get("at")
         block = None
@@ -582,8 +590,9 @@ class StreamingBuild:
         metrics = analyse(G, seed=self.build.seed)
         with contextlib.ExitStack() as stack:
             html: Future[str] | str | None = None
-            if view is not None and self.build.jobs > 1:
-                # The view is drawn in another process while this one writes the corpus graph.
+            if view is not None and (os.cpu_count() or 1) > 1:
+                # The view is drawn in another process while this one writes the corpus graph
+                # (whatever --jobs says: that counts extraction workers).
                 pool = stack.enter_context(ProcessPoolExecutor(max_workers=1))
                 html = pool.submit(view, G)
             # Straight to text: an rdflib store of the corpus graph would cost more than the rest.

@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -248,8 +249,8 @@ def entity_triples(entities: Iterable[Entity], iris: Iris) -> Iterator[Triple]:
         yield node, RDFS.label, Literal(entity.label, lang=ARABIC)
         for alt in entity.alt_labels:
             yield node, SKOS.altLabel, Literal(alt, lang=ARABIC)
-        yield node, KGO.mentionCount, Literal(entity.mention_count)
-        yield node, KGO.documentCount, Literal(entity.document_count)
+        yield node, KGO.mentionCount, _integer(entity.mention_count)
+        yield node, KGO.documentCount, _integer(entity.document_count)
 
 
 ANALYTICS_PROPERTIES: Mapping[str, URIRef] = {
@@ -269,13 +270,19 @@ def set_analytics(dataset: Dataset, metrics: Mapping[str, Mapping[str, float]], 
     graph.addN((s, p, o, graph) for s, p, o in analytics_triples(metrics))
 
 
+@lru_cache(maxsize=4096)
+def _integer(value: int) -> Literal:
+    """An xsd:integer literal; counts repeat, and rdflib's Literal() is slow to build."""
+    return Literal(value)
+
+
 def analytics_triples(metrics: Mapping[str, Mapping[str, float]]) -> Iterator[Triple]:
     """Centrality (doubles, 8 decimals) and community (integer) triples of each entity."""
     for entity_iri, values in metrics.items():
         node = URIRef(entity_iri)
         for metric, value in values.items():
             literal = (
-                Literal(int(value))
+                _integer(int(value))
                 if metric == "community"
                 else Literal(round(float(value), 8), datatype=XSD.double)
             )
@@ -600,4 +607,4 @@ def _link_triples(G: nx.Graph, iris: Iris) -> Iterator[Triple]:
                     f"edge {source} – {target}: unknown kind {kind!r} (known: {known})"
                 )
             if count:
-                yield link, LINK_COUNTS[kind], Literal(int(count))
+                yield link, LINK_COUNTS[kind], _integer(int(count))

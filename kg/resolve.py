@@ -56,6 +56,7 @@ class Resolver:
         # Analysis depends on the surface text alone, and names recur across a corpus: a
         # cache of distinct texts (entity-sized, not corpus-sized) makes linking cheap.
         self._analysed: dict[str, tuple[tuple[str, ...], tuple[tuple[str, int], ...]]] = {}
+        self._labels: dict[tuple[str, int], str] = {}  # (surface text, letters stripped) -> label
 
     @classmethod
     def default(cls) -> Resolver:
@@ -133,7 +134,7 @@ class Resolver:
         labels: dict[Mention, str] = {}
         for analysis, (key, stripped) in zip(analyses, chosen, strict=True):
             key_of_mention[analysis.mention] = partial[analysis.mention.doc_id].get(key, key)
-            labels[analysis.mention] = _clean_label(analysis.words, stripped)
+            labels[analysis.mention] = self._label(analysis, stripped)
         links: dict[Mention, tuple[str, str | None]] = {}
         for mention, key in key_of_mention.items():
             target = same_as.get(mention)
@@ -142,6 +143,13 @@ class Resolver:
             else:
                 links[mention] = (key, labels[mention])
         return links
+
+    def _label(self, analysis: _Analysis, stripped: int) -> str:
+        label = self._labels.get((analysis.mention.text, stripped))
+        if label is None:
+            label = _clean_label(analysis.words, stripped)
+            self._labels[analysis.mention.text, stripped] = label
+        return label
 
     def _analyse(self, mention: Mention) -> _Analysis:
         found = self._analysed.get(mention.text)
@@ -210,28 +218,23 @@ def link_partial_names(counts: Counter[tuple[str, EntityType]]) -> dict[str, str
     for (key, entity_type), count in counts.items():
         types[key][entity_type] += count
     majority = {key: _majority_type(counter) for key, counter in types.items()}
+    # A run of whole words inside another name is a substring once both are padded with spaces.
+    padded = {key: f" {' '.join(key.split())} " for key in majority}
+    sizes = {key: len(key.split()) for key in majority}
     mapping: dict[str, str] = {}
     for short, short_type in majority.items():
         if short_type not in PARTIAL_NAME_TYPES:
             continue
-        words = short.split()
         containers = [
             long
             for long, long_type in majority.items()
             if long_type == short_type
-            and len(long.split()) > len(words)
-            and _contains_run(long.split(), words)
+            and sizes[long] > sizes[short]
+            and padded[short] in padded[long]
         ]
         if len(containers) == 1:
             mapping[short] = containers[0]
     return mapping
-
-
-def _contains_run(haystack: Sequence[str], needle: Sequence[str]) -> bool:
-    size = len(needle)
-    return any(
-        list(haystack[i : i + size]) == list(needle) for i in range(len(haystack) - size + 1)
-    )
 
 
 def _majority_type(counter: Counter[EntityType]) -> EntityType:

@@ -145,10 +145,16 @@ class Iris:
     def __init__(self, base: str = DEFAULT_BASE) -> None:
         self.base = base if base.endswith(("/", "#")) else base + "/"
         self._transliterate = CharMapper.builtin_mapper("ar2safebw")
+        self._documents: dict[str, URIRef] = {}  # doc id -> IRI: each span of a document needs it
 
     def document(self, doc_id: str) -> URIRef:
         """The document, which is also the name of its named graph."""
-        return URIRef(f"{self.base}doc/{_segment(doc_id, safe='')}")
+        iri = self._documents.get(doc_id)
+        if iri is None:
+            if len(self._documents) > 10_000:  # spans of one document are minted together
+                self._documents.clear()
+            iri = self._documents[doc_id] = URIRef(f"{self.base}doc/{_segment(doc_id, safe='')}")
+        return iri
 
     def span(self, doc_id: str, start: int, end: int) -> URIRef:
         """A character span (RFC 5147 style) of a document: context, sentence or mention."""
