@@ -260,7 +260,7 @@ def _measure(
     )
     yield (
         f"add {len(new)} new docs (1 %) to the built graph",
-        f"{added.seconds:.1f} s ({ratio:.0%} of the rebuild); graph.trig "
+        f"{added.seconds:.1f} s ({ratio:.1%} of the rebuild); graph.trig "
         + ("identical to the rebuild" if same else "DIFFERS from the rebuild"),
         f"≤ {BAR_INCREMENTAL_RATIO:.0%} of rebuild",
         _yes(ratio <= BAR_INCREMENTAL_RATIO and same),

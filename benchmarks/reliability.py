@@ -230,7 +230,7 @@ def fault_rows(work: Path) -> list[Row]:
         == 0
     )
     # Big enough that the build is still extracting at the last kill (checked below).
-    slow = write_corpus(work / "slow.jsonl", 200, seed=1)
+    slow = write_corpus(work / "slow.jsonl", 600, seed=1)  # several seconds to build
     lock = ".kg-build.lock"
 
     def fresh_copy(name: str) -> tuple[Path, dict[str, bytes]]:
