@@ -49,7 +49,7 @@ from kg.extract import (
     annotate_dask,
     annotate_stream,
     chunked,
-    ordered_map,
+    parallel_map,
 )
 from kg.graph import ENTITY_COLUMNS, LinkTally, document_links, entity_attributes, entity_graph
 from kg.model import AnnotatedDocument, Document, EntityType, Mention
@@ -64,6 +64,7 @@ RESUME_FILE = ".kg-resume.jsonl"
 DOCUMENTS_FORMAT = 1
 LINK_CHUNK = 16  # documents per linking task
 
+# Wraps the stream of extracted documents (a progress bar on a terminal).
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
 View = Callable[[nx.Graph], str]  # draws graph.html from the entity graph (picklable)
 
@@ -207,19 +208,6 @@ class _Linker:
 
 def _link_with(entries: list[dict[str, Any]], linker: _Linker) -> list[_Linked]:
     return [linker(entry) for entry in entries]
-
-
-def _link_chunk(entries: list[dict[str, Any]]) -> list[_Linked]:
-    linker: _Linker = _LINK_WORKER["linker"]
-    return [linker(entry) for entry in entries]
-
-
-# The linker a pass-2 worker process received at start; set once by the pool initializer.
-_LINK_WORKER: dict[str, _Linker] = {}
-
-
-def _load_linker(linker: _Linker) -> None:
-    _LINK_WORKER["linker"] = linker
 
 
 def _extracted_entry(
@@ -577,11 +565,8 @@ class StreamingBuild:
         elif jobs <= 1:
             yield from map(linker, entries)
         else:
-            with ProcessPoolExecutor(
-                max_workers=jobs, initializer=_load_linker, initargs=(linker,)
-            ) as pool:
-                for _, linked in ordered_map(pool, _link_chunk, chunks, jobs):
-                    yield from linked
+            for _, linked in parallel_map(_link_with, linker, chunks, jobs):
+                yield from linked
 
     def _merge(self, view: View | None) -> BuildResult:
         entities = [self._tallies[key].entity(key) for key in sorted(self._tallies)]

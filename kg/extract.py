@@ -12,8 +12,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import replace
-from functools import partial
-from itertools import repeat
 from typing import Any, TypeVar
 
 from kg.errors import ConfigError, InputError, KGError
@@ -27,7 +25,7 @@ DERIVED_EXTRACTORS = frozenset({ALIAS_EXTRACTOR, VENUE_EXTRACTOR})
 DocumentFailed = Callable[[Document, Exception], None]
 T = TypeVar("T")
 R = TypeVar("R")
-MAX_CHUNK = 64  # documents sent to a worker at once: large enough to amortise reloading the model
+S = TypeVar("S")
 
 
 #: Extraction engines by name; "dask" needs the optional extra (``pip install 'kg[dask]'``).
@@ -65,36 +63,19 @@ def annotate(
 
 
 def annotate_all(
-    documents: Sequence[Document],
+    documents: Iterable[Document],
     extractors: Sequence[Extractor],
     event_extractor: EventExtractor | None,
     *,
     jobs: int = 1,
     on_error: DocumentFailed | None = None,
 ) -> Iterator[AnnotatedDocument]:
-    """Annotate ``documents`` in order, in ``jobs`` worker processes when ``jobs > 1``.
-
-    Workers receive the extractors by pickling (a compiled NER model reloads itself by name),
-    once per chunk of documents, so results are the same as in one process. A document that
-    fails raises, or, given ``on_error``, is handed to it and skipped.
-    """
-    catch = on_error is not None
-    if jobs <= 1 or len(documents) < 2:
-        batches: Iterable[tuple[Sequence[Document], list[AnnotatedDocument | Exception]]] = (
-            ([doc], [_annotate_one(doc, extractors, event_extractor, catch=catch)])
-            for doc in documents
-        )
-        yield from _finished(batches, on_error)
-        return
-    # Two chunks per worker: each chunk unpickles the extractors again (≈ 0.06 s, a few
-    # documents' worth), and news documents are alike enough in length to balance the load.
-    size = max(1, min(MAX_CHUNK, len(documents) // (jobs * 2)))
-    chunks = [documents[i : i + size] for i in range(0, len(documents), size)]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        work = pool.map(
-            _annotate_chunk, chunks, repeat(extractors), repeat(event_extractor), repeat(catch)
-        )
-        yield from _finished(zip(chunks, work, strict=True), on_error)
+    """The annotated documents, in order, in ``jobs`` worker processes when ``jobs > 1``
+    (:func:`annotate_stream` keeping whole documents). A document that fails raises, or, given
+    ``on_error``, is handed to it and skipped."""
+    return annotate_stream(
+        documents, extractors, event_extractor, same, jobs=jobs, on_error=on_error
+    )
 
 
 def annotate_stream(
@@ -122,15 +103,23 @@ def annotate_stream(
         )
         yield from _finished(batches, on_error)
         return
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        initializer=_load_worker,
-        initargs=(extractors, event_extractor, finish),
-    ) as pool:
-        work = ordered_map(
-            pool, partial(_annotate_in_worker, catch=catch), chunked(documents, STREAM_CHUNK), jobs
-        )
-        yield from _finished(work, on_error)
+    work = parallel_map(
+        _annotate_with,
+        (extractors, event_extractor, finish, catch),
+        chunked(documents, STREAM_CHUNK),
+        jobs,
+    )
+    yield from _finished(work, on_error)
+
+
+# What an extraction worker needs: extractors, event extractor, finish, whether to catch errors.
+_Extraction = tuple[
+    Sequence[Extractor], EventExtractor | None, Callable[[AnnotatedDocument], T], bool
+]
+
+
+def _annotate_with(documents: Sequence[Document], state: _Extraction[T]) -> list[T | Exception]:
+    return _annotate_finished(documents, *state)
 
 
 def _annotate_finished(
@@ -188,23 +177,31 @@ def ordered_map(
         yield done, future.result()
 
 
-# What a streaming worker process loaded once, at start (see annotate_stream). One per process,
-# set by the pool's initializer before any task runs, never changed afterwards.
+def parallel_map(
+    function: Callable[[list[T], S], R], state: S, chunks: Iterable[list[T]], jobs: int
+) -> Iterator[tuple[list[T], R]]:
+    """``(chunk, function(chunk, state))`` in input order, over ``jobs`` worker processes.
+
+    ``state`` (the NER model, a linker with its anchor keys…) goes to each worker once, when it
+    starts, rather than with every chunk; ``function`` must be a module-level function.
+    """
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_set_worker_state, initargs=(function, state)
+    ) as pool:
+        yield from ordered_map(pool, _run_in_worker, chunks, jobs)
+
+
+# What a worker process of parallel_map was given at start: set once by the pool's
+# initializer, before any task runs, and never changed afterwards.
 _WORKER: dict[str, Any] = {}
 
 
-def _load_worker(
-    extractors: Sequence[Extractor],
-    event_extractor: EventExtractor | None,
-    finish: Callable[[AnnotatedDocument], Any],
-) -> None:
-    _WORKER.update(extractors=extractors, events=event_extractor, finish=finish)
+def _set_worker_state(function: Callable[[list[Any], Any], Any], state: Any) -> None:
+    _WORKER.update(function=function, state=state)
 
 
-def _annotate_in_worker(documents: Sequence[Document], *, catch: bool) -> list[Any]:
-    return _annotate_finished(
-        documents, _WORKER["extractors"], _WORKER["events"], _WORKER["finish"], catch
-    )
+def _run_in_worker(chunk: list[Any]) -> Any:
+    return _WORKER["function"](chunk, _WORKER["state"])
 
 
 class DaskRunner:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -23,6 +23,7 @@ from kg.corpus import (
     DOCUMENTS_FILE,
     BuildResult,
     CorpusBuild,
+    Progress,
     StreamingBuild,
     entities_csv,
     write_analytics,
@@ -66,9 +67,6 @@ ENTITIES_FILE = "entities.csv"
 VIEW_NODES = 20_000
 # Names the temporary files of a build, so a later build can sweep up those of a killed one.
 BUILD_TEMP_PREFIX = "kg-build."
-
-
-Progress = Callable[[Iterable[Any]], Iterable[Any]]
 
 
 @dataclass(frozen=True)
