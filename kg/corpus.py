@@ -27,7 +27,7 @@ import itertools
 import json
 import os
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -469,10 +469,16 @@ class StreamingBuild:
         :meth:`write_documents`. ``view`` draws the result's ``html``."""
         resolver = Resolver.default()
         types = self.build.entity_types
-        seen = {
-            entry["record"]["id"]: (entry["hash"], _record_metadata(entry["record"]))
-            for entry in self.stored.entries()
-        }
+        # One pass over the stored documents for what pass 1 needs to skip them, and their
+        # anchor keys counted: a replaced document's are taken back below, not re-read from all.
+        seen: dict[str, tuple[str, list[Any]]] = {}
+        stored_anchors: Counter[str] = Counter()
+        for entry in self.stored.entries():
+            seen[entry["record"]["id"]] = (entry["hash"], _record_metadata(entry["record"]))
+            if "anchors" not in entry:  # parsed from a graph.trig without its documents file
+                annotated = records.decode(entry["record"])
+                entry["anchors"] = anchor_keys(annotated, resolver, types)
+            stored_anchors.update(entry["anchors"])
         anchors: set[str] = set()
         replaced: set[str] = set()
         extracted: list[tuple[int, int]] = []
@@ -489,12 +495,11 @@ class StreamingBuild:
                 anchors.update(doc_anchors)
                 replaced.add(doc_id)
                 extracted.append(at)
-            for kept in self.stored.entries():
-                if kept["record"]["id"] not in replaced:
-                    if "anchors" not in kept:  # parsed from a graph.trig without documents file
-                        annotated = records.decode(kept["record"])
-                        kept["anchors"] = anchor_keys(annotated, resolver, types)
-                    anchors.update(kept["anchors"])
+            if not replaced.isdisjoint(seen):  # changed stored documents: their old keys go
+                for entry in self.stored.entries():
+                    if entry["record"]["id"] in replaced:
+                        stored_anchors.subtract(entry["anchors"])
+            anchors.update(key for key, count in stored_anchors.items() if count > 0)
             linker = _Linker(self.iris, types, frozenset(anchors), resolver)
             to_link = itertools.chain(
                 (e for e in self.stored.entries() if e["record"]["id"] not in replaced),
