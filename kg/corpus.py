@@ -162,17 +162,9 @@ class _Linker:
     anchors: frozenset[str]
     resolver: Resolver = field(default_factory=Resolver.default)
     writer: TrigWriter = field(init=False)
-    # Entity key -> IRI: minting transliterates, and the same entities recur in every document.
-    _entity_iris: dict[str, str] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.writer = rdf.trig_writer(rdf.new_dataset(self.iris))
-
-    def entity_iri(self, key: str) -> str:
-        iri = self._entity_iris.get(key)
-        if iri is None:
-            iri = self._entity_iris[key] = str(self.iris.entity(key))
-        return iri
 
     def __call__(self, entry: dict[str, Any]) -> _Linked:
         annotated = records.decode(entry["record"])
@@ -183,7 +175,7 @@ class _Linker:
             tallies[key].add(mention, label)
         for tally in tallies.values():
             tally.close_documents()
-        entity_of = {m: self.entity_iri(key) for m, (key, _) in links.items()}
+        entity_of = {m: str(self.iris.entity(key)) for m, (key, _) in links.items()}
         iri = str(self.iris.document(annotated.doc.id))
         stored_at: list[int] | None = entry.get("at")
         block = None

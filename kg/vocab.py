@@ -146,6 +146,8 @@ class Iris:
         self.base = base if base.endswith(("/", "#")) else base + "/"
         self._transliterate = CharMapper.builtin_mapper("ar2safebw")
         self._documents: dict[str, URIRef] = {}  # doc id -> IRI: each span of a document needs it
+        # key -> IRI: transliterating is slow, and a build mints each entity's IRI many times
+        self._entities: dict[str, URIRef] = {}
 
     def document(self, doc_id: str) -> URIRef:
         """The document, which is also the name of its named graph."""
@@ -162,7 +164,12 @@ class Iris:
 
     def entity(self, key: str) -> URIRef:
         """A stable, readable entity IRI: the key in Safe Buckwalter transliteration."""
-        return self._named("entity", key)
+        iri = self._entities.get(key)
+        if iri is None:
+            if len(self._entities) > 1_000_000:  # a bound, not an expected size
+                self._entities.clear()
+            iri = self._entities[key] = self._named("entity", key)
+        return iri
 
     def event(self, doc_id: str, kind: str, start: int) -> URIRef:
         """An event, named by its kind and the offset of its trigger word."""
