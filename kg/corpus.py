@@ -8,7 +8,9 @@ Three passes, each over a stream:
 2. **link** (worker processes again): each document, stored or new, is linked to entity keys on
    its own, written as its TriG block and reduced to counts: an :class:`~kg.resolve.EntityTally`
    per entity and a :class:`~kg.graph.LinkTally` of edges. A stored document whose links did
-   not change keeps its block, copied from the old graph.trig without parsing it.
+   not change keeps its block, copied from the old graph.trig without parsing it; one whose
+   links cannot have changed (none of the keys it looks up joined or left the anchors) is not
+   even linked again: its counts come from its entry.
 3. **merge**: entities, the entity graph, centrality and the corpus graph come from the counts;
    graph.trig is written block by block in IRI order, with ``.kg-documents.jsonl`` beside it
    (each document's record, links and block offset), which the next build reads instead of
@@ -49,10 +51,18 @@ from kg.extract import (
     annotate_dask,
     annotate_stream,
     chunked,
+    fewer_collections,
     parallel_map,
 )
-from kg.graph import ENTITY_COLUMNS, LinkTally, document_links, entity_attributes, entity_graph
-from kg.model import AnnotatedDocument, Document, EntityType, Mention
+from kg.graph import (
+    ENTITY_COLUMNS,
+    LinkTally,
+    entity_attributes,
+    entity_graph,
+    fact_links,
+    sentence_links,
+)
+from kg.model import AnnotatedDocument, Document, EntityType
 from kg.ner.base import Extractor
 from kg.records import Record
 from kg.resolve import EntityTally, Resolver
@@ -63,6 +73,9 @@ DOCUMENTS_FILE = ".kg-documents.jsonl"
 RESUME_FILE = ".kg-resume.jsonl"
 DOCUMENTS_FORMAT = 1
 LINK_CHUNK = 16  # documents per linking task
+# A stored document's entry: its links (entity key and offered label per mention, and the typed
+# edges of its facts) are kept so that a build which does not change them need not relink it.
+ENTRY_FIELDS = ("hash", "anchors", "conditions", "keys", "labels", "facts", "triples", "record")
 
 # Wraps the stream of extracted documents (a progress bar on a terminal).
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
@@ -97,17 +110,6 @@ class BuildResult:
 
     def entity_rows(self) -> list[dict[str, Any]]:
         return graph_analytics.entity_rows(self.G)
-
-
-def link_document(
-    annotated: AnnotatedDocument,
-    resolver: Resolver,
-    anchors: Iterable[str],
-    entity_types: frozenset[EntityType],
-) -> dict[Mention, tuple[str, str | None]]:
-    """Entity key and offered label of each mention of a graph-node type (one document)."""
-    mentions = [m for m in annotated.mentions if m.type in entity_types]
-    return resolver.link(mentions, anchors, same_as=dict(annotated.aliases))
 
 
 def anchor_keys(
@@ -145,7 +147,7 @@ class _Linked:
     """Pass 2's result for one document."""
 
     iri: str
-    entry: str  # JSON: record, hash, anchors, keys, triples (what .kg-documents.jsonl keeps)
+    entry: str  # JSON: ENTRY_FIELDS (what .kg-documents.jsonl keeps)
     block: str | None  # its TriG block when written anew
     stored_at: list[int] | None  # else where its block lies in the old graph.trig
     triples: int
@@ -155,20 +157,36 @@ class _Linked:
 
 @dataclass
 class _Linker:
-    """Pass 2 for one document: links, counts and (unless the stored one holds) its block."""
+    """Pass 2 for one document: links, counts and (unless the stored one holds) its block.
+
+    ``changed`` are the anchor keys that joined or left the anchors since the stored build
+    (None: every stored document is linked again). A stored document none of whose
+    :meth:`~kg.resolve.Resolver.conditional_keys` changed links as before: its counts come from
+    its entry, without linking it or rebuilding its model.
+    """
 
     iris: Iris
     entity_types: frozenset[EntityType]
     anchors: frozenset[str]
     resolver: Resolver = field(default_factory=Resolver.default)
+    changed: frozenset[str] | None = None
     writer: TrigWriter = field(init=False)
 
     def __post_init__(self) -> None:
         self.writer = rdf.trig_writer(rdf.new_dataset(self.iris))
 
     def __call__(self, entry: dict[str, Any]) -> _Linked:
+        stored_at: list[int] | None = entry.get("at")
+        if (
+            stored_at is not None
+            and self.changed is not None
+            and "conditions" in entry
+            and self.changed.isdisjoint(entry["conditions"])
+        ):
+            return self._as_stored(entry, stored_at)
         annotated = records.decode(entry["record"])
-        links = link_document(annotated, self.resolver, self.anchors, self.entity_types)
+        mentions = [m for m in annotated.mentions if m.type in self.entity_types]
+        links = self.resolver.link(mentions, self.anchors, same_as=dict(annotated.aliases))
         keys = [links[m][0] if m in links else None for m in annotated.mentions]
         tallies: dict[str, EntityTally] = defaultdict(EntityTally)
         for mention, (key, label) in links.items():
@@ -177,7 +195,6 @@ class _Linker:
             tally.close_documents()
         entity_of = {m: str(self.iris.entity(key)) for m, (key, _) in links.items()}
         iri = str(self.iris.document(annotated.doc.id))
-        stored_at: list[int] | None = entry.get("at")
         block = None
         if stored_at is None or entry.get("keys") != keys:
             # New, changed, or relinked by new documents: its graph is written anew.
@@ -186,16 +203,47 @@ class _Linker:
             block = self.writer.block(URIRef(iri), triples)
             entry = {**entry, "keys": keys, "triples": len(set(triples))}
             stored_at = None
-        kept = {name: entry[name] for name in ("hash", "anchors", "keys", "triples", "record")}
-        return _Linked(
-            iri,
-            json.dumps(kept, ensure_ascii=False),
-            block,
-            stored_at,
-            entry["triples"],
-            dict(tallies),
-            document_links(annotated, entity_of, self.iris),
-        )
+        entry["labels"] = [links[m][1] if m in links else None for m in annotated.mentions]
+        entry["conditions"] = sorted(self.resolver.conditional_keys(mentions))
+        facts = fact_links(annotated, entity_of, self.iris)
+        entry["facts"] = [[*edge, count] for edge, count in sorted(facts.items())]
+        by_sentence: dict[int, set[str]] = defaultdict(set)
+        for mention, entity in entity_of.items():
+            by_sentence[mention.sentence].add(entity)
+        edges = self._links(entry, by_sentence)
+        tallied = dict(tallies)
+        return _Linked(iri, _entry_text(entry), block, stored_at, entry["triples"], tallied, edges)
+
+    def _as_stored(self, entry: dict[str, Any], stored_at: list[int]) -> _Linked:
+        """A stored document that links as before: its counts from the entry alone."""
+        record = entry["record"]
+        doc_id = record["id"]
+        tallies: dict[str, EntityTally] = defaultdict(EntityTally)
+        by_sentence: dict[int, set[str]] = defaultdict(set)
+        named = zip(record["mentions"], entry["keys"], entry["labels"], strict=True)
+        for (_, _, entity_type, sentence, _, text), key, label in named:
+            if key is not None:
+                tallies[key].add_name(EntityType(entity_type), text, label)
+                by_sentence[sentence].add(str(self.iris.entity(key)))
+        for tally in tallies.values():
+            tally.add_documents(1)
+        links = self._links(entry, by_sentence)
+        iri = str(self.iris.document(doc_id))
+        tallied = dict(tallies)
+        return _Linked(iri, _entry_text(entry), None, stored_at, entry["triples"], tallied, links)
+
+    def _links(self, entry: dict[str, Any], by_sentence: Mapping[int, set[str]]) -> LinkTally:
+        """The document's edges: co-mentions per sentence, and its facts' typed edges."""
+        record = entry["record"]
+        spans = [(start, end) for start, end in record["sentences"]]
+        links = sentence_links(record["id"], record["text"], spans, by_sentence, self.iris)
+        links.relations.update({(s, t, kind): n for s, t, kind, n in entry["facts"]})
+        return links
+
+
+def _entry_text(entry: dict[str, Any]) -> str:
+    """What .kg-documents.jsonl keeps of a linked document (its block's place is added later)."""
+    return json.dumps({name: entry[name] for name in ENTRY_FIELDS}, ensure_ascii=False)
 
 
 def _link_with(entries: list[dict[str, Any]], linker: _Linker) -> list[_Linked]:
@@ -330,6 +378,7 @@ class _Stored:
     def __init__(self, out: Path, trig: Path, iris: Iris, events: EventExtractor | None) -> None:
         self.trig, self.iris = trig, iris
         self.path = out / DOCUMENTS_FILE
+        self.linking: str | None = None  # how the stored documents were linked (see _Linker)
         self._parsed: list[dict[str, Any]] | None = None
         self._graph: IO[bytes] | None = None
         if not trig.is_file():
@@ -376,12 +425,15 @@ class _Stored:
                 header = json.loads(stream.readline())
         except (OSError, ValueError):
             return False
-        return (
+        if not (
             isinstance(header, dict)
             and header.get("format") == DOCUMENTS_FORMAT
             and header.get("base") == self.iris.base
             and header.get("graph_bytes") == self.trig.stat().st_size
-        )
+        ):
+            return False
+        self.linking = header.get("linking")
+        return True
 
     def _parse_graph(self, events: EventExtractor | None) -> list[dict[str, Any]]:
         stored = rdf.read_stored_graph(self.trig, self.iris)
@@ -430,11 +482,15 @@ class StreamingBuild:
         self._header = ""
         self._corpus_block: str | None = None
         self._resumed = 0
+        self._linking = ""  # names the linking settings (see _Stored.linking)
+        self._collections = fewer_collections()
 
     def __enter__(self) -> StreamingBuild:
+        self._collections.__enter__()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        self._collections.__exit__(None, None, None)
         self.stored.close()
         if kind is not None and issubclass(kind, KGError):
             # A clean failure (bad input under --strict, full disk): the folder is left as it
@@ -461,6 +517,7 @@ class StreamingBuild:
         :meth:`write_documents`. ``view`` draws the result's ``html``."""
         resolver = Resolver.default()
         types = self.build.entity_types
+        self._linking = f"{resolver.fingerprint()} {','.join(sorted(t.value for t in types))}"
         # One pass over the stored documents for what pass 1 needs to skip them, and their
         # anchor keys counted: a replaced document's are taken back below, not re-read from all.
         seen: dict[str, tuple[str, list[Any]]] = {}
@@ -471,6 +528,7 @@ class StreamingBuild:
                 annotated = records.decode(entry["record"])
                 entry["anchors"] = anchor_keys(annotated, resolver, types)
             stored_anchors.update(entry["anchors"])
+        stored_before = {key for key, count in stored_anchors.items() if count > 0}
         anchors: set[str] = set()
         replaced: set[str] = set()
         extracted: list[tuple[int, int]] = []
@@ -492,7 +550,11 @@ class StreamingBuild:
                     if entry["record"]["id"] in replaced:
                         stored_anchors.subtract(entry["anchors"])
             anchors.update(key for key, count in stored_anchors.items() if count > 0)
-            linker = _Linker(self.iris, types, frozenset(anchors), resolver)
+            # Stored documents link as before unless a key they look up changed status.
+            changed = None
+            if self.stored.linking == self._linking:
+                changed = frozenset(anchors.symmetric_difference(stored_before))
+            linker = _Linker(self.iris, types, frozenset(anchors), resolver, changed)
             to_link = itertools.chain(
                 (e for e in self.stored.entries() if e["record"]["id"] not in replaced),
                 (json.loads(self._extracted.read(at)) for at in extracted),
@@ -613,6 +675,7 @@ class StreamingBuild:
             "format": DOCUMENTS_FORMAT,
             "base": self.iris.base,
             "graph_bytes": self._graph_bytes,
+            "linking": self._linking,
         }
         stream.write(json.dumps(header) + "\n")
         for iri in sorted(self._documents):

@@ -10,7 +10,7 @@ import itertools
 import math
 import random
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,8 +67,13 @@ class LinkTally:
             self._offer(node, examples)
 
     def _offer(self, node: str, examples: list[tuple[tuple[str, str], tuple[str, str]]]) -> None:
-        kept = self.examples.get(node, [])
-        self.examples[node] = sorted(kept + examples)[:EXAMPLES_PER_NODE]
+        """Keep the first examples of ``node``; ``examples`` is sorted."""
+        kept = self.examples.get(node)
+        if kept is None:
+            self.examples[node] = examples[:EXAMPLES_PER_NODE]
+        elif len(kept) < EXAMPLES_PER_NODE or examples[0] < kept[-1]:
+            # (Documents mostly come in IRI order, so later ones rarely get past the test.)
+            self.examples[node] = sorted(kept + examples)[:EXAMPLES_PER_NODE]
 
 
 def project(dataset: Dataset, iris: Iris) -> nx.Graph:
@@ -110,24 +115,30 @@ def project(dataset: Dataset, iris: Iris) -> nx.Graph:
     return entity_graph(nodes, links)
 
 
-def document_links(
-    annotated: AnnotatedDocument, entity_of: Mapping[Mention, str], iris: Iris
+def sentence_links(
+    doc_id: str,
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    entities_by_sentence: Mapping[int, set[str]],
+    iris: Iris,
 ) -> LinkTally:
-    """:class:`LinkTally` of one document straight from the model (no RDF): what
-    :func:`project` finds in its named graph. ``entity_of`` maps linked mentions to entity IRIs.
-    """
-    doc = annotated.doc
-    document_iri = str(iris.document(doc.id))
+    """Co-mention edges and node examples of one document: the entity IRIs named in each of
+    its sentences (by index into ``sentences``, character spans of ``text``)."""
+    document_iri = str(iris.document(doc_id))
     links = LinkTally()
-    by_sentence: dict[int, set[str]] = defaultdict(set)
-    for mention in annotated.mentions:
-        if mention in entity_of:
-            by_sentence[mention.sentence].add(entity_of[mention])
-    for index, entities in by_sentence.items():
-        sentence = annotated.sentences[index]
-        sentence_iri = str(iris.span(doc.id, sentence.start, sentence.end))
-        text = doc.text[sentence.start : sentence.end]
-        links.add_sentence(document_iri, doc.id, sentence_iri, text, entities)
+    for index, entities in entities_by_sentence.items():
+        start, end = sentences[index]
+        sentence_iri = str(iris.span(doc_id, start, end))
+        links.add_sentence(document_iri, doc_id, sentence_iri, text[start:end], entities)
+    return links
+
+
+def fact_links(
+    annotated: AnnotatedDocument, entity_of: Mapping[Mention, str], iris: Iris
+) -> Counter[tuple[str, str, str]]:
+    """Typed edges (met, said-about, holds-role) of one document's events, quotations, roles."""
+    doc = annotated.doc
+    relations: Counter[tuple[str, str, str]] = Counter()
     # Facts as their RDF nodes hold them: one node per IRI, its values a set.
     attendees: dict[str, set[str]] = defaultdict(set)
     for event in annotated.events:
@@ -137,7 +148,7 @@ def document_links(
             attendees[node].update(e for e in found if e is not None)
     for members in attendees.values():
         for source, target in itertools.combinations(sorted(members), 2):
-            links.relations[source, target, MET] += 1
+            relations[source, target, MET] += 1
     quotes: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
     for quotation in annotated.quotations:
         speakers, about = quotes[str(iris.quotation(doc.id, quotation.start, quotation.end))]
@@ -147,7 +158,7 @@ def document_links(
         about.update(entity_of[m] for m in quotation.about if m in entity_of)
     for speakers, about in quotes.values():
         for speaker, subject in itertools.product(speakers, about):
-            links.relations[speaker, subject, SAID_ABOUT] += 1
+            relations[speaker, subject, SAID_ABOUT] += 1
     posts: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
     for role in annotated.roles:
         if role.person not in entity_of:
@@ -159,8 +170,8 @@ def document_links(
             organizations.add(organization)
     for members, organizations in posts.values():
         for member, organization in itertools.product(members, organizations):
-            links.relations[member, organization, HOLDS_ROLE] += 1
-    return links
+            relations[member, organization, HOLDS_ROLE] += 1
+    return relations
 
 
 def entity_graph(nodes: Mapping[str, Mapping[str, Any]], links: LinkTally) -> nx.Graph:

@@ -37,6 +37,7 @@ from kg.extract import (
     annotate_all,
     annotate_dask,
     check_engine,
+    fewer_collections,
     same,
 )
 from kg.graph import ENTITY_COLUMNS
@@ -146,6 +147,7 @@ class KnowledgeGraph:
         return HTML(frame)  # type: ignore[no-untyped-call]
 
 
+@fewer_collections()
 def build(
     documents: Iterable[Document],
     config: BuildConfig = BuildConfig(),

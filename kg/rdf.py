@@ -243,14 +243,17 @@ def set_corpus_entities(dataset: Dataset, entities: Iterable[Entity], iris: Iris
 
 def entity_triples(entities: Iterable[Entity], iris: Iris) -> Iterator[Triple]:
     """The corpus graph's description of each merged entity."""
+    # Terms looked up once: a namespace attribute costs as much as building a triple.
+    a, label, alt_label = RDF.type, RDFS.label, SKOS.altLabel
+    mentions, documents = KGO.mentionCount, KGO.documentCount
     for entity in entities:
         node = iris.entity(entity.key)
-        yield node, RDF.type, ENTITY_CLASSES[entity.type]
-        yield node, RDFS.label, Literal(entity.label, lang=ARABIC)
+        yield node, a, ENTITY_CLASSES[entity.type]
+        yield node, label, Literal(entity.label, lang=ARABIC)
         for alt in entity.alt_labels:
-            yield node, SKOS.altLabel, Literal(alt, lang=ARABIC)
-        yield node, KGO.mentionCount, _integer(entity.mention_count)
-        yield node, KGO.documentCount, _integer(entity.document_count)
+            yield node, alt_label, Literal(alt, lang=ARABIC)
+        yield node, mentions, _integer(entity.mention_count)
+        yield node, documents, _integer(entity.document_count)
 
 
 ANALYTICS_PROPERTIES: Mapping[str, URIRef] = {
@@ -276,16 +279,18 @@ def _integer(value: int) -> Literal:
     return Literal(value)
 
 
+@lru_cache(maxsize=65536)
+def _double(value: float) -> Literal:
+    """An xsd:double literal rounded to 8 decimals; leaves share their centralities (often 0)."""
+    return Literal(round(float(value), 8), datatype=XSD.double)
+
+
 def analytics_triples(metrics: Mapping[str, Mapping[str, float]]) -> Iterator[Triple]:
     """Centrality (doubles, 8 decimals) and community (integer) triples of each entity."""
     for entity_iri, values in metrics.items():
         node = URIRef(entity_iri)
         for metric, value in values.items():
-            literal = (
-                _integer(int(value))
-                if metric == "community"
-                else Literal(round(float(value), 8), datatype=XSD.double)
-            )
+            literal = _integer(int(value)) if metric == "community" else _double(value)
             yield node, ANALYTICS_PROPERTIES[metric], literal
 
 
@@ -591,15 +596,16 @@ def set_links(dataset: Dataset, G: nx.Graph, iris: Iris) -> None:
 
 
 def _link_triples(G: nx.Graph, iris: Iris) -> Iterator[Triple]:
+    a, link_class, source_of, target_of = RDF.type, KGO.Link, KGO.source, KGO.target
     for u, v, data in G.edges(data=True):
         source, target = sorted((str(u), str(v)))
         if source == target:
             continue
         counts = data.get("kinds") or {data.get("kind", "co-mention"): data.get("weight", 1)}
         link = iris.link(source, target)
-        yield link, RDF.type, KGO.Link
-        yield link, KGO.source, URIRef(source)
-        yield link, KGO.target, URIRef(target)
+        yield link, a, link_class
+        yield link, source_of, URIRef(source)
+        yield link, target_of, URIRef(target)
         for kind, count in sorted(counts.items()):
             if kind not in LINK_COUNTS:
                 known = ", ".join(LINK_COUNTS)

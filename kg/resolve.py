@@ -8,6 +8,7 @@ same corpus yields the same entities.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,7 +52,9 @@ class Resolver:
     ) -> None:
         self.honorifics = frozenset(tuple(normalize(h).split()) for h in honorifics)
         self.max_honorific_words = max((len(h) for h in self.honorifics), default=0)
-        self.proclitics = tuple(sorted({normalize(p) for p in proclitics}, key=len, reverse=True))
+        # Longest first; ties in a fixed order, so that fingerprints agree between processes.
+        clitics = {normalize(p) for p in proclitics}
+        self.proclitics = tuple(sorted(clitics, key=lambda clitic: (-len(clitic), clitic)))
         self.known_names = frozenset(self.key_of(name.split()) for name in known_names)
         # Analysis depends on the surface text alone, and names recur across a corpus: a
         # cache of distinct texts (entity-sized, not corpus-sized) makes linking cheap.
@@ -107,6 +110,21 @@ class Resolver:
         every document first and then links each document on its own (:meth:`link`).
         """
         return {self._analyse(m).candidates[0][0] for m in mentions}
+
+    def conditional_keys(self, mentions: Iterable[Mention]) -> set[str]:
+        """The keys whose presence among the anchors decides how ``mentions`` link.
+
+        They are the clitic-stripped candidates :meth:`link` looks up; as long as none of them
+        joins or leaves the anchors, the mentions link exactly as before (an incremental build
+        need not link a stored document again).
+        """
+        found = {key for m in mentions for key, _ in self._analyse(m).candidates[1:]}
+        return found - self.known_names
+
+    def fingerprint(self) -> str:
+        """Names the lexicons linking depends on: stored links are reused only under the same."""
+        lexicons = (sorted(self.honorifics), self.proclitics, sorted(self.known_names))
+        return hashlib.sha256(repr(lexicons).encode("utf-8")).hexdigest()[:16]
 
     def link(
         self,
@@ -289,12 +307,19 @@ class EntityTally:
     _open: set[str] = field(default_factory=set, repr=False)  # documents not yet counted
 
     def add(self, mention: Mention, label: str | None) -> None:
-        self.types[mention.type] += 1
-        self.texts[mention.text] += 1
+        self.add_name(mention.type, mention.text, label)
+        self._open.add(mention.doc_id)
+
+    def add_name(self, entity_type: EntityType, text: str, label: str | None) -> None:
+        """A mention's share without its document (count that with :meth:`add_documents`)."""
+        self.types[entity_type] += 1
+        self.texts[text] += 1
         if label is not None:
             self.labels[label] += 1
         self.mentions += 1
-        self._open.add(mention.doc_id)
+
+    def add_documents(self, count: int) -> None:
+        self.documents += count
 
     def close_documents(self) -> None:
         """Count the documents added since the last call (a document is added whole)."""

@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +16,7 @@ from kg.corpus import DOCUMENTS_FILE, RESUME_FILE
 from kg.errors import GraphError
 from kg.model import Document, Mention, Sentence
 from kg.pipeline import ENTITIES_FILE, GRAPH_FILE, HTML_FILE, BuildConfig, build, build_directory
+from kg.resolve import Resolver
 from kg.vocab import ITSRDF, Iris
 from tests.conftest import LexiconExtractor
 
@@ -94,6 +96,62 @@ def test_stream_stored_document_is_relinked_when_new_documents_change_its_entity
     assert links() != before
     full = tmp_path / "full"
     build_directory([early_file, news], full, extractors=[news_extractor])
+    same_outputs(out, full)
+
+
+class RecordingLinks:
+    """Wraps Resolver.link: which documents were linked (in this process: jobs=1)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.documents: list[str] = []
+        original = Resolver.link
+
+        def link(resolver: Resolver, mentions: Sequence[Mention], *args: Any, **kwargs: Any) -> Any:
+            self.documents.extend(sorted({m.doc_id for m in mentions}))
+            return original(resolver, mentions, *args, **kwargs)
+
+        monkeypatch.setattr(Resolver, "link", link)
+
+
+def test_stream_stored_document_whose_links_hold_is_not_linked_again(
+    tmp_path: Path,
+    news_documents: list[Document],
+    news_extractor: LexiconExtractor,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = tmp_path / "out"
+    stored = write_jsonl(tmp_path / "stored.jsonl", news_documents[1:])
+    build_directory([stored], out, extractors=[news_extractor])
+    recording = RecordingLinks(monkeypatch)
+    # Names nothing that «amman-visit» would link differently: it keeps its links and block.
+    extra = write_jsonl(tmp_path / "extra.jsonl", [Document("extra", "زار السيسي مصر أمس.")])
+    build_directory([extra], out, extractors=[news_extractor])
+    assert recording.documents == ["extra"]
+    full = tmp_path / "full"
+    build_directory([stored, extra], full, extractors=[news_extractor])
+    same_outputs(out, full)
+
+
+def test_stream_stored_documents_are_linked_again_under_other_linking_settings(
+    tmp_path: Path,
+    news_documents: list[Document],
+    news_extractor: LexiconExtractor,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    out = tmp_path / "out"
+    stored = write_jsonl(tmp_path / "stored.jsonl", news_documents)
+    build_directory([stored], out, extractors=[news_extractor])
+    # As if an older kg (other lexicons) had written the folder: its links are not trusted.
+    documents_file = out / DOCUMENTS_FILE
+    header, *entries = documents_file.read_text("utf-8").splitlines()
+    other = {**json.loads(header), "linking": "other lexicons"}
+    documents_file.write_text("\n".join([json.dumps(other), *entries]) + "\n", "utf-8")
+    recording = RecordingLinks(monkeypatch)
+    extra = write_jsonl(tmp_path / "extra.jsonl", [Document("extra", "زار السيسي مصر أمس.")])
+    build_directory([extra], out, extractors=[news_extractor])
+    assert sorted(recording.documents) == ["amman-visit", "cairo-talks", "extra"]
+    full = tmp_path / "full"
+    build_directory([stored, extra], full, extractors=[news_extractor])
     same_outputs(out, full)
 
 
