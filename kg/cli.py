@@ -78,6 +78,13 @@ def _parser() -> argparse.ArgumentParser:
         help="with --engine dask: the scheduler of a running Dask cluster (e.g. tcp://host:8786); "
         "default: a local cluster of --jobs worker processes",
     )
+    build.add_argument(
+        "--store",
+        choices=("none", "oxigraph"),
+        default="none",
+        help="oxigraph: also load the graph into the on-disk Oxigraph store (.kg-oxigraph/) "
+        "that `kg query`/`kg serve` use, so the first query does not wait for it",
+    )
     bad = build.add_mutually_exclusive_group()
     bad.add_argument(
         "--skip-bad",
@@ -225,6 +232,11 @@ def _build(args: argparse.Namespace) -> int:
     if args.report:
         atomic_write_text(args.report, report.to_json())
     if report.written:
+        if args.store == "oxigraph":
+            from kg.pipeline import GRAPH_FILE
+            from kg.store import OxigraphStore
+
+            OxigraphStore.open(Path(args.out) / GRAPH_FILE)  # builds the cache when stale
         _print_build_summary(kg, Path(args.out), args.top)
     # Last, so that on a terminal the problems are what the user sees.
     return _bad_input_summary(report, skip_bad=args.skip_bad)

@@ -244,3 +244,17 @@ def test_cli_query_row_limit_and_timeout(seed_build: Path) -> None:
     assert limited.returncode == 0 and len(limited.stdout.splitlines()) == 3  # header + 2 rows
     late = run("query", seed_build, "-e", sparql, "--store", "oxigraph", "--timeout", "1e-9")
     assert late.returncode != 0 and "timed out" in late.stderr and "Traceback" not in late.stderr
+
+
+def test_cli_build_can_load_the_oxigraph_store(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("build", SEEDS, "--out", out, "--store", "oxigraph")
+    assert result.returncode == 0, result.stderr
+    stamp = out / ".kg-oxigraph" / "stamp.json"
+    assert json.loads(stamp.read_text("utf-8"))["size"] == (out / "graph.trig").stat().st_size
+    loaded = stamp.stat().st_mtime_ns
+    sparql = "SELECT (COUNT(*) AS ?n) WHERE { ?e a <https://schema.org/Person> }"
+    answer = run("query", out, "-e", sparql, "--store", "oxigraph", "--format", "json")
+    assert answer.returncode == 0, answer.stderr
+    assert int(json.loads(answer.stdout)["results"]["bindings"][0]["n"]["value"]) > 0
+    assert stamp.stat().st_mtime_ns == loaded  # the query used the store the build loaded
