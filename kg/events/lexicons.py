@@ -1,0 +1,124 @@
+"""The event lexicons shipped in ``kg/data/events``, as phrase indexes, and the rules' limits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.dates import read_table
+from kg.model import EventKind
+from kg.resources import read_lexicon
+from kg.text import normalize
+
+ALIAS_EXTRACTOR = "role-alias"
+VENUE_EXTRACTOR = "venue"
+GAP = "…"
+MAX_GAP_TOKENS = 6
+MAX_ROLE_TOKENS = 14  # «منسق الطوارئ في منظمة أطباء بلا حدود في إب …» before the name
+MAX_SUBJECT_TOKENS = 10  # a speech verb's subject: «قال وزير الخارجية الأمريكي أنتوني بلينكن»
+MAX_SVO_GAP = 3  # «وكان داود قد قال»
+MAX_MERGE_DISTANCE = 3  # sentences between an event and a follow-up about «اللقاء»
+MIN_UNATTRIBUTED_QUOTE_WORDS = 5  # shorter quotes without a speech verb are names or terms
+DASHES = frozenset("-–—")
+# Name words shared by many people: never enough on their own to recognise someone.
+NAME_PARTICLES = frozenset({"عبد", "بن", "ابن", "ابو", "ام", "ال", "بنت", "الله", "الدين"})
+# Function-word classes that end a speech verb's subject («قال داود [في] …», «قال [إن] …»).
+SUBJECT_BOUNDARIES = frozenset({"clause", "place", "goal", "with", "target"})
+QUOTE_MARKS = frozenset('«»"“”')
+QUOTES = re.compile(r"«([^«»]+)»|\"([^\"\n]+)\"|“([^”]+)”")
+
+NOUN_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
+VERB_PREFIXES = ("", "و", "ف", "س", "وس", "فس", "ل", "ول")
+# Pronoun suffixes (and the accusative alef of اتصالا) that may follow a trigger noun or verb.
+SUFFIXES = ("هما", "هم", "هن", "ها", "ه", "نا", "كم", "وا", "ا")
+VERB_SUFFIXES = ("هما", "هم", "هن", "ها", "ه", "نا")
+
+
+@lru_cache(maxsize=8192)
+def words_of(phrase: str) -> tuple[str, ...]:
+    # Cached: names are compared pairwise while attributing speakers, and normalising is slow.
+    return tuple(normalize(word) for word in phrase.split())
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A lexicon phrase: segments of words, with up to MAX_GAP_TOKENS tokens between segments."""
+
+    segments: tuple[tuple[str, ...], ...]
+    payload: str
+    verb: bool = False
+    continues: bool = False  # a participle («مضيفا»): its subject is the clause's speaker
+
+    @classmethod
+    def parse(
+        cls, phrase: str, payload: str = "", *, verb: bool = False, continues: bool = False
+    ) -> Entry:
+        segments = tuple(words_of(part) for part in phrase.split(GAP) if part.strip())
+        return cls(segments, payload, verb, continues)
+
+
+@dataclass(frozen=True)
+class PhraseIndex:
+    """Entries indexed by their first word, for matching at a token position."""
+
+    by_first: dict[str, tuple[Entry, ...]]
+
+    @classmethod
+    def build(cls, entries: Iterable[Entry]) -> PhraseIndex:
+        grouped: dict[str, list[Entry]] = {}
+        for entry in entries:
+            grouped.setdefault(entry.segments[0][0], []).append(entry)
+        # Longest phrase first, so «رئيس الوزراء» is preferred to «رئيس».
+        return cls(
+            {
+                word: tuple(sorted(group, key=lambda e: -sum(map(len, e.segments))))
+                for word, group in grouped.items()
+            }
+        )
+
+
+@dataclass(frozen=True)
+class Lexicons:
+    """The shipped word lists, loaded once by :meth:`EventExtractor.default`."""
+
+    triggers: PhraseIndex
+    role_heads: PhraseIndex
+    honorifics: PhraseIndex
+    speaker_refs: dict[str, str]
+    venues: frozenset[str]
+    function_words: dict[str, str]
+
+    @classmethod
+    def load(cls) -> Lexicons:
+        triggers = []
+        for row in read_table("events/triggers.tsv"):
+            phrase, kind, pos = row[0], row[1], row[2] if len(row) > 2 else "noun"
+            EventKind(kind)  # fail at load time on a typo in the data file
+            triggers.append(
+                Entry.parse(
+                    phrase, kind, verb=pos in ("verb", "participle"), continues=pos == "participle"
+                )
+            )
+        return cls(
+            triggers=PhraseIndex.build(triggers),
+            role_heads=PhraseIndex.build(
+                Entry.parse(p) for p in read_lexicon("events/role_heads.txt")
+            ),
+            honorifics=PhraseIndex.build(
+                Entry.parse(p)
+                for p in (
+                    *read_lexicon("lexicons/honorifics.txt"),
+                    *read_lexicon("events/ranks.txt"),
+                )
+            ),
+            speaker_refs={
+                " ".join(words_of(row[0])): normalize(row[1])
+                for row in read_table("events/speaker_references.tsv")
+            },
+            venues=frozenset(normalize(v) for v in read_lexicon("events/venues.txt")),
+            function_words={
+                normalize(row[0]): row[1] for row in read_table("events/function_words.tsv")
+            },
+        )
