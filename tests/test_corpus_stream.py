@@ -113,23 +113,43 @@ class RecordingLinks:
         monkeypatch.setattr(Resolver, "link", link)
 
 
+def linked_when_adding(
+    tmp_path: Path,
+    stored: Sequence[Document],
+    extractor: LexiconExtractor,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    other_linking: bool = False,
+) -> list[str]:
+    """Build ``stored``, add a document naming «السيسي» and «مصر», check the result against a
+    full build, and return the documents linked while adding (sorted)."""
+    out = tmp_path / "out"
+    first = write_jsonl(tmp_path / "stored.jsonl", stored)
+    build_directory([first], out, extractors=[extractor])
+    if other_linking:  # as if an older kg (other lexicons) had written the folder
+        documents_file = out / DOCUMENTS_FILE
+        header, *entries = documents_file.read_text("utf-8").splitlines()
+        other = {**json.loads(header), "linking": "other lexicons"}
+        documents_file.write_text("\n".join([json.dumps(other), *entries]) + "\n", "utf-8")
+    recording = RecordingLinks(monkeypatch)
+    extra = write_jsonl(tmp_path / "extra.jsonl", [Document("extra", "زار السيسي مصر أمس.")])
+    build_directory([extra], out, extractors=[extractor])
+    linked = sorted(recording.documents)
+    full = tmp_path / "full"
+    build_directory([first, extra], full, extractors=[extractor])
+    same_outputs(out, full)
+    return linked
+
+
 def test_stream_stored_document_whose_links_hold_is_not_linked_again(
     tmp_path: Path,
     news_documents: list[Document],
     news_extractor: LexiconExtractor,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    out = tmp_path / "out"
-    stored = write_jsonl(tmp_path / "stored.jsonl", news_documents[1:])
-    build_directory([stored], out, extractors=[news_extractor])
-    recording = RecordingLinks(monkeypatch)
-    # Names nothing that «amman-visit» would link differently: it keeps its links and block.
-    extra = write_jsonl(tmp_path / "extra.jsonl", [Document("extra", "زار السيسي مصر أمس.")])
-    build_directory([extra], out, extractors=[news_extractor])
-    assert recording.documents == ["extra"]
-    full = tmp_path / "full"
-    build_directory([stored, extra], full, extractors=[news_extractor])
-    same_outputs(out, full)
+    # «amman-visit» names nothing the new document makes link differently.
+    stored = news_documents[1:]
+    assert linked_when_adding(tmp_path, stored, news_extractor, monkeypatch) == ["extra"]
 
 
 def test_stream_stored_documents_are_linked_again_under_other_linking_settings(
@@ -138,21 +158,10 @@ def test_stream_stored_documents_are_linked_again_under_other_linking_settings(
     news_extractor: LexiconExtractor,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    out = tmp_path / "out"
-    stored = write_jsonl(tmp_path / "stored.jsonl", news_documents)
-    build_directory([stored], out, extractors=[news_extractor])
-    # As if an older kg (other lexicons) had written the folder: its links are not trusted.
-    documents_file = out / DOCUMENTS_FILE
-    header, *entries = documents_file.read_text("utf-8").splitlines()
-    other = {**json.loads(header), "linking": "other lexicons"}
-    documents_file.write_text("\n".join([json.dumps(other), *entries]) + "\n", "utf-8")
-    recording = RecordingLinks(monkeypatch)
-    extra = write_jsonl(tmp_path / "extra.jsonl", [Document("extra", "زار السيسي مصر أمس.")])
-    build_directory([extra], out, extractors=[news_extractor])
-    assert sorted(recording.documents) == ["amman-visit", "cairo-talks", "extra"]
-    full = tmp_path / "full"
-    build_directory([stored, extra], full, extractors=[news_extractor])
-    same_outputs(out, full)
+    linked = linked_when_adding(
+        tmp_path, news_documents, news_extractor, monkeypatch, other_linking=True
+    )
+    assert linked == ["amman-visit", "cairo-talks", "extra"]
 
 
 def test_stream_parallel_build_is_byte_identical(
