@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,84 @@ def test_pool_scores_micro_averages_dev_folds() -> None:
     assert pooled.support == 30
     assert pooled.precision == pytest.approx(10 / 15)
     assert pooled.recall == pytest.approx(10 / 30)
+
+
+def test_frequency_list_separates_common_words_from_new_names() -> None:
+    from kg.ner.features import FeatureConfig, Lexicons, sentence_features
+
+    lex = Lexicons.load(train_gazetteer=os.devnull)  # no train gazetteer: every word is unseen
+    # The shipped wordfreq list: normalised forms (ة → ه, أ → ا), Zipf in tenths.
+    assert len(lex.frequency) > 100_000
+    assert lex.frequency["في"] > 70
+    assert lex.frequency["الحكومه"] > lex.frequency["فولكسفاغن"] > 0
+    tokens = ["وقال", "وزير", "الخارجية", "إن", "فولكسفاغن", "ستفتح", "مصنعا", "في", "القاهرة", "."]
+    feats = sentence_features(tokens, lex, FeatureConfig(frequency=True))
+    variants = {
+        tok: {x for x in f if x.startswith("zv")} for tok, f in zip(tokens, feats, strict=True)
+    }
+    # Common words come with the article, plurals or pronoun suffixes; a car maker's name has none.
+    assert {"zv:al", "zv:mp", "zv#=2"} <= variants["الخارجية"]
+    assert "zv:al" in variants["وزير"]
+    assert "zv:al" in variants["القاهرة"]
+    assert variants["فولكسفاغن"] == {"zv#=0"}
+    assert variants["في"] == variants["."] == set()  # too short for a paradigm
+    # Words the train gazetteer knows get nothing; switched off, the group adds nothing.
+    seen = lex.with_train_types({"خارجيه": "O"})
+    assert not any(x.startswith("zv") for x in sentence_features(tokens, seen)[2])
+    off = sentence_features(tokens, lex, FeatureConfig(frequency=False))
+    assert not any(x.startswith("zv") for f in off for x in f)
+
+
+def test_frequency_file_round_trip(tmp_path: Path) -> None:
+    from kg.ner.features import Lexicons
+    from kg.ner.frequency import read
+
+    lines = ["7.6\tفي", "3.1\tقاهره سلتيك"]
+    assert read(lines) == {"في": 76, "قاهره": 31, "سلتيك": 31}
+    # A lexicon directory without the list loads an empty one (no unseen word has a paradigm).
+    lex_dir = tmp_path / "ner"
+    data = Path(__file__).resolve().parents[1] / "kg" / "data" / "ner"
+    lex_dir.mkdir()
+    for p in data.iterdir():
+        if p.name != "frequency.tsv":
+            (lex_dir / p.name).write_bytes(p.read_bytes())
+    assert Lexicons.load(lex_dir).frequency == {}
+    (lex_dir / "frequency.tsv").write_text("# header\n" + "\n".join(lines) + "\n", "utf-8")
+    assert Lexicons.load(lex_dir).frequency["سلتيك"] == 31
+
+
+def test_frequency_list_rebuilds_from_wordfreq(tmp_path: Path) -> None:
+    pytest.importorskip("wordfreq")  # only needed to rebuild the list (the `data` extra)
+    from kg.ner.frequency import FREQUENCY, main
+
+    out = tmp_path / FREQUENCY
+    assert main(["--out", str(out)]) == 0
+    shipped = Path(__file__).resolve().parents[1] / "kg" / "data" / "ner" / FREQUENCY
+    assert out.read_bytes() == shipped.read_bytes()
+
+
+def test_unseen_name_copies_hide_person_names_only() -> None:
+    from kg.ner.features import FeatureConfig, Lexicons, sentence_features
+    from kg.ner.train import unseen_name_copies
+    from kg.text import normalize
+
+    lex = Lexicons.load()
+    person = [("وصل", "O"), ("أيمن", "B-PERS"), ("الصفدي", "I-PERS"), ("إلى", "O"),
+              ("عمان", "B-LOC")]  # fmt: skip
+    place_only = [("وصل", "O"), ("إلى", "O"), ("عمان", "B-LOC")]
+    sentences = [person, place_only]
+    feats = [sentence_features([t for t, _ in s], lex) for s in sentences]
+    copies = unseen_name_copies(sentences, feats, lex, FeatureConfig(), 1.0)
+    assert len(copies) == 1  # only the sentence that names a person comes again
+    copy, labels = copies[0]
+    assert labels == [label for _, label in person]
+    for i in (1, 2):  # the person's tokens: no form, stem or word class; unknown to the gazetteer
+        assert not [f for f in copy[i] if f.startswith(("w=", "s=", "k0="))]
+        assert "T?" in copy[i] and "zv#=" in " ".join(copy[i])
+    assert not [f for f in copy[0] if f.startswith(("w[1]=", "w[2]=", "w|w+1="))]
+    # The neighbours keep their own forms, and lose the hidden name from their windows.
+    assert "w=عمان" in copy[4] and "w[-2]=" + normalize("الصفدي") in feats[0][4]
+    assert not [f for f in copy[4] if f.startswith("w[-2]=")]
+    assert "w=" + normalize("إلى") in copy[3]
+    again = unseen_name_copies(sentences, feats, lex, FeatureConfig(), 1.0)
+    assert again == copies  # seeded: the same corpus gives the same training items
