@@ -175,7 +175,12 @@ class _Linker:
     def __post_init__(self) -> None:
         self.writer = rdf.trig_writer(rdf.new_dataset(self.iris))
 
-    def __call__(self, entry: dict[str, Any]) -> _Linked:
+    def __call__(self, entry: dict[str, Any] | str) -> _Linked:
+        if isinstance(
+            entry, str
+        ):  # a new document's line, parsed here rather than where it was read
+            entry = json.loads(entry)
+            assert isinstance(entry, dict)
         stored_at: list[int] | None = entry.get("at")
         if (
             stored_at is not None
@@ -246,7 +251,7 @@ def _entry_text(entry: dict[str, Any]) -> str:
     return json.dumps({name: entry[name] for name in ENTRY_FIELDS}, ensure_ascii=False)
 
 
-def _link_with(entries: list[dict[str, Any]], linker: _Linker) -> list[_Linked]:
+def _link_with(entries: list[dict[str, Any] | str], linker: _Linker) -> list[_Linked]:
     return [linker(entry) for entry in entries]
 
 
@@ -555,10 +560,10 @@ class StreamingBuild:
             if self.stored.linking == self._linking:
                 changed = frozenset(anchors.symmetric_difference(stored_before))
             linker = _Linker(self.iris, types, frozenset(anchors), resolver, changed)
-            to_link = itertools.chain(
-                (e for e in self.stored.entries() if e["record"]["id"] not in replaced),
-                (json.loads(self._extracted.read(at)) for at in extracted),
+            stored: Iterator[dict[str, Any] | str] = (
+                e for e in self.stored.entries() if e["record"]["id"] not in replaced
             )
+            to_link = itertools.chain(stored, (self._extracted.read(at) for at in extracted))
             for linked in self._link(linker, to_link, runner):
                 self._add(linked)
         return self._merge(view)
@@ -613,7 +618,10 @@ class StreamingBuild:
         yield from resumed
 
     def _link(
-        self, linker: _Linker, entries: Iterator[dict[str, Any]], runner: DaskRunner | None
+        self,
+        linker: _Linker,
+        entries: Iterator[dict[str, Any] | str],
+        runner: DaskRunner | None,
     ) -> Iterator[_Linked]:
         """Pass 2 over ``entries``, in order: here, in worker processes or on Dask."""
         jobs = self.build.jobs
