@@ -151,8 +151,28 @@ class _Linked:
     block: str | None  # its TriG block when written anew
     stored_at: list[int] | None  # else where its block lies in the old graph.trig
     triples: int
-    tallies: dict[str, EntityTally]
-    links: LinkTally
+
+
+@dataclass
+class _Counts:
+    """Entity tallies and edges of some documents, summed."""
+
+    tallies: defaultdict[str, EntityTally] = field(default_factory=lambda: defaultdict(EntityTally))
+    links: LinkTally = field(default_factory=LinkTally)
+
+    def add(self, tallies: Mapping[str, EntityTally], links: LinkTally) -> None:
+        for key, tally in tallies.items():
+            self.tallies[key].merge(tally)
+        self.links.merge(links)
+
+
+@dataclass
+class _LinkedChunk:
+    """Pass 2's result for a chunk of documents, with their counts summed where they were
+    linked: the merging process then takes one tally per entity per chunk, not per document."""
+
+    documents: list[_Linked]
+    counts: _Counts
 
 
 @dataclass
@@ -175,7 +195,8 @@ class _Linker:
     def __post_init__(self) -> None:
         self.writer = rdf.trig_writer(rdf.new_dataset(self.iris))
 
-    def __call__(self, entry: dict[str, Any] | str) -> _Linked:
+    def __call__(self, entry: dict[str, Any] | str, counts: _Counts) -> _Linked:
+        """Link one document (a stored entry, or a new document's line); add its counts."""
         if isinstance(
             entry, str
         ):  # a new document's line, parsed here rather than where it was read
@@ -188,7 +209,7 @@ class _Linker:
             and "conditions" in entry
             and self.changed.isdisjoint(entry["conditions"])
         ):
-            return self._as_stored(entry, stored_at)
+            return self._as_stored(entry, stored_at, counts)
         annotated = records.decode(entry["record"])
         mentions = [m for m in annotated.mentions if m.type in self.entity_types]
         links = self.resolver.link(mentions, self.anchors, same_as=dict(annotated.aliases))
@@ -215,11 +236,10 @@ class _Linker:
         by_sentence: dict[int, set[str]] = defaultdict(set)
         for mention, entity in entity_of.items():
             by_sentence[mention.sentence].add(entity)
-        edges = self._links(entry, by_sentence)
-        tallied = dict(tallies)
-        return _Linked(iri, _entry_text(entry), block, stored_at, entry["triples"], tallied, edges)
+        counts.add(tallies, self._links(entry, by_sentence))
+        return _Linked(iri, _entry_text(entry), block, stored_at, entry["triples"])
 
-    def _as_stored(self, entry: dict[str, Any], stored_at: list[int]) -> _Linked:
+    def _as_stored(self, entry: dict[str, Any], stored_at: list[int], counts: _Counts) -> _Linked:
         """A stored document that links as before: its counts from the entry alone."""
         record = entry["record"]
         doc_id = record["id"]
@@ -232,10 +252,9 @@ class _Linker:
                 by_sentence[sentence].add(str(self.iris.entity(key)))
         for tally in tallies.values():
             tally.add_documents(1)
-        links = self._links(entry, by_sentence)
+        counts.add(tallies, self._links(entry, by_sentence))
         iri = str(self.iris.document(doc_id))
-        tallied = dict(tallies)
-        return _Linked(iri, _entry_text(entry), None, stored_at, entry["triples"], tallied, links)
+        return _Linked(iri, _entry_text(entry), None, stored_at, entry["triples"])
 
     def _links(self, entry: dict[str, Any], by_sentence: Mapping[int, set[str]]) -> LinkTally:
         """The document's edges: co-mentions per sentence, and its facts' typed edges."""
@@ -251,8 +270,9 @@ def _entry_text(entry: dict[str, Any]) -> str:
     return json.dumps({name: entry[name] for name in ENTRY_FIELDS}, ensure_ascii=False)
 
 
-def _link_with(entries: list[dict[str, Any] | str], linker: _Linker) -> list[_Linked]:
-    return [linker(entry) for entry in entries]
+def _link_with(entries: list[dict[str, Any] | str], linker: _Linker) -> _LinkedChunk:
+    counts = _Counts()
+    return _LinkedChunk([linker(entry, counts) for entry in entries], counts)
 
 
 def _extracted_entry(
@@ -568,19 +588,20 @@ class StreamingBuild:
                 self._add(linked)
         return self._merge(view)
 
-    def _add(self, linked: _Linked) -> None:
-        """Spool one linked document and add its counts."""
-        entry_at = self._entries.append(linked.entry)
-        if linked.block is not None:
-            self._documents[linked.iri] = (entry_at, True, self._blocks.append(linked.block))
-        else:
-            assert linked.stored_at is not None
-            offset, length = linked.stored_at
-            self._documents[linked.iri] = (entry_at, False, (offset, length))
-        self._triples += linked.triples
-        for key, tally in linked.tallies.items():
+    def _add(self, chunk: _LinkedChunk) -> None:
+        """Spool a chunk of linked documents and add their counts."""
+        for linked in chunk.documents:
+            entry_at = self._entries.append(linked.entry)
+            if linked.block is not None:
+                self._documents[linked.iri] = (entry_at, True, self._blocks.append(linked.block))
+            else:
+                assert linked.stored_at is not None
+                offset, length = linked.stored_at
+                self._documents[linked.iri] = (entry_at, False, (offset, length))
+            self._triples += linked.triples
+        for key, tally in chunk.counts.tallies.items():
             self._tallies[key].merge(tally)
-        self._links.merge(linked.links)
+        self._links.merge(chunk.counts.links)
 
     def _extract(
         self,
@@ -622,18 +643,19 @@ class StreamingBuild:
         linker: _Linker,
         entries: Iterator[dict[str, Any] | str],
         runner: DaskRunner | None,
-    ) -> Iterator[_Linked]:
+    ) -> Iterator[_LinkedChunk]:
         """Pass 2 over ``entries``, in order: here, in worker processes or on Dask."""
         jobs = self.build.jobs
         chunks = chunked(entries, LINK_CHUNK)
         if runner is not None:
             for _, linked in runner.map(_link_with, chunks, linker):
-                yield from linked
+                yield linked
         elif jobs <= 1:
-            yield from map(linker, entries)
+            for chunk in chunks:
+                yield _link_with(chunk, linker)
         else:
             for _, linked in parallel_map(_link_with, linker, chunks, jobs):
-                yield from linked
+                yield linked
 
     def _merge(self, view: View | None) -> BuildResult:
         entities = [self._tallies[key].entity(key) for key in sorted(self._tallies)]
