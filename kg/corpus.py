@@ -197,9 +197,7 @@ class _Linker:
 
     def __call__(self, entry: dict[str, Any] | str, counts: _Counts) -> _Linked:
         """Link one document (a stored entry, or a new document's line); add its counts."""
-        if isinstance(
-            entry, str
-        ):  # a new document's line, parsed here rather than where it was read
+        if isinstance(entry, str):  # a new document's line: parsed here, not where it was read
             entry = json.loads(entry)
             assert isinstance(entry, dict)
         stored_at: list[int] | None = entry.get("at")
@@ -499,8 +497,7 @@ class StreamingBuild:
         self._blocks = _Spool(out, f".{temp_prefix}blocks.")
         # Per document (by IRI): its entry in _entries, and its block (new, or in the old graph).
         self._documents: dict[str, tuple[tuple[int, int], bool, tuple[int, int]]] = {}
-        self._tallies: dict[str, EntityTally] = defaultdict(EntityTally)
-        self._links = LinkTally()
+        self._counts = _Counts()  # every document's, summed
         self._triples = 0
         self._graph_bytes = 0
         self._written: dict[str, tuple[int, int]] = {}
@@ -599,9 +596,7 @@ class StreamingBuild:
                 offset, length = linked.stored_at
                 self._documents[linked.iri] = (entry_at, False, (offset, length))
             self._triples += linked.triples
-        for key, tally in chunk.counts.tallies.items():
-            self._tallies[key].merge(tally)
-        self._links.merge(chunk.counts.links)
+        self._counts.add(chunk.counts.tallies, chunk.counts.links)
 
     def _extract(
         self,
@@ -658,9 +653,10 @@ class StreamingBuild:
                 yield linked
 
     def _merge(self, view: View | None) -> BuildResult:
-        entities = [self._tallies[key].entity(key) for key in sorted(self._tallies)]
+        tallies = self._counts.tallies
+        entities = [tallies[key].entity(key) for key in sorted(tallies)]
         nodes = {str(self.iris.entity(e.key)): entity_attributes(e) for e in entities}
-        G = entity_graph(nodes, self._links)
+        G = entity_graph(nodes, self._counts.links)
         metrics = analyse(G, seed=self.build.seed)
         with contextlib.ExitStack() as stack:
             html: Future[str] | str | None = None

@@ -222,10 +222,12 @@ def _frequency_features(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig)
     if not cfg.frequency:
         return [[] for _ in stems]
     # Seen words are left out: their own identity says more, and adding it there measured −0.1.
-    return [
-        _paradigm(s, lex.frequency) if len(s) >= 3 and s not in lex.train_types else []
-        for s in stems
-    ]
+    return [_unseen_word(s, lex) if s not in lex.train_types else [] for s in stems]
+
+
+def _unseen_word(stem: str, lex: Lexicons) -> list[str]:
+    """The frequency features of a word unseen in training (none for stems under 3 letters)."""
+    return _paradigm(stem, lex.frequency) if len(stem) >= 3 else []
 
 
 # Variant name → (prefix, suffix after a plain stem, suffix after a stem in ة/ه).
@@ -396,8 +398,7 @@ def as_unseen(
                 continue
             kept.append(feat)
         if hidden[i] and cfg.frequency:
-            stem = _token_info(tokens[i])[2]
-            kept[1:1] = _paradigm(stem, lex.frequency) if len(stem) >= 3 else []
+            kept[1:1] = _unseen_word(_token_info(tokens[i])[2], lex)
         out.append(kept)
     return out
 
