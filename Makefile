@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: install demo test lint typecheck unit browser bench ner-train clean
+.PHONY: install demo test lint typecheck unit browser bench ner-train ner-data clean
 
 install: $(STAMP)
 
@@ -46,6 +46,14 @@ bench: $(STAMP)
 
 ner-train: $(STAMP)
 	$(VENV)/bin/kg ner train
+
+# Rebuild the NER data derived from PyPI packages: the frequency list (wordfreq) and the name
+# lists (files read from three wheels, installed without their run-time dependencies).
+ner-data: $(STAMP)
+	$(PY) -m pip install --quiet wordfreq
+	$(PY) -m pip install --quiet --no-deps arabic-name-romanizer==0.2.0 arwikicats==0.2.3 arabnamer==0.1.3
+	$(PY) -m kg.ner.frequency
+	$(PY) -m kg.ner.namelists
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -36,6 +36,15 @@ GAZETTEER_FILES: Mapping[str, str] = {
     "gaz_loc_cldr": "GLOC",
     "names_first": "GFN",
     "names_last": "GLN",
+    # Derived by kg.ner.namelists from Wikidata, Arabic Wikipedia titles and arabnamer ("GW…":
+    # FeatureConfig.name_lists).
+    "gaz_wiki_given": "GWG",
+    "gaz_wiki_family": "GWF",
+    "gaz_wiki_people": "GWP",
+    "gaz_wiki_places": "GWL",
+    "gaz_wiki_clubs": "GWO",
+    "gaz_wiki_events": "GWE",
+    "gaz_latin_names": "GWN",
 }
 TRAIN_GAZETTEER = "train_gazetteer.tsv"
 CLUSTERS = "clusters.tsv"
@@ -177,6 +186,9 @@ class FeatureConfig:
     bigrams: bool = True
     triggers: bool = True
     gazetteers: bool = True
+    # The name lists of kg.ner.namelists (Wikidata, Wikipedia titles, arabnamer): names the
+    # training split never labels.
+    name_lists: bool = True
     train_gazetteer: bool = True
     clusters: bool = True
     # For words unseen in training: which inflected variants of the stem (article, plurals,
@@ -203,12 +215,14 @@ def token_stem(tok: str) -> str:
 def _lexicon_hits(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> list[list[str]]:
     n = len(stems)
     hits: list[list[str]] = [[] for _ in range(n)]
-    use_trig, use_gaz = cfg.triggers, cfg.gazetteers
+    use_trig, use_gaz, use_lists = cfg.triggers, cfg.gazetteers, cfg.name_lists
     if use_trig or use_gaz:
         for i, stem in enumerate(stems):
             for toks, name in lex.phrases.get(stem, ()):
                 is_gaz = name[0] == "G"
                 if (is_gaz and not use_gaz) or (not is_gaz and not use_trig):
+                    continue
+                if not use_lists and name.startswith("GW"):
                     continue
                 k = len(toks)
                 if k == 1 or tuple(stems[i : i + k]) == toks:
