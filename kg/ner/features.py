@@ -127,11 +127,14 @@ class Lexicons:
         entries: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for files in (TRIGGER_FILES, GAZETTEER_FILES):
             for stem, name in files.items():
-                for line in _lines(base / f"{stem}.txt"):
-                    toks = tuple(strip_proclitics(normalize(t))[1] for t in line.split())
+                # One normalize call per file, not per word: the name lists hold ~70k words.
+                text = normalize((base / f"{stem}.txt").read_text(encoding="utf-8"))
+                for line in _text_lines(text):
+                    toks = tuple(strip_proclitics(t)[1] for t in line.split())
                     entries.setdefault(toks[0], []).append((toks, name))
         phrases = {
-            k: tuple(sorted(set(v), key=lambda e: (-len(e[0]), e[1]))) for k, v in entries.items()
+            k: tuple(sorted(set(v), key=lambda e: (-len(e[0]), e[1], e[0])))
+            for k, v in entries.items()
         }
         suffixes = tuple(
             sorted({normalize(s) for s in _lines(base / "demonym_suffixes.txt")}, key=len)[::-1]
@@ -168,7 +171,11 @@ def _read_clusters(lines: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 
 def _lines(path: Traversable) -> Iterable[str]:
-    for line in path.read_text(encoding="utf-8").splitlines():
+    return _text_lines(path.read_text(encoding="utf-8"))
+
+
+def _text_lines(text: str) -> Iterable[str]:
+    for line in text.splitlines():
         if line.strip() and not line.startswith("#"):
             yield line.strip(" ")
 
@@ -189,6 +196,8 @@ class FeatureConfig:
     # The name lists of kg.ner.namelists (Wikidata, Wikipedia titles, arabnamer): names the
     # training split never labels.
     name_lists: bool = True
+    # Pairs of name-list hits: a listed given name before a listed name, a title before one.
+    name_pairs: bool = False
     train_gazetteer: bool = True
     clusters: bool = True
     # For words unseen in training: which inflected variants of the stem (article, plurals,
@@ -230,6 +239,25 @@ def _lexicon_hits(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> li
                     for j in range(i + 1, min(i + k, n)):
                         hits[j].append(name + ":I")
     return hits
+
+
+_PERSON_LISTS = ("GWG:", "GWF:", "GWN:", "GFN:", "GLN:")
+_GIVEN_LISTS = ("GWG:", "GFN:")
+
+
+def _add_name_pairs(hits: list[list[str]]) -> None:
+    person = [any(h.startswith(_PERSON_LISTS) for h in hs) for hs in hits]
+    given = [any(h.startswith(_GIVEN_LISTS) for h in hs) for hs in hits]
+    titled = [any(h.startswith("TTL:") for h in hs) for hs in hits]
+    for i in range(len(hits)):
+        if not person[i]:
+            continue
+        if given[i] and i + 1 < len(hits) and person[i + 1]:
+            hits[i].append("NP:first")
+        if i > 0 and given[i - 1]:
+            hits[i].append("NP:next")
+        if i > 0 and titled[i - 1]:
+            hits[i].append("NP:titled")
 
 
 def _frequency_features(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> list[list[str]]:
@@ -289,6 +317,8 @@ def sentence_features(
 
     # Lexicon phrase matches on stripped forms; a token can be in several lexicons.
     hits = _lexicon_hits(stems, lex, cfg)
+    if cfg.name_pairs:
+        _add_name_pairs(hits)
     if cfg.train_gazetteer and lex.train_types:
         for i, stem in enumerate(stems):
             hits[i].append("T" + lex.train_types.get(stem, "?"))
