@@ -196,8 +196,6 @@ class FeatureConfig:
     # The name lists of kg.ner.namelists (Wikidata, Wikipedia titles, arabnamer): names the
     # training split never labels.
     name_lists: bool = True
-    # Pairs of name-list hits: a listed given name before a listed name, a title before one.
-    name_pairs: bool = False
     train_gazetteer: bool = True
     clusters: bool = True
     # For words unseen in training: which inflected variants of the stem (article, plurals,
@@ -239,25 +237,6 @@ def _lexicon_hits(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> li
                     for j in range(i + 1, min(i + k, n)):
                         hits[j].append(name + ":I")
     return hits
-
-
-_PERSON_LISTS = ("GWG:", "GWF:", "GWN:", "GFN:", "GLN:")
-_GIVEN_LISTS = ("GWG:", "GFN:")
-
-
-def _add_name_pairs(hits: list[list[str]]) -> None:
-    person = [any(h.startswith(_PERSON_LISTS) for h in hs) for hs in hits]
-    given = [any(h.startswith(_GIVEN_LISTS) for h in hs) for hs in hits]
-    titled = [any(h.startswith("TTL:") for h in hs) for hs in hits]
-    for i in range(len(hits)):
-        if not person[i]:
-            continue
-        if given[i] and i + 1 < len(hits) and person[i + 1]:
-            hits[i].append("NP:first")
-        if i > 0 and given[i - 1]:
-            hits[i].append("NP:next")
-        if i > 0 and titled[i - 1]:
-            hits[i].append("NP:titled")
 
 
 def _frequency_features(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> list[list[str]]:
@@ -317,8 +296,6 @@ def sentence_features(
 
     # Lexicon phrase matches on stripped forms; a token can be in several lexicons.
     hits = _lexicon_hits(stems, lex, cfg)
-    if cfg.name_pairs:
-        _add_name_pairs(hits)
     if cfg.train_gazetteer and lex.train_types:
         for i, stem in enumerate(stems):
             hits[i].append("T" + lex.train_types.get(stem, "?"))
