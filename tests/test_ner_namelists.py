@@ -21,14 +21,14 @@ def _lists(feats: list[str]) -> set[str]:
 
 def test_shipped_lists_flag_names_the_training_split_never_labels() -> None:
     lex = Lexicons.load()
-    tokens = ["وقال", "المدرب", "ماتيو", "شرودر", "إن", "نادي", "بنفيكا", "سيلعب", "في", "لشبونة"]
+    tokens = ["وأضاف", "المدرب", "ماتيو", "شرودر", "أن", "نادي", "بنفيكا", "سيلعب", "في", "لشبونة"]
     feats = sentence_features(tokens, lex)
     hits = dict(zip(tokens, map(_lists, feats), strict=True))
     assert "GWN:B" in hits["ماتيو"] and "GWN:B" in hits["شرودر"]  # names as Arabic writes them
     assert {"GWO:B", "GWO:I"} & hits["بنفيكا"]  # a club, alone or after «نادي»
     assert "GWO:B" in hits["نادي"]  # «نادي بنفيكا» is a listed title as a whole
     assert "GWL:B" in hits["لشبونة"]  # through the clitic-stripped form too
-    assert hits["وقال"] == hits["إن"] == hits["في"] == set()  # common words are left out
+    assert hits["وأضاف"] == hits["المدرب"] == hits["في"] == set()  # common words are left out
     assert any(f == "GWO:B[1]" for f in feats[5])  # and the window sees the neighbours' hits
     off = sentence_features(tokens, lex, FeatureConfig(name_lists=False))
     assert not any(f.startswith("GW") for token_feats in off for f in token_feats)
@@ -53,15 +53,17 @@ def test_person_tokens_keep_roles_and_drop_common_words(tmp_path: Path) -> None:
                 ("سامي", "given", 5, "wikidata"),
                 ("العطار", "surname", 3, "wikidata"),
                 ("العطار", "given", 1, "wikidata"),
-                ("نادرة", "given", 1, "wikidata"),  # one person: too thin
+                ("نادرة", "given", 1, "wikidata"),  # one person is enough for a rare word
                 ("أمل", "given", 4, "wikidata"),  # a common word, not often enough a name
                 ("في", "surname", 90, "wikidata"),  # a function word whatever the count
-                ("رابح", "given", 9, "dzirinames"),  # another source
+                ("رابح", "unknown", 9, "dzirinames"),  # Algerian names: role unknown
+                ("كريم", "given", 2, "other"),  # a source not read
             ],
         )
     frequency = {"امل": 50, "في": 76, "سامي": 35}
     given, family = person_tokens(index, frequency)
-    assert given == {"سامي": 5, "العطار": 4}  # normalised (ة → ه, أ → ا); all roles counted
+    # Normalised (ة → ه, أ → ا); all roles counted; an unknown role counts as a given name.
+    assert given == {"سامي": 5, "العطار": 4, "نادره": 1, "رابح": 9}
     assert family == {"العطار": 4}
 
 

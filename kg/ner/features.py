@@ -8,6 +8,7 @@ word («وبالقاهرة» → «قاهره»). Lexicon hits are features only
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -48,7 +49,10 @@ GAZETTEER_FILES: Mapping[str, str] = {
 }
 TRAIN_GAZETTEER = "train_gazetteer.tsv"
 CLUSTERS = "clusters.tsv"
-# Inflectional suffixes tried (longest first) when a stem is not in the word list as it stands.
+# PROCLITICS grouped by first letter (order kept): most words start with none of them.
+_PROCLITICS_BY_LETTER: Mapping[str, tuple[str, ...]] = {
+    letter: tuple(p for p in PROCLITICS if p[0] == letter) for letter in {p[0] for p in PROCLITICS}
+}
 
 
 def strip_proclitics(norm: str) -> tuple[str, str]:
@@ -61,7 +65,7 @@ def strip_proclitics(norm: str) -> tuple[str, str]:
     >>> strip_proclitics("في")
     ('', 'في')
     """
-    for p in PROCLITICS:
+    for p in _PROCLITICS_BY_LETTER.get(norm[:1], ()):
         # Single letters need a longer remainder: «بن», «لا» are words, not clitic + stem.
         if norm.startswith(p) and len(norm) - len(p) >= (3 if len(p) == 1 else 2):
             return p, norm[len(p) :]
@@ -127,9 +131,7 @@ class Lexicons:
         entries: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         for files in (TRIGGER_FILES, GAZETTEER_FILES):
             for stem, name in files.items():
-                # One normalize call per file, not per word: the name lists hold ~70k words.
-                text = normalize((base / f"{stem}.txt").read_text(encoding="utf-8"))
-                for line in _text_lines(text):
+                for line in _normalized_lines(base / f"{stem}.txt"):
                     toks = tuple(strip_proclitics(t)[1] for t in line.split())
                     entries.setdefault(toks[0], []).append((toks, name))
         phrases = {
@@ -171,13 +173,20 @@ def _read_clusters(lines: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 
 def _lines(path: Traversable) -> Iterable[str]:
-    return _text_lines(path.read_text(encoding="utf-8"))
-
-
-def _text_lines(text: str) -> Iterable[str]:
-    for line in text.splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             yield line.strip(" ")
+
+
+# Plain Arabic letters without hamza-alef forms, ة, ى, tatweel or marks are their own normal form.
+_NORMAL_FORM = re.compile(r"[\u0621\u0624\u0626-\u0628\u062a-\u063a\u0641-\u0648\u064a\s]*")
+
+
+def _normalized_lines(path: Traversable) -> list[str]:
+    """The entries of a lexicon file in their normal form. The derived name lists (~70k words)
+    are written normalised, and checking that is ten times quicker than normalising again."""
+    body = "\n".join(_lines(path))
+    return (body if _NORMAL_FORM.fullmatch(body) else normalize(body)).splitlines()
 
 
 @dataclass(frozen=True)
