@@ -11,7 +11,8 @@ others. These lists add names the tagger never saw labelled, as features (never 
 - names of every origin as Arabic news writes them («آرون», «آلتونين»): the Arabic side of the
   English → Arabic name dictionary of ``arabnamer`` (CC BY 4.0).
 
-The packages are only needed to *rebuild* the lists (the ``data`` extra), never at run time::
+The packages are only needed to *rebuild* the lists (``make ner-data`` installs them with
+``--no-deps``: only their data files are read), never at run time::
 
     python -m kg.ner.namelists          # rewrites the lists in kg/data/ner
 
@@ -52,8 +53,8 @@ _ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
 COMMON_ZIPF, FUNCTION_ZIPF, COMMON_MIN_PEOPLE = 45, 55, 30
 # Head nouns and sport phrases around a club's own name: «نادي X لكرة القدم» → «X» as well.
 _CLUB_HEADS = ("نادي", "فريق")
-_SPORT_TAIL = re.compile(r"\s+(ل|)(كره|كرة)\s.*$")
-_PLACE_HEADS = ("مدينه", "منطقه", "ولايه", "مقاطعه", "محافظه", "اقليم", "امارة", "اماره", "جزيره")
+_SPORT_TAIL = re.compile(r"\s+ل?كره\s.*$")  # on normalised text (ة → ه)
+_PLACE_HEADS = ("مدينه", "منطقه", "ولايه", "مقاطعه", "محافظه", "اقليم", "اماره", "جزيره")
 
 
 def _tokens(label: str) -> list[str] | None:
