@@ -41,6 +41,21 @@ def normalize(text: str) -> str:
     return str(normalize_teh_marbuta_ar(text))
 
 
+# Plain Arabic letters (no hamza-alef forms, ة, ى, tatweel or marks) and white space: text made
+# only of these is its own normal form.
+_NORMAL_FORM = re.compile(r"[\u0621\u0624\u0626-\u0628\u062a-\u063a\u0641-\u0648\u064a\s]*")
+
+
+def is_normal_form(text: str) -> bool:
+    """True when ``text`` is surely its own normal form (``normalize(text) == text``), checked
+    without normalising: it may say False for some text that is, never True for text that is not.
+
+    >>> is_normal_form("غزه القاهره"), is_normal_form("غزّة")
+    (True, False)
+    """
+    return _NORMAL_FORM.fullmatch(text) is not None
+
+
 # A sentence ends after . ! ? ؟ or … (plus closing quotes/brackets) followed by whitespace, or at a
 # line break; a dot between digits (3.5) or after a lone letter (د. = Dr.) does not end one.
 _SENTENCE_END = re.compile(r"(?<!\s\w\.)(?<=[.!?؟…])[»\"”')\]]*(?=\s)|\n")

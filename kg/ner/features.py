@@ -8,7 +8,6 @@ word («وبالقاهرة» → «قاهره»). Lexicon hits are features only
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -17,7 +16,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from kg.ner.frequency import FREQUENCY, FrequencyTable
-from kg.text import normalize
+from kg.text import is_normal_form, normalize
 
 # Longest first so «وبال» wins over «و». Combos of و/ف + ب/ك/ل + ال cover almost all of newswire.
 PROCLITICS: tuple[str, ...] = (
@@ -178,15 +177,11 @@ def _lines(path: Traversable) -> Iterable[str]:
             yield line.strip(" ")
 
 
-# Plain Arabic letters without hamza-alef forms, ة, ى, tatweel or marks are their own normal form.
-_NORMAL_FORM = re.compile(r"[\u0621\u0624\u0626-\u0628\u062a-\u063a\u0641-\u0648\u064a\s]*")
-
-
 def _normalized_lines(path: Traversable) -> list[str]:
     """The entries of a lexicon file in their normal form. The derived name lists (~70k words)
     are written normalised, and checking that is ten times quicker than normalising again."""
     body = "\n".join(_lines(path))
-    return (body if _NORMAL_FORM.fullmatch(body) else normalize(body)).splitlines()
+    return (body if is_normal_form(body) else normalize(body)).splitlines()
 
 
 @dataclass(frozen=True)

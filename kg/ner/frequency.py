@@ -29,7 +29,7 @@ FREQUENCY = "frequency.tsv"
 # keeps the file near 2.4 MB (all 540k forms would be 8 MB).
 MIN_ZIPF = 2.0
 # Arabic letters only: digits, Latin and punctuation already get shape features.
-_ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
+ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
 
 
 def derive(min_zipf: float = MIN_ZIPF, wordlist: str = "large") -> dict[str, int]:
@@ -42,7 +42,7 @@ def derive(min_zipf: float = MIN_ZIPF, wordlist: str = "large") -> dict[str, int
     pooled: dict[str, float] = {}
     for word, freq in wordfreq.get_frequency_dict("ar", wordlist=wordlist).items():
         norm = normalize(word)
-        if _ARABIC_WORD.fullmatch(norm):
+        if ARABIC_WORD.fullmatch(norm):
             pooled[norm] = pooled.get(norm, 0.0) + freq
     out: dict[str, int] = {}
     for norm, freq in pooled.items():
