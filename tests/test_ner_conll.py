@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import InputError
-from kg.ner.conll import Score, bio_spans, evaluate, read_conll
+from kg.ner.conll import Score, bio_spans, entity_texts, evaluate, evaluate_novelty, read_conll
 
 
 @pytest.mark.parametrize(
@@ -89,3 +89,22 @@ def test_read_conll_malformed_label(tmp_path: Path) -> None:
 def test_read_conll_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"nope\.txt"):
         read_conll(tmp_path / "nope.txt")
+
+
+def test_novelty_scores_split_seen_and_unseen_entities() -> None:
+    train = [
+        [("قال", "O"), ("أحمد", "B-PERS"), ("زويل", "I-PERS"), ("في", "O"), ("القاهرة", "B-LOC")]
+    ]
+    known = entity_texts(train)
+    assert known == {"احمد زويل", "القاهره"}
+    # A seen name in another spelling, an unseen club found, an unseen town missed, and a false
+    # entity on a word training never labelled.
+    tokens = [["زار", "احمد", "زويل", "نادي", "بنفيكا", "في", "لشبونة"], ["وقال", "مصدر"]]
+    gold = [["O", "B-PERS", "I-PERS", "O", "B-ORG", "O", "B-LOC"], ["O", "O"]]
+    pred = [["O", "B-PERS", "I-PERS", "O", "B-ORG", "O", "O"], ["O", "B-PERS"]]
+    scores = evaluate_novelty(tokens, gold, pred, known)
+    assert scores["seen"] == Score(1.0, 1.0, 1.0, 1)
+    unseen = scores["unseen"]
+    assert (unseen.precision, unseen.recall, unseen.support) == (0.5, 0.5, 2)
+    overall = evaluate(gold, pred)["overall"]
+    assert overall.support == scores["seen"].support + unseen.support
