@@ -168,6 +168,14 @@ def _parser() -> argparse.ArgumentParser:
     tag.add_argument("file", help="CoNLL file (token in the first column)")
     evaluate = ner_commands.add_parser("eval", help="entity-level P/R/F1 against gold labels")
     evaluate.add_argument("file", help="gold CoNLL file (token, label)")
+    evaluate.add_argument(
+        "--known",
+        action="append",
+        default=[],
+        metavar="CONLL",
+        help="labelled CoNLL file the model learnt from (repeatable): adds seen/unseen rows, "
+        "scored over the entities whose text it labels / does not",
+    )
     for sub in (tag, evaluate):
         sub.add_argument("--ner", default="crf", help="NER backend")
         sub.add_argument("--ner-model", help="model path for the NER backend")
@@ -376,12 +384,17 @@ def _ner_tag(args: argparse.Namespace) -> int:
 
 def _ner_eval(args: argparse.Namespace) -> int:
     from kg.ner.base import load_tagger
-    from kg.ner.conll import evaluate, read_conll
+    from kg.ner.conll import entity_texts, evaluate, evaluate_novelty, read_conll
 
     gold = read_conll(args.file)
+    known: set[str] = set().union(*(entity_texts(read_conll(path)) for path in args.known))
     tagger = load_tagger(args.ner, args.ner_model)
-    predicted = tagger.tag([[token for token, _ in sentence] for sentence in gold])
-    scores = evaluate([[label for _, label in sentence] for sentence in gold], predicted)
+    tokens = [[token for token, _ in sentence] for sentence in gold]
+    predicted = tagger.tag(tokens)
+    labels = [[label for _, label in sentence] for sentence in gold]
+    scores = evaluate(labels, predicted)
+    if args.known:
+        scores.update(evaluate_novelty(tokens, labels, predicted, known))
     print(f"{'type':<8} {'precision':>9} {'recall':>9} {'f1':>9} {'support':>8}")
     for name, score in sorted(scores.items(), key=lambda item: (item[0] != "overall", item[0])):
         print(

@@ -258,3 +258,25 @@ def test_cli_build_can_load_the_oxigraph_store(tmp_path: Path) -> None:
     assert answer.returncode == 0, answer.stderr
     assert int(json.loads(answer.stdout)["results"]["bindings"][0]["n"]["value"]) > 0
     assert stamp.stat().st_mtime_ns == loaded  # the query used the store the build loaded
+
+
+def test_ner_eval_splits_scores_by_names_seen_in_training(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.txt"
+    gold.write_text(
+        "قال O\nالرئيس O\nالمصري O\nحسني B-PERS\nمبارك I-PERS\nفي O\nالقاهرة B-LOC\n. O\n\n"
+        "وزار O\nماتيو B-PERS\nشرودر I-PERS\nمدينة O\nلشبونة B-LOC\n. O\n",
+        encoding="utf-8",
+    )
+    known = tmp_path / "known.txt"
+    known.write_text("استقبل O\nحسني B-PERS\nمبارك I-PERS\nفي O\nالقاهرة B-LOC\n", encoding="utf-8")
+    result = run("ner", "eval", gold, "--known", known)
+    assert result.returncode == 0, result.stderr
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()[1:]}
+    assert int(rows["overall"][4]) == 4
+    assert int(rows["seen"][4]) == 2 and int(rows["unseen"][4]) == 2
+    # The shipped model knows the president and the capital from ANERcorp.
+    assert float(rows["seen"][3]) == 100.0
+
+    missing = run("ner", "eval", gold, "--known", tmp_path / "nope.txt")
+    assert missing.returncode != 0
+    assert "nope.txt" in missing.stderr and "Traceback" not in missing.stderr
