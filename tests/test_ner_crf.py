@@ -244,3 +244,21 @@ def test_unseen_name_copies_hide_person_names_only() -> None:
     assert "w=" + normalize("إلى") in copy[3]
     again = unseen_name_copies(sentences, feats, lex, FeatureConfig(), 1.0)
     assert again == copies  # seeded: the same corpus gives the same training items
+
+
+def test_unseen_name_copies_hide_the_name_after_an_organisation_head() -> None:
+    from kg.ner.features import FeatureConfig, Lexicons, sentence_features
+    from kg.ner.train import unseen_name_copies
+
+    lex = Lexicons.load()
+    headed = [("أعلن", "O"), ("حزب", "B-ORG"), ("الفجر", "I-ORG"), ("الجديد", "I-ORG")]
+    bare = [("انتقدت", "O"), ("أوبك", "B-ORG"), ("القرار", "O")]
+    sentences = [headed, bare]
+    feats = [sentence_features([t for t, _ in s], lex) for s in sentences]
+    copies = unseen_name_copies(sentences, feats, lex, FeatureConfig(), 1.0)
+    assert len(copies) == 1  # an organisation without a head noun is not hidden
+    copy, labels = copies[0]
+    assert labels == [label for _, label in headed]
+    assert "ORGH:B" in copy[1] and "w=حزب" in copy[1]  # the head stays as it is
+    for i in (2, 3):  # the name after it looks unseen
+        assert not [f for f in copy[i] if f.startswith(("w=", "s="))] and "T?" in copy[i]
