@@ -219,18 +219,25 @@ def test_frequency_list_rebuilds_from_wordfreq(tmp_path: Path) -> None:
     assert out.read_bytes() == shipped.read_bytes()
 
 
-def test_unseen_name_copies_hide_person_names_only() -> None:
+def _unseen_copies(
+    sentences: list[list[tuple[str, str]]],
+) -> tuple[list[tuple[list[list[str]], list[str]]], list[list[list[str]]]]:
+    """The unseen-name copies of ``sentences`` at share 1.0, and the sentences' own features."""
     from kg.ner.features import FeatureConfig, Lexicons, sentence_features
     from kg.ner.train import unseen_name_copies
-    from kg.text import normalize
 
     lex = Lexicons.load()
+    feats = [sentence_features([t for t, _ in s], lex) for s in sentences]
+    return unseen_name_copies(sentences, feats, lex, FeatureConfig(), 1.0), feats
+
+
+def test_unseen_name_copies_hide_person_names_only() -> None:
+    from kg.text import normalize
+
     person = [("وصل", "O"), ("أيمن", "B-PERS"), ("الصفدي", "I-PERS"), ("إلى", "O"),
               ("عمان", "B-LOC")]  # fmt: skip
     place_only = [("وصل", "O"), ("إلى", "O"), ("عمان", "B-LOC")]
-    sentences = [person, place_only]
-    feats = [sentence_features([t for t, _ in s], lex) for s in sentences]
-    copies = unseen_name_copies(sentences, feats, lex, FeatureConfig(), 1.0)
+    copies, feats = _unseen_copies([person, place_only])
     assert len(copies) == 1  # only the sentence that names a person comes again
     copy, labels = copies[0]
     assert labels == [label for _, label in person]
@@ -242,20 +249,14 @@ def test_unseen_name_copies_hide_person_names_only() -> None:
     assert "w=عمان" in copy[4] and "w[-2]=" + normalize("الصفدي") in feats[0][4]
     assert not [f for f in copy[4] if f.startswith("w[-2]=")]
     assert "w=" + normalize("إلى") in copy[3]
-    again = unseen_name_copies(sentences, feats, lex, FeatureConfig(), 1.0)
+    again, _ = _unseen_copies([person, place_only])
     assert again == copies  # seeded: the same corpus gives the same training items
 
 
 def test_unseen_name_copies_hide_the_name_after_an_organisation_head() -> None:
-    from kg.ner.features import FeatureConfig, Lexicons, sentence_features
-    from kg.ner.train import unseen_name_copies
-
-    lex = Lexicons.load()
     headed = [("أعلن", "O"), ("حزب", "B-ORG"), ("الفجر", "I-ORG"), ("الجديد", "I-ORG")]
     bare = [("انتقدت", "O"), ("أوبك", "B-ORG"), ("القرار", "O")]
-    sentences = [headed, bare]
-    feats = [sentence_features([t for t, _ in s], lex) for s in sentences]
-    copies = unseen_name_copies(sentences, feats, lex, FeatureConfig(), 1.0)
+    copies, _ = _unseen_copies([headed, bare])
     assert len(copies) == 1  # an organisation without a head noun is not hidden
     copy, labels = copies[0]
     assert labels == [label for _, label in headed]
