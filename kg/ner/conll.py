@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from kg.errors import InputError
@@ -102,6 +102,34 @@ def _score(tp: int, n_pred: int, n_gold: int) -> Score:
     return Score(p, r, f, n_gold)
 
 
+Span = tuple[int, int, str]
+
+
+def _span_counts(
+    gold: Sequence[Sequence[str]],
+    predicted: Sequence[Sequence[str]],
+    group: Callable[[int, Span], str],
+) -> tuple[Counter[str], Counter[str], Counter[str]]:
+    """(true positives, predicted, gold) entity spans per ``group(sentence index, span)``."""
+    if len(gold) != len(predicted):
+        raise ValueError(f"{len(gold)} gold sentences but {len(predicted)} predicted")
+    tp: Counter[str] = Counter()
+    n_pred: Counter[str] = Counter()
+    n_gold: Counter[str] = Counter()
+    for i, (g, p) in enumerate(zip(gold, predicted, strict=True)):
+        if len(g) != len(p):
+            raise ValueError(f"sentence {i}: {len(g)} gold labels but {len(p)} predicted")
+        gs = set(bio_spans(g))
+        ps = set(bio_spans(p))
+        for span in gs:
+            n_gold[group(i, span)] += 1
+        for span in ps:
+            n_pred[group(i, span)] += 1
+            if span in gs:
+                tp[group(i, span)] += 1
+    return tp, n_pred, n_gold
+
+
 def evaluate(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) -> dict[str, Score]:
     """Exact-match entity scores: key "overall" plus one per entity type seen in either side.
 
@@ -109,22 +137,7 @@ def evaluate(gold: Sequence[Sequence[str]], predicted: Sequence[Sequence[str]]) 
     >>> s["overall"].f1, s["PERS"].support
     (0.0, 1)
     """
-    if len(gold) != len(predicted):
-        raise ValueError(f"{len(gold)} gold sentences but {len(predicted)} predicted")
-    tp: Counter[str] = Counter()
-    n_gold: Counter[str] = Counter()
-    n_pred: Counter[str] = Counter()
-    for i, (g, p) in enumerate(zip(gold, predicted, strict=True)):
-        if len(g) != len(p):
-            raise ValueError(f"sentence {i}: {len(g)} gold labels but {len(p)} predicted")
-        gs = set(bio_spans(g))
-        ps = set(bio_spans(p))
-        for span in gs:
-            n_gold[span[2]] += 1
-        for span in ps:
-            n_pred[span[2]] += 1
-            if span in gs:
-                tp[span[2]] += 1
+    tp, n_pred, n_gold = _span_counts(gold, predicted, lambda _, span: span[2])
     scores = {"overall": _score(sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))}
     for typ in sorted(set(n_gold) | set(n_pred)):
         scores[typ] = _score(tp[typ], n_pred[typ], n_gold[typ])
@@ -170,14 +183,11 @@ def evaluate_novelty(
     >>> scores["seen"].f1, scores["unseen"].recall, scores["unseen"].support
     (1.0, 0.0, 1)
     """
-    tp: Counter[str] = Counter()
-    n_gold: Counter[str] = Counter()
-    n_pred: Counter[str] = Counter()
-    for tokens, g, p in zip(sentences, gold, predicted, strict=True):
-        gs, ps = set(bio_spans(g)), set(bio_spans(p))
-        for span in gs | ps:
-            group = "seen" if entity_text(tokens[span[0] : span[1]]) in known else "unseen"
-            n_gold[group] += span in gs
-            n_pred[group] += span in ps
-            tp[group] += span in gs and span in ps
+    if len(sentences) != len(gold):
+        raise ValueError(f"{len(sentences)} token sentences but {len(gold)} gold")
+
+    def novelty(i: int, span: Span) -> str:
+        return "seen" if entity_text(sentences[i][span[0] : span[1]]) in known else "unseen"
+
+    tp, n_pred, n_gold = _span_counts(gold, predicted, novelty)
     return {group: _score(tp[group], n_pred[group], n_gold[group]) for group in ("seen", "unseen")}

@@ -356,15 +356,14 @@ def train(
         neural = _fit_neural(train_part, dev_model, lex, neural_epochs, vectors)
         tagger = pycrfsuite.Tagger()
         tagger.open(str(dev_model))
+        dev_tokens = [[t for t, _ in s] for s in dev]
         pred = CRFTagger(
             tagger, lex.with_train_types(gaz), config, neural=neural, window=window
-        ).tag([[t for t, _ in s] for s in dev])
+        ).tag(dev_tokens)
         tagger.close()
         gold = [[lab for _, lab in s] for s in dev]
         scores = evaluate(gold, pred)
-        scores.update(
-            evaluate_novelty([[t for t, _ in s] for s in dev], gold, pred, entity_texts(train_part))
-        )
+        scores.update(evaluate_novelty(dev_tokens, gold, pred, entity_texts(train_part)))
         if use_dev_for_final:
             dev_model.unlink()
             clusters_sidecar(dev_model).unlink(missing_ok=True)
