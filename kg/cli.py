@@ -186,6 +186,11 @@ def _parser() -> argparse.ArgumentParser:
         "--train", help="training CoNLL file (default: ../shared/data/anercorp/train.txt)"
     )
     train.add_argument("--out", help="model file (default: replace the packaged model)")
+    train.add_argument(
+        "--unlabelled", action="append", default=[], metavar="FILE",
+        help="more unlabelled Arabic text for the word classes (CoNLL, or plain text: one "
+        "sentence or paragraph a line); repeatable",
+    )  # fmt: skip
     train.set_defaults(handler=_ner_train)
     return parser
 
@@ -412,7 +417,7 @@ def _ner_train(args: argparse.Namespace) -> int:
         raise InputError(
             "no training data found: pass --train PATH (ANERcorp train.txt, CAMeL Lab split)"
         )
-    scores = training.train_default(train_path, args.out)
+    scores = training.train_default(train_path, args.out, [Path(p) for p in args.unlabelled])
     print(f"model written to {args.out or training.shipped_model_path()}")
     for name, score in sorted(scores.items()):
         p, r, f1 = 100 * score.precision, 100 * score.recall, 100 * score.f1

@@ -280,3 +280,15 @@ def test_ner_eval_splits_scores_by_names_seen_in_training(tmp_path: Path) -> Non
     missing = run("ner", "eval", gold, "--known", tmp_path / "nope.txt")
     assert missing.returncode != 0
     assert "nope.txt" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_ner_train_names_a_missing_unlabelled_file_before_training(tmp_path: Path) -> None:
+    corpus = tmp_path / "train.txt"
+    corpus.write_text("قال O\nالرئيس O\nحسني B-PERS\nمبارك I-PERS\n", encoding="utf-8")
+    out = tmp_path / "m.crfsuite"
+    result = run(
+        "ner", "train", "--train", corpus, "--out", out, "--unlabelled", tmp_path / "gigaword.txt"
+    )
+    assert result.returncode != 0
+    assert "gigaword.txt" in result.stderr and "Traceback" not in result.stderr
+    assert not out.exists()

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pytest
+
+from kg.errors import InputError
 from kg.ner import clusters
 from kg.ner.consistency import propagate
 from kg.ner.features import FeatureConfig, Lexicons, sentence_features
@@ -56,3 +60,43 @@ def test_word_classes_build_write_and_feature(tmp_path: Path) -> None:
     assert any(f.startswith("k1[-1]=") for f in feats[1])
     off = sentence_features(["في", "دمشق"], lex, FeatureConfig(clusters=False))
     assert not any(f.startswith("k") and "=" in f and f[1].isdigit() for f in off[1])
+
+
+def test_unlabelled_text_streams_conll_and_plain_text_twice(tmp_path: Path) -> None:
+    conll = tmp_path / "tagged.txt"
+    conll.write_text("قال O\nالرئيس O\n\nزار B-PERS\nعمان B-LOC 1\n", encoding="utf-8")
+    plain = tmp_path / "news.txt"
+    plain.write_text(
+        "وصل الوفد الرسمي إلى دمشق صباح اليوم. ثم غادر مساء أمس\n"
+        "قال الوزير إن الاجتماع الأول انتهى دون اتفاق\n",
+        encoding="utf-8",
+    )
+    text = clusters.UnlabelledText([["في", "بغداد"]], [conll, plain])
+    first = [list(s) for s in text]
+    assert first == [
+        ["في", "بغداد"],
+        ["قال", "الرئيس"],
+        ["زار", "عمان"],
+        ["وصل", "الوفد", "الرسمي", "إلى", "دمشق", "صباح", "اليوم", "."],
+        ["ثم", "غادر", "مساء", "أمس"],
+        ["قال", "الوزير", "إن", "الاجتماع", "الأول", "انتهى", "دون", "اتفاق"],
+    ]
+    assert [list(s) for s in text] == first  # read anew: vectors() takes two passes
+    with pytest.raises(TypeError, match="twice"):
+        clusters.vectors(iter(first))
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(b"\xff\xfe\x00 not utf-8")
+    with pytest.raises(InputError, match=r"broken\.txt"):
+        list(clusters.UnlabelledText(paths=[broken]))
+
+
+def test_word_vectors_counted_in_chunks_match_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = [["قال", "الرئيس", name, "في", city] for name in ("زيد", "عمرو", "خالد")
+            for city in ("دمشق", "بغداد", "القاهرة")] * 3  # fmt: skip
+    vocab, one_pass = clusters.vectors(text)
+    monkeypatch.setattr(clusters, "_CHUNK_PAIRS", 7)  # a corpus many times larger than a chunk
+    chunked_vocab, chunked = clusters.vectors(text)
+    assert chunked_vocab == vocab and np.array_equal(chunked, one_pass)
+    monkeypatch.setattr(clusters, "MAX_VOCAB", 2)
+    capped, vec = clusters.vectors(text)
+    assert capped == vocab[:2] == ["رئيس", "في"] and vec.shape[0] == 2  # stems; ties by spelling

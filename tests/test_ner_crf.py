@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import ModelError
+from kg.errors import InputError, ModelError
 from kg.ner.conll import bio_spans, evaluate, read_conll
 from kg.ner.crf import CRFTagger
 from kg.ner.train import default_train_path, split_dev, train
@@ -137,6 +137,22 @@ def test_train_tiny_model_and_reload(tmp_path: Path) -> None:
     gold = read_conll(corpus)[:4]
     pred = tagger.tag([[t for t, _ in s] for s in gold])
     assert evaluate([[lab for _, lab in s] for s in gold], pred)["overall"].f1 > 0.5
+
+
+def test_train_adds_unlabelled_plain_text_to_the_word_classes(tmp_path: Path) -> None:
+    corpus = tmp_path / "tiny.txt"
+    corpus.write_text(TINY * 3, encoding="utf-8")
+    news = tmp_path / "news.txt"  # plain text: words the labelled file never has
+    news.write_text("وصل الوفد الرسمي إلى طرابلس صباح اليوم قادما من عمان\n" * 2, encoding="utf-8")
+    model = tmp_path / "tiny.crfsuite"
+    train(corpus, model, dev_fraction=0.25, c1=0.0, c2=0.01, max_iterations=30, unlabelled=[news])
+    classes = model.with_suffix(".clusters.tsv").read_text(encoding="utf-8")
+    words = {line.split("\t")[0] for line in classes.splitlines()[1:]}
+    assert {"طرابلس", "وفد", "قاهره"} <= words  # stems, from the text and from the CoNLL file
+    with pytest.raises(InputError, match=r"missing\.txt"):
+        train(
+            corpus, model, c1=0.0, c2=0.01, max_iterations=30, unlabelled=[tmp_path / "missing.txt"]
+        )
 
 
 @pytest.mark.corpus

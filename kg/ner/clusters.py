@@ -8,22 +8,84 @@ token's class ids, so a name unseen in the labelled data still shares a class wi
 from __future__ import annotations
 
 import sys
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
+from kg.errors import InputError
 from kg.ner.features import strip_proclitics
-from kg.text import normalize
+from kg.text import iter_token_texts, normalize, split_sentences
 
 SIZES = (64, 256, 1024)
 MIN_COUNT = 2
 DIM = 100
 CONTEXT_VOCAB = 5000
+# Stems given a class. The shipped text (ANERcorp train, AQMAR, Wojood) has ~25k; the cap keeps
+# the SVD and k-means of a large corpus (tens of millions of words) within a laptop's memory.
+MAX_VOCAB = 200_000
+# Context pairs counted before they are folded into the sparse matrix (array memory: ~32 MB).
+_CHUNK_PAIRS = 4_000_000
 
 
+@lru_cache(maxsize=500_000)
 def stem(token: str) -> str:
     return strip_proclitics(normalize(token))[1]
+
+
+class UnlabelledText:
+    """Sentences of tokens: ``sentences`` held in memory, then those of the ``paths`` read anew
+    on every iteration, so :func:`vectors` can take two passes over a corpus larger than memory.
+
+    A file whose lines mostly hold at most five fields is read as CoNLL (first column, a blank
+    line ends a sentence, as ANERcorp, AQMAR and Wojood); any other as plain text, each line
+    split into sentences and tokens as kg splits a document.
+    """
+
+    def __init__(
+        self, sentences: Sequence[Sequence[str]] = (), paths: Sequence[str | Path] = ()
+    ) -> None:
+        self.sentences = sentences
+        self.paths = [Path(p) for p in paths]
+
+    def __iter__(self) -> Iterator[Sequence[str]]:
+        yield from self.sentences
+        for path in self.paths:
+            yield from iter_tokens(path)
+
+
+def iter_tokens(path: Path) -> Iterator[list[str]]:
+    """The sentences of one unlabelled file (see :class:`UnlabelledText`), streamed."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            head = [n for n in (len(line.split()) for line in islice(fh, 200)) if n]
+            conll = sum(n <= 5 for n in head) >= 0.9 * len(head)
+            fh.seek(0)
+            yield from _conll_tokens(fh) if conll else _text_tokens(fh)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read unlabelled text ({exc})") from exc
+
+
+def _conll_tokens(lines: Iterable[str]) -> Iterator[list[str]]:
+    cur: list[str] = []
+    for line in lines:
+        cols = line.split()
+        if not cols:
+            if cur:
+                yield cur
+                cur = []
+        elif cols[0] != "$#$":
+            cur.append(cols[0])
+    if cur:
+        yield cur
+
+
+def _text_tokens(lines: Iterable[str]) -> Iterator[list[str]]:
+    for line in lines:
+        yield from iter_token_texts(split_sentences(line))
 
 
 def build(sentences: Iterable[Sequence[str]], seed: int = 0) -> dict[str, tuple[int, ...]]:
@@ -43,21 +105,32 @@ def classes(vocab: Sequence[str], vec: Any, seed: int = 0) -> dict[str, tuple[in
 
 
 def vectors(sentences: Iterable[Sequence[str]], seed: int = 0) -> tuple[list[str], Any]:
-    """(stems, unit-length PPMI-SVD vectors), one row per stem seen ≥ MIN_COUNT times."""
+    """(stems, unit-length PPMI-SVD vectors), one row per stem seen ≥ MIN_COUNT times (the
+    MAX_VOCAB most frequent). ``sentences`` is read twice, so it must be a collection or an
+    :class:`UnlabelledText`, not an iterator."""
     import numpy as np
     from scipy.sparse import coo_matrix
     from sklearn.decomposition import TruncatedSVD
 
-    sents = [[stem(t) for t in s] for s in sentences]
-    freq = Counter(t for s in sents for t in s)
+    if iter(sentences) is sentences:
+        raise TypeError("vectors() reads its text twice: pass a list or an UnlabelledText")
+    freq = Counter(stem(t) for s in sentences for t in s)
     vocab = sorted((w for w, c in freq.items() if c >= MIN_COUNT), key=lambda w: (-freq[w], w))
+    vocab = vocab[:MAX_VOCAB]
     index = {w: i for i, w in enumerate(vocab)}
     ctx = {w: i for i, w in enumerate(vocab[:CONTEXT_VOCAB])}
     nctx = len(ctx) + 1  # last: rare context
-    rows: list[int] = []
-    cols: list[int] = []
-    for s in sents:
-        padded = ["<s>", "<s>", *s, "</s>", "</s>"]
+    shape = (len(vocab), 4 * nctx)
+    parts: list[Any] = []
+    rows, cols = array("i"), array("i")
+
+    def fold(rows: array[int], cols: array[int]) -> None:
+        # Counts are whole numbers, so summing the parts gives exactly the one-pass matrix.
+        r, c = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+        parts.append(coo_matrix((np.ones(len(r), dtype=np.float64), (r, c)), shape=shape).tocsr())
+
+    for s in sentences:
+        padded = ["<s>", "<s>", *(stem(t) for t in s), "</s>", "</s>"]
         for i in range(2, len(padded) - 2):
             w = index.get(padded[i])
             if w is None:
@@ -67,9 +140,13 @@ def vectors(sentences: Iterable[Sequence[str]], seed: int = 0) -> tuple[list[str
                 cid = ctx.get(c, nctx - 1) if c not in ("<s>", "</s>") else nctx - 1
                 rows.append(w)
                 cols.append(slot * nctx + cid)
-    mat = coo_matrix(
-        (np.ones(len(rows), dtype=np.float64), (rows, cols)), shape=(len(vocab), 4 * nctx)
-    ).tocsr()
+        if len(rows) >= _CHUNK_PAIRS:
+            fold(rows, cols)
+            rows, cols = array("i"), array("i")
+    fold(rows, cols)
+    mat = parts[0]
+    for part in parts[1:]:
+        mat = mat + part
     mat.sum_duplicates()
     total = mat.sum()
     row = np.asarray(mat.sum(axis=1)).ravel()
@@ -104,24 +181,13 @@ def read_lines(lines: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 
 def read_tokens(path: Path) -> list[list[str]]:
-    sents: list[list[str]] = []
-    cur: list[str] = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        cols = line.split()
-        if not cols:
-            if cur:
-                sents.append(cur)
-                cur = []
-        elif cols[0] != "$#$":
-            cur.append(cols[0])
-    if cur:
-        sents.append(cur)
-    return sents
+    """All sentences of one unlabelled file (see :class:`UnlabelledText`)."""
+    return list(iter_tokens(path))
 
 
 if __name__ == "__main__":
     out_path, *inputs = sys.argv[1:]
-    data = [s for p in inputs for s in read_tokens(Path(p))]
+    data = UnlabelledText(paths=inputs)
     write(
         build(data),
         Path(out_path),

@@ -87,9 +87,7 @@ def _word_classes(
 ) -> dict[str, np.ndarray]:
     """Write the word classes to ``path``; return the word vectors they came from (the neural
     tagger's initial embeddings)."""
-    text = [[t for t, _ in s] for s in sentences]
-    for extra in unlabelled:
-        text.extend(word_classes.read_tokens(extra))
+    text = word_classes.UnlabelledText([[t for t, _ in s] for s in sentences], unlabelled)
     vocab, vec = word_classes.vectors(text)
     word_classes.write(word_classes.classes(vocab, vec), path, source)
     return dict(zip(vocab, vec, strict=True))
@@ -330,6 +328,9 @@ def train(
     L-BFGS training is deterministic; ``seed`` is accepted for API symmetry and recorded only.
     """
     del seed  # crfsuite's L-BFGS has no randomness; kept so callers can pin it explicitly
+    for path in unlabelled:  # fail before minutes of training, not after
+        if not Path(path).is_file():
+            raise InputError(f"{path}: unlabelled text file not found")
     config = config or FeatureConfig()
     sentences = read_conll(train_path)
     if not sentences:
@@ -421,9 +422,12 @@ def _install_sidecars(model: Path) -> None:
 
 
 def train_default(
-    train_path: str | os.PathLike[str], model_path: str | os.PathLike[str] | None = None
+    train_path: str | os.PathLike[str],
+    model_path: str | os.PathLike[str] | None = None,
+    unlabelled: Sequence[Path] = (),
 ) -> dict[str, Score]:
     """Rebuild a model with the shipped settings; ``None`` replaces the packaged model.
+    ``unlabelled`` text files (CoNLL or plain text) join AQMAR and Wojood in the word classes.
 
     Returns clean dev scores (a model trained without the last 10 % of sentences); the written
     model is then trained on everything. Deterministic: the same corpus gives the same file.
@@ -431,7 +435,7 @@ def train_default(
     model = Path(model_path) if model_path is not None else shipped_model_path()
     scores = train(
         train_path, model, c1=SHIPPED_C1, c2=SHIPPED_C2, max_iterations=SHIPPED_ITERATIONS,
-        config=FeatureConfig(), unlabelled=default_unlabelled_paths(),
+        config=FeatureConfig(), unlabelled=[*default_unlabelled_paths(), *unlabelled],
         neural_epochs=SHIPPED_NEURAL_EPOCHS,
     )  # fmt: skip
     if model_path is None:
@@ -483,8 +487,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also train the char-CNN/BiLSTM companion (torch) for this many epochs",
     )  # fmt: skip
     ap.add_argument(
-        "--no-unlabelled", dest="unlabelled", action="store_false",
+        "--no-unlabelled", dest="default_unlabelled", action="store_false",
         help="word classes from the training tokens only (not AQMAR / Wojood text)",
+    )  # fmt: skip
+    ap.add_argument(
+        "--unlabelled", action="append", type=Path, default=[], metavar="FILE",
+        help="more unlabelled Arabic text for the word classes (CoNLL or plain text); repeatable",
     )  # fmt: skip
     ap.add_argument(
         "--unseen-names", type=float, default=UNSEEN_NAME_SHARE,
@@ -508,7 +516,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.train, model, c1=args.c1, c2=args.c2, max_iterations=args.iterations,
             dev_fraction=args.dev_fraction,
             use_dev_for_final=not args.dev_only, config=config,
-            unlabelled=default_unlabelled_paths() if args.unlabelled else [], window=args.window,
+            unlabelled=[*(default_unlabelled_paths() if args.default_unlabelled else []),
+                        *args.unlabelled], window=args.window,
             neural_epochs=args.neural_epochs, dev_block=k, unseen_names=args.unseen_names,
         ))  # fmt: skip
     scores = pool_scores(folds)
