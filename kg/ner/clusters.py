@@ -121,13 +121,15 @@ def vectors(sentences: Iterable[Sequence[str]], seed: int = 0) -> tuple[list[str
     ctx = {w: i for i, w in enumerate(vocab[:CONTEXT_VOCAB])}
     nctx = len(ctx) + 1  # last: rare context
     shape = (len(vocab), 4 * nctx)
-    parts: list[Any] = []
+    mat: Any = None
     rows, cols = array("i"), array("i")
 
-    def fold(rows: array[int], cols: array[int]) -> None:
-        # Counts are whole numbers, so summing the parts gives exactly the one-pass matrix.
+    def fold(mat: Any, rows: array[int], cols: array[int]) -> Any:
+        # Counts are whole numbers, so the running sum is exactly the one-pass matrix; it holds
+        # each (stem, context) pair once, however long the text.
         r, c = np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
-        parts.append(coo_matrix((np.ones(len(r), dtype=np.float64), (r, c)), shape=shape).tocsr())
+        part = coo_matrix((np.ones(len(r), dtype=np.float64), (r, c)), shape=shape).tocsr()
+        return part if mat is None else mat + part
 
     for s in sentences:
         padded = ["<s>", "<s>", *(stem(t) for t in s), "</s>", "</s>"]
@@ -141,12 +143,9 @@ def vectors(sentences: Iterable[Sequence[str]], seed: int = 0) -> tuple[list[str
                 rows.append(w)
                 cols.append(slot * nctx + cid)
         if len(rows) >= _CHUNK_PAIRS:
-            fold(rows, cols)
+            mat = fold(mat, rows, cols)
             rows, cols = array("i"), array("i")
-    fold(rows, cols)
-    mat = parts[0]
-    for part in parts[1:]:
-        mat = mat + part
+    mat = fold(mat, rows, cols)
     mat.sum_duplicates()
     total = mat.sum()
     row = np.asarray(mat.sum(axis=1)).ravel()
