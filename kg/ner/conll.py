@@ -124,9 +124,10 @@ def _span_counts(
         for span in gs:
             n_gold[group(i, span)] += 1
         for span in ps:
-            n_pred[group(i, span)] += 1
+            key = group(i, span)  # once: for novelty it normalises the span's text
+            n_pred[key] += 1
             if span in gs:
-                tp[group(i, span)] += 1
+                tp[key] += 1
     return tp, n_pred, n_gold
 
 
