@@ -11,14 +11,13 @@ import sys
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
-from kg.ner.features import strip_proclitics
-from kg.text import iter_token_texts, normalize, split_sentences
+from kg.ner.features import token_stem
+from kg.text import iter_token_texts, split_sentences
 
 SIZES = (64, 256, 1024)
 MIN_COUNT = 2
@@ -29,11 +28,6 @@ CONTEXT_VOCAB = 5000
 MAX_VOCAB = 200_000
 # Context pairs counted before they are folded into the sparse matrix (array memory: ~32 MB).
 _CHUNK_PAIRS = 4_000_000
-
-
-@lru_cache(maxsize=500_000)
-def stem(token: str) -> str:
-    return strip_proclitics(normalize(token))[1]
 
 
 class UnlabelledText:
@@ -114,7 +108,7 @@ def vectors(sentences: Iterable[Sequence[str]], seed: int = 0) -> tuple[list[str
 
     if iter(sentences) is sentences:
         raise TypeError("vectors() reads its text twice: pass a list or an UnlabelledText")
-    freq = Counter(stem(t) for s in sentences for t in s)
+    freq = Counter(token_stem(t) for s in sentences for t in s)
     vocab = sorted((w for w, c in freq.items() if c >= MIN_COUNT), key=lambda w: (-freq[w], w))
     vocab = vocab[:MAX_VOCAB]
     index = {w: i for i, w in enumerate(vocab)}
@@ -132,7 +126,7 @@ def vectors(sentences: Iterable[Sequence[str]], seed: int = 0) -> tuple[list[str
         return part if mat is None else mat + part
 
     for s in sentences:
-        padded = ["<s>", "<s>", *(stem(t) for t in s), "</s>", "</s>"]
+        padded = ["<s>", "<s>", *(token_stem(t) for t in s), "</s>", "</s>"]
         for i in range(2, len(padded) - 2):
             w = index.get(padded[i])
             if w is None:
