@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from kg.clitics import CliticJudge, Verdict
 from kg.model import Entity, EntityType, Mention
 from kg.resources import read_lexicon
 from kg.text import normalize
@@ -49,13 +50,16 @@ class Resolver:
         honorifics: Iterable[str],
         proclitics: Iterable[str],
         known_names: Iterable[str] = (),
+        clitics: CliticJudge | None = None,
     ) -> None:
         self.honorifics = frozenset(tuple(normalize(h).split()) for h in honorifics)
         self.max_honorific_words = max((len(h) for h in self.honorifics), default=0)
         # Longest first; ties in a fixed order, so that fingerprints agree between processes.
-        clitics = {normalize(p) for p in proclitics}
-        self.proclitics = tuple(sorted(clitics, key=lambda clitic: (-len(clitic), clitic)))
+        forms = {normalize(p) for p in proclitics}
+        self.proclitics = tuple(sorted(forms, key=lambda clitic: (-len(clitic), clitic)))
         self.known_names = frozenset(self.key_of(name.split()) for name in known_names)
+        # Lexical evidence on glued clitics; without it only corpus anchors decide.
+        self.clitics = clitics
         # Analysis depends on the surface text alone, and names recur across a corpus: a
         # cache of distinct texts (entity-sized, not corpus-sized) makes linking cheap.
         self._analysed: dict[str, tuple[tuple[str, ...], tuple[tuple[str, int], ...]]] = {}
@@ -63,8 +67,13 @@ class Resolver:
 
     @classmethod
     def default(cls) -> Resolver:
-        """A resolver with the shipped honorific and proclitic lexicons."""
-        return cls(read_lexicon("lexicons/honorifics.txt"), read_lexicon("lexicons/proclitics.txt"))
+        """A resolver with the shipped honorific and proclitic lexicons and clitic evidence."""
+        proclitics = read_lexicon("lexicons/proclitics.txt")
+        return cls(
+            read_lexicon("lexicons/honorifics.txt"),
+            proclitics,
+            clitics=CliticJudge.default(proclitics),
+        )
 
     @staticmethod
     def key_of(words: Sequence[str]) -> str:
@@ -123,7 +132,8 @@ class Resolver:
 
     def fingerprint(self) -> str:
         """Names the lexicons linking depends on: stored links are reused only under the same."""
-        lexicons = (sorted(self.honorifics), self.proclitics, sorted(self.known_names))
+        evidence = "" if self.clitics is None else self.clitics.digest
+        lexicons = (sorted(self.honorifics), self.proclitics, sorted(self.known_names), evidence)
         return hashlib.sha256(repr(lexicons).encode("utf-8")).hexdigest()[:16]
 
     def link(
@@ -178,8 +188,15 @@ class Resolver:
     def _analyse_text(self, text: str) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
         words = tuple(text.split())
         words = words[self._title_length(words) :] or words
-        candidates = [(self.key_of(words), 0)]
         first = normalize(words[0])
+        verdict = None if self.clitics is None else self.clitics.split(first)
+        if verdict is not None and verdict.verdict is Verdict.STRIP:
+            # Vouched for by the name and frequency lists: no need to wait for the corpus.
+            stripped_key = self.key_of([verdict.bare, *words[1:]])
+            return words, ((stripped_key, verdict.letters),)
+        candidates = [(self.key_of(words), 0)]
+        if verdict is not None and verdict.verdict is Verdict.KEEP:
+            return words, tuple(candidates)  # a known name or common word: «وليد», «لبنان»
         for clitic in self.proclitics:
             rest = first[len(clitic) :]
             if first.startswith(clitic) and len(rest) >= 2:
@@ -261,10 +278,42 @@ def _majority_type(counter: Counter[EntityType]) -> EntityType:
 
 def _clean_label(words: Sequence[str], stripped_letters: int) -> str:
     """The surface name without titles and without the clitic letters that were stripped."""
-    first = _drop_letters(words[0], stripped_letters)
-    if stripped_letters and normalize(words[0]).startswith("لل"):
-        first = ARTICLE + first[1:] if first.startswith("ل") else first
-    return " ".join([first, *words[1:]])
+    return " ".join([_unglued(words[0], stripped_letters), *words[1:]])
+
+
+def _unglued(word: str, letters: int) -> str:
+    """``word`` less its first ``letters`` (clitic) letters; «لل» gives the article back."""
+    first = _drop_letters(word, letters)
+    clitic = normalize(word)[:letters]
+    if clitic.endswith("ل") and first.startswith("ل"):
+        first = ARTICLE + first[1:]  # «للصين», «وللاتحاد»: ل + ال is written «لل»
+    return first
+
+
+# Proclitic letters a surface form may carry in front of another surface form of its entity.
+_GLUED = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
+
+
+def _without_glued_variants(surfaces: Iterable[str]) -> list[str]:
+    """``surfaces`` less those that are another of them with a proclitic glued on («وتركيا»
+    beside «تركيا»): the form without the clitic is what the text names.
+
+    >>> _without_glued_variants(["تركيا", "وتركيا", "للاتحاد الأوروبي", "الاتحاد الأوروبي"])
+    ['تركيا', 'الاتحاد الأوروبي']
+    """
+    forms = list(surfaces)
+    normal = {normalize(form) for form in forms}
+    kept = []
+    for form in forms:
+        words = form.split()
+        glued = any(
+            normalize(form).startswith(clitic)
+            and normalize(" ".join([_unglued(words[0], len(clitic)), *words[1:]])) in normal
+            for clitic in _GLUED
+        )
+        if not glued:
+            kept.append(form)
+    return kept
 
 
 def _drop_letters(word: str, letters: int) -> str:
@@ -340,7 +389,7 @@ class EntityTally:
         longest = max(len(label.split()) for label in names)
         label_counts = {label: n for label, n in names.items() if len(label.split()) == longest}
         label = max(label_counts, key=lambda lbl: (label_counts[lbl], lbl))
-        surfaces = sorted(set(self.texts) | set(label_counts))
+        surfaces = sorted(_without_glued_variants(set(self.texts) | set(label_counts)))
         return Entity(
             key,
             entity_type,

@@ -1,0 +1,181 @@
+"""Is the first letter of a name a glued proclitic («وتركيا», «للصين») or part of it («وليد»)?
+
+Arabic writes the conjunctions و ف, the prepositions ب ل ك and their combinations as part of the
+next word, so a tagger's span often starts with one. Stripping blindly ruins real names («وليد»,
+«بلال», «لبنان», «فرنسا»); keeping blindly makes «وتركيا» an entity of its own beside «تركيا».
+:class:`CliticJudge` decides from evidence shipped with the package, offline:
+
+- the name lists of the NER (Wikidata / Wikipedia / arabnamer given and family names, places,
+  clubs, CLDR territories) and the typed words of the training gazetteer: is the whole word a
+  known name, is the remainder one?
+- the wordfreq frequency list: is the remainder a common word, much more common than the whole?
+
+A word the evidence cannot settle is left to the corpus (:class:`kg.resolve.Resolver` strips it
+when the bare form is attested in the same build).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from importlib import resources
+
+from kg.ner.frequency import FREQUENCY, FrequencyTable
+from kg.text import is_normal_form, normalize
+
+ARTICLE = "ال"
+# Name lists whose words count as "a known name" (kg/data/ner; see kg.ner.namelists).
+NAME_LIST_FILES = (
+    "gaz_wiki_given.txt",
+    "gaz_wiki_family.txt",
+    "gaz_wiki_people.txt",
+    "gaz_wiki_places.txt",
+    "gaz_wiki_clubs.txt",
+    "gaz_latin_names.txt",
+    "gaz_loc_cldr.txt",
+    "names_first.txt",
+    "names_last.txt",
+)
+TRAIN_GAZETTEER_FILE = "train_gazetteer.tsv"
+# A remainder must be this much more frequent than the whole word (Zipf tenths: 10 = ten times)
+# and itself in common use (Zipf 2.0, once per 100 million words) to be stripped on frequency.
+FREQUENCY_MARGIN = 10
+MIN_REMAINDER_FREQUENCY = 20
+# «و» before a word nobody knows is the conjunction far more often than a name's first letter.
+UNKNOWN_AFTER_WAW_MIN_LETTERS = 4
+# Choosing among readings (Zipf tenths): a listed name counts as 15 tenths more frequent, each
+# clitic letter beyond the first costs 8 («وبروس» is «و» + «بروس», not «وب» + «روس»).
+NAME_BONUS = 15
+CLITIC_LETTER_COST = 8
+
+
+class Verdict(Enum):
+    STRIP = "strip"
+    KEEP = "keep"
+    UNDECIDED = "undecided"
+
+
+@dataclass(frozen=True)
+class Split:
+    """The verdict on a word and, for STRIP, the clitic letters and the bare word."""
+
+    verdict: Verdict
+    letters: int = 0
+    bare: str = ""
+
+
+KEEP = Split(Verdict.KEEP)
+UNDECIDED = Split(Verdict.UNDECIDED)
+
+
+class CliticJudge:
+    """Decides whether a (normalised) name word starts with a glued proclitic.
+
+    >>> judge = CliticJudge(["تركيا", "وليد", "ليد", "فرنسا", "صين"], {"تركيا": 52, "وتركيا": 42})
+    >>> judge.split("وتركيا")
+    Split(verdict=<Verdict.STRIP: 'strip'>, letters=1, bare='تركيا')
+    >>> judge.split("وليد").verdict, judge.split("فرنسا").verdict
+    (<Verdict.KEEP: 'keep'>, <Verdict.KEEP: 'keep'>)
+    >>> judge.split("للصين").bare  # «لل» is «ل» + «ال»: the article comes back
+    'الصين'
+    """
+
+    def __init__(
+        self,
+        names: Iterable[str],
+        frequency: Mapping[str, int],
+        proclitics: Iterable[str] = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك"),
+        *,
+        digest: str = "",
+    ) -> None:
+        self.names = frozenset(names)
+        self.frequency = frequency
+        # Longest first, ties in a fixed order: the first clitic that gives a name wins.
+        self.proclitics = tuple(sorted(set(proclitics), key=lambda c: (-len(c), c)))
+        self.digest = digest
+        self._cache: dict[str, Split] = {}
+
+    @classmethod
+    def default(cls, proclitics: Iterable[str] | None = None) -> CliticJudge:
+        """The judge over the name lists and frequency list shipped in ``kg/data/ner``."""
+        base = resources.files("kg") / "data" / "ner"
+        names: set[str] = set()
+        sha = hashlib.sha256()
+        for file_name in NAME_LIST_FILES:
+            text = (base / file_name).read_text(encoding="utf-8")
+            sha.update(text.encode("utf-8"))
+            names.update(_words(text))
+        gazetteer = (base / TRAIN_GAZETTEER_FILE).read_text(encoding="utf-8")
+        sha.update(gazetteer.encode("utf-8"))
+        for line in gazetteer.splitlines():
+            word, _, entity_type = line.partition("\t")
+            if entity_type and entity_type != "O" and not line.startswith("#"):
+                names.add(word)
+        frequency = FrequencyTable(base / FREQUENCY)
+        extra = {} if proclitics is None else {"proclitics": proclitics}
+        return cls(names, frequency, digest=sha.hexdigest()[:16], **extra)
+
+    def is_name(self, word: str) -> bool:
+        bare = word[len(ARTICLE) :] if word.startswith(ARTICLE) else word
+        return word in self.names or bare in self.names
+
+    def split(self, word: str) -> Split:
+        """The verdict on normalised ``word``, the first word of a name (cached)."""
+        found = self._cache.get(word)
+        if found is None:
+            found = self._cache[word] = self._judge(word)
+        return found
+
+    def _judge(self, word: str) -> Split:
+        whole_is_name = word in self.names
+        whole_frequency = self.frequency.get(word, 0)
+        splits = []
+        for clitic in self.proclitics:
+            rest = word[len(clitic) :]
+            if not word.startswith(clitic) or len(rest) < 2:
+                continue
+            if clitic.endswith("ل") and rest.startswith("ل"):
+                rest = ARTICLE + rest[1:]  # «للصين»: the preposition swallowed the article's alef
+            if len(rest) - (len(ARTICLE) if rest.startswith(ARTICLE) else 0) >= 3:
+                splits.append((self.is_name(rest), self.frequency.get(rest, 0), clitic, rest))
+        if not splits:
+            return KEEP if whole_is_name else UNDECIDED
+        # The best-attested remainder is the reading: «وبغداد» is «و» + «بغداد», not «وب» +
+        # «غداد» (a stray list word); a longer clitic has to earn its extra letter.
+        rest_is_name, rest_frequency, clitic, rest = max(
+            splits,
+            key=lambda split: (
+                split[1] + NAME_BONUS * split[0] - CLITIC_LETTER_COST * (len(split[2]) - 1)
+            ),
+        )
+        much_more_common = rest_frequency >= whole_frequency + FREQUENCY_MARGIN
+        if whole_is_name:
+            # «وليد», «لبنان», «بكين» are names themselves: strip only when the remainder is a
+            # name far more common than the whole (noise in the lists: «لكوريا»).
+            if rest_is_name and much_more_common:
+                return Split(Verdict.STRIP, len(clitic), rest)
+            return KEEP
+        # A listed remainder must not be much rarer than the whole («لاهاي» is not «ل» + «اهاي»).
+        if rest_is_name and rest_frequency + FREQUENCY_MARGIN >= whole_frequency:
+            return Split(Verdict.STRIP, len(clitic), rest)
+        if much_more_common and rest_frequency >= MIN_REMAINDER_FREQUENCY:
+            return Split(Verdict.STRIP, len(clitic), rest)
+        if whole_frequency >= MIN_REMAINDER_FREQUENCY:
+            return KEEP  # a common word that happens to start like a clitic: «فيسبوك»
+        if word.startswith("و") and whole_frequency == rest_frequency == 0:
+            # «و» before a word nobody knows is the conjunction far more often than a letter of
+            # a rare name; shorter remainders are left to the corpus.
+            bare = word[1:]
+            if len(bare) >= UNKNOWN_AFTER_WAW_MIN_LETTERS:
+                return Split(Verdict.STRIP, 1, bare)
+        return UNDECIDED
+
+
+def _words(text: str) -> Iterable[str]:
+    body = "\n".join(
+        line for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+    # The derived lists are written normalised; checking is much quicker than normalising again.
+    return (body if is_normal_form(body) else normalize(body)).split()
