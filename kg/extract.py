@@ -16,13 +16,13 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 from kg.errors import ConfigError, InputError, KGError
-from kg.events import ALIAS_EXTRACTOR, VENUE_EXTRACTOR, EventExtractor
+from kg.events import ALIAS_EXTRACTOR, ROLE_ORG_EXTRACTOR, VENUE_EXTRACTOR, EventExtractor
 from kg.model import AnnotatedDocument, Document
 from kg.ner.base import Extractor, merge_mentions
 from kg.text import split_sentences
 
 # Mentions the event stage makes itself; they are made again whenever events are recomputed.
-DERIVED_EXTRACTORS = frozenset({ALIAS_EXTRACTOR, VENUE_EXTRACTOR})
+DERIVED_EXTRACTORS = frozenset({ALIAS_EXTRACTOR, ROLE_ORG_EXTRACTOR, VENUE_EXTRACTOR})
 DocumentFailed = Callable[[Document, Exception], None]
 T = TypeVar("T")
 R = TypeVar("R")

@@ -25,6 +25,13 @@ runs them and finds the events.
 """
 
 from kg.events.extractor import EventExtractor, Extraction
-from kg.events.lexicons import ALIAS_EXTRACTOR, VENUE_EXTRACTOR, Lexicons
+from kg.events.lexicons import ALIAS_EXTRACTOR, ROLE_ORG_EXTRACTOR, VENUE_EXTRACTOR, Lexicons
 
-__all__ = ["ALIAS_EXTRACTOR", "VENUE_EXTRACTOR", "EventExtractor", "Extraction", "Lexicons"]
+__all__ = [
+    "ALIAS_EXTRACTOR",
+    "ROLE_ORG_EXTRACTOR",
+    "VENUE_EXTRACTOR",
+    "EventExtractor",
+    "Extraction",
+    "Lexicons",
+]

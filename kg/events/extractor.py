@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from kg.dates import document_anchor, find_dates
-from kg.events.lexicons import MAX_MERGE_DISTANCE, Lexicons
+from kg.events.lexicons import MAX_MERGE_DISTANCE, ROLE_ORG_EXTRACTOR, Lexicons
 from kg.events.places import PlaceFinder
 from kg.events.reader import Found, Reader
 from kg.events.roles import RoleFinder
@@ -21,8 +21,10 @@ class Extraction:
     """What :class:`EventExtractor` found in one document.
 
     ``alias_mentions`` are new mentions it created: PERSON mentions for a role phrase used on its
-    own (extractor ``"role-alias"``) and PLACE mentions for named venues the NER did not mark
-    (extractor ``"venue"``); add them to the document's mentions before resolving entities.
+    own (extractor ``"role-alias"``), PLACE mentions for named venues the NER did not mark
+    (extractor ``"venue"``) and ORGANIZATION mentions for the organisation of a post the NER did
+    not mark («عضو مجلس الشيوخ», extractor ``"role-organization"``); add them to the document's
+    mentions before resolving entities.
     ``aliases`` pairs each role-alias mention with the mention of the person who holds the role,
     so the resolver can give both one entity.
     """
@@ -90,7 +92,14 @@ class EventExtractor(Reader):
         )
         quotations = self.statement_finder.quotations(found)
         all_events = sorted([*events, *statements], key=lambda e: (e.trigger_start, e.kind))
-        new_mentions = sorted([*aliases, *found.used_venues.values()], key=lambda m: m.start)
+        organizations = {
+            r.organization: None
+            for r in found.roles
+            if r.organization is not None and r.organization.extractor == ROLE_ORG_EXTRACTOR
+        }
+        new_mentions = sorted(
+            [*aliases, *found.used_venues.values(), *organizations], key=lambda m: m.start
+        )
         return Extraction(
             tuple(all_events),
             tuple(quotations),
@@ -121,9 +130,11 @@ class EventExtractor(Reader):
         inside = view.mention_at.get(trigger.first)
         if inside is None:
             return True
-        # A mis-segmented mention may swallow a speech verb («وأكد داود»); other triggers inside
-        # a name («مسيرات العودة») are part of that name.
-        return trigger.entry.verb and inside.start <= trigger.start
+        # A mis-segmented mention may swallow a speech verb at its start («وأكد داود»); other
+        # triggers inside a name («مسيرات العودة», «روبرت راي») are part of that name.
+        return (
+            trigger.entry.verb and view.token_span(inside.start, inside.end).start == trigger.first
+        )
 
     def _events(self, found: Found, triggers: Sequence[Match]) -> list[Event]:
         view = found.view

@@ -14,19 +14,27 @@ from kg.text import normalize
 
 ALIAS_EXTRACTOR = "role-alias"
 VENUE_EXTRACTOR = "venue"
+ROLE_ORG_EXTRACTOR = "role-organization"
 GAP = "…"
 MAX_GAP_TOKENS = 6
 MAX_ROLE_TOKENS = 14  # «منسق الطوارئ في منظمة أطباء بلا حدود في إب …» before the name
+MAX_ORG_TOKENS = 5  # «مجلس طعون المهاجرين الأمريكي»: a post's organisation named by a head noun
+NISBA_ENDINGS = ("ي", "يه")  # nisba adjectives after a name: «الأمريكي», «الوطنية» (ة→ه)
 MAX_SUBJECT_TOKENS = 10  # a speech verb's subject: «قال وزير الخارجية الأمريكي أنتوني بلينكن»
 MAX_SVO_GAP = 3  # «وكان داود قد قال»
+MAX_APPOSITION_TOKENS = 16  # a description set off by commas: «سامي نور، رئيس الحزب …، قال»
 MAX_MERGE_DISTANCE = 3  # sentences between an event and a follow-up about «اللقاء»
+MAX_CLOSING_WORDS = 4  # «…، قال داود [عقب المباراة]»: a verb closing what it reports
 MIN_UNATTRIBUTED_QUOTE_WORDS = 5  # shorter quotes without a speech verb are names or terms
 DASHES = frozenset("-–—")
 # Name words shared by many people: never enough on their own to recognise someone.
 NAME_PARTICLES = frozenset({"عبد", "بن", "ابن", "ابو", "ام", "ال", "بنت", "الله", "الدين"})
 # Function-word classes that end a speech verb's subject («قال داود [في] …», «قال [إن] …»).
-SUBJECT_BOUNDARIES = frozenset({"clause", "place", "goal", "with", "target"})
+SUBJECT_BOUNDARIES = frozenset(
+    {"clause", "relative", "that", "as", "place", "goal", "with", "target"}
+)
 QUOTE_MARKS = frozenset('«»"“”')
+COMMAS = frozenset({"،", ","})
 QUOTES = re.compile(r"«([^«»]+)»|\"([^\"\n]+)\"|“([^”]+)”")
 
 NOUN_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
@@ -50,13 +58,28 @@ class Entry:
     payload: str
     verb: bool = False
     continues: bool = False  # a participle («مضيفا»): its subject is the clause's speaker
+    source: bool = False  # «بحسب …», «وفقا لـ…»: the speaker follows; never the subject before
+    follows: bool = False  # «وأضاف: …» without a subject continues the previous speaker
+    transitive: bool = False  # «واتهم الشركات …»: a nameless noun after it is the object
 
     @classmethod
     def parse(
-        cls, phrase: str, payload: str = "", *, verb: bool = False, continues: bool = False
+        cls,
+        phrase: str,
+        payload: str = "",
+        *,
+        verb: bool = False,
+        continues: bool = False,
+        source: bool = False,
+        flags: frozenset[str] = frozenset(),
     ) -> Entry:
         segments = tuple(words_of(part) for part in phrase.split(GAP) if part.strip())
-        return cls(segments, payload, verb, continues)
+        unknown = flags - {"follows", "object"}
+        if unknown:
+            raise ValueError(f"unknown trigger flags {sorted(unknown)} for {phrase!r}")
+        return cls(
+            segments, payload, verb, continues, source, "follows" in flags, "object" in flags
+        )
 
 
 @dataclass(frozen=True)
@@ -89,6 +112,8 @@ class Lexicons:
     speaker_refs: dict[str, str]
     venues: frozenset[str]
     function_words: dict[str, str]
+    organization_heads: frozenset[str] = frozenset()
+    role_status: PhraseIndex = PhraseIndex({})
 
     @classmethod
     def load(cls) -> Lexicons:
@@ -96,9 +121,15 @@ class Lexicons:
         for row in read_table("events/triggers.tsv"):
             phrase, kind, pos = row[0], row[1], row[2] if len(row) > 2 else "noun"
             EventKind(kind)  # fail at load time on a typo in the data file
+            flags = frozenset(f.strip() for f in row[3].split(",")) if len(row) > 3 else frozenset()
             triggers.append(
                 Entry.parse(
-                    phrase, kind, verb=pos in ("verb", "participle"), continues=pos == "participle"
+                    phrase,
+                    kind,
+                    verb=pos in ("verb", "participle", "source"),
+                    continues=pos == "participle",
+                    source=pos == "source",
+                    flags=flags,
                 )
             )
         return cls(
@@ -121,4 +152,10 @@ class Lexicons:
             function_words={
                 normalize(row[0]): row[1] for row in read_table("events/function_words.tsv")
             },
+            organization_heads=frozenset(
+                normalize(word) for word in read_lexicon("events/organization_heads.txt")
+            ),
+            role_status=PhraseIndex.build(
+                Entry.parse(p) for p in read_lexicon("events/role_status.txt")
+            ),
         )

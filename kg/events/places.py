@@ -113,7 +113,7 @@ class PlaceFinder(Reader):
         for k in range(trigger.head_last, stop):
             if view.toks[k].token.text in QUOTE_MARKS or view.toks[k].norm == ":":
                 return k
-            if self._word_class(view, k) == "clause":
+            if self._word_class(view, k) in ("clause", "relative", "that", "as"):
                 return k
         return stop
 

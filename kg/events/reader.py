@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kg.dates import DateMatch
-from kg.events.lexicons import Lexicons
+from kg.events.lexicons import COMMAS, MAX_APPOSITION_TOKENS, QUOTE_MARKS, Lexicons
 from kg.events.tokens import DocView, Match, match_at
 from kg.model import EntityType, Mention, Role
+from kg.text import normalize
 
 
 @dataclass(frozen=True)
@@ -67,3 +68,67 @@ class Reader:
         if mention is None or mention.type is not EntityType.PERSON:
             return None
         return mention if view.token_span(mention.start, mention.end).start == index else None
+
+    def _name_after_comma(self, view: DocView, k: int, stop: int) -> Mention | None:
+        """The person named right after the next comma from ``k``: «…، سلمى ناصر، …».
+
+        The words up to the comma must be a description of them: no other name, no
+        complementizer («إن»), no speech verb and no other punctuation; the name must close its
+        apposition (a comma, the sentence end or a relative clause «الذي» right after it).
+        """
+        for j in range(k, min(stop, k + MAX_APPOSITION_TOKENS)):
+            tok = view.toks[j]
+            if tok.norm in COMMAS:
+                start = j + 1
+                if (
+                    start < stop
+                    and start not in view.mention_at
+                    and view.toks[start].norm[:1] == "و"
+                ):
+                    return None  # «، والدكتور …» starts the next item of a list
+                person = self._person_at(view, self._honorific_end(view, start, stop))
+                if person is None:
+                    return None
+                after = view.token_span(person.start, person.end).stop
+                # One unrecognised name word may trail the mention: «… ، كاي فو [لي] الذي».
+                for end in (after, after + 1):
+                    if end >= stop or view.toks[end].is_punct:
+                        return person
+                    if self._word_class(view, end) in ("clause", "relative", "that"):
+                        return person
+                return None
+            mention = view.mention_at.get(j)
+            if mention is not None and mention.type is EntityType.PERSON:
+                return None
+            if tok.is_punct and tok.token.text not in QUOTE_MARKS:
+                return None
+            if self._word_class(view, j) == "that":
+                return None
+            trigger = match_at(self.lexicons.triggers, view, j, j + 1) if j > k else None
+            if trigger is not None and trigger.entry.verb:
+                return None
+        return None
+
+    @staticmethod
+    def _after_preposition(view: DocView, mention: Mention) -> bool:
+        """Whether a preposition is glued to the mention («لترامب»): not a subject, not a holder.
+
+        The NER may leave the clitic outside the mention or take it in; in the second case the
+        name without its first letter must be named elsewhere in the document («ترامب»), so a
+        name that itself begins with ل or ب («ليلى») is not mistaken for one.
+        """
+        index = view.token_span(mention.start, mention.end).start
+        token = view.toks[index].token
+        if mention.start > token.start:
+            return normalize(view.doc.text[token.start : mention.start])[-1:] in ("ل", "ب", "ك")
+        text = normalize(mention.text)
+        if len(text) < 4 or text[0] not in ("ل", "ب"):
+            return False
+        if text.startswith(("لل", "بال")):
+            return True  # a preposition and the article: «للأمم المتحدة», «بالاتحاد»
+        rest = ("ا" + text[1:]) if text.startswith("لل") else text[1:]
+        first = rest.split()[0]
+        return any(
+            other is not mention and normalize(other.text).split()[:1] == [first]
+            for other in view.mentions
+        )

@@ -6,7 +6,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from kg.events.lexicons import ALIAS_EXTRACTOR, MAX_ROLE_TOKENS, QUOTE_MARKS, words_of
+from kg.events.lexicons import (
+    ALIAS_EXTRACTOR,
+    MAX_ORG_TOKENS,
+    MAX_ROLE_TOKENS,
+    NISBA_ENDINGS,
+    QUOTE_MARKS,
+    ROLE_ORG_EXTRACTOR,
+    VERB_SUFFIXES,
+    words_of,
+)
 from kg.events.reader import Reader
 from kg.events.tokens import (
     DocView,
@@ -18,6 +27,7 @@ from kg.events.tokens import (
     segment_at,
 )
 from kg.model import EntityType, Mention, Role
+from kg.text import normalize
 
 
 class RoleFinder(Reader):
@@ -28,17 +38,22 @@ class RoleFinder(Reader):
         for sentence in view.sentences:
             span = view.tokens_of(sentence.index)
             i = span.start
+            previous: Role | None = None
             while i < span.stop:
                 head = match_at(self.lexicons.role_heads, view, i, span.stop)
-                role = None if head is None else self._role_from(view, head, span.stop)
+                role = None if head is None else self._role_from(view, head, span, previous)
                 if role is not None:
                     roles.append(role)
+                    previous = role
                     i = max(i + 1, view.token_span(role.start, role.end).stop)
                 else:
                     i = i + 1 if head is None else head.last
         return roles
 
-    def _role_from(self, view: DocView, head: Match, stop: int) -> Role | None:
+    def _role_from(
+        self, view: DocView, head: Match, span: range, previous: Role | None = None
+    ) -> Role | None:
+        stop = span.stop
         inside = view.mention_at.get(head.first)
         if inside is not None:
             return self._role_inside(view, head, inside)
@@ -52,10 +67,11 @@ class RoleFinder(Reader):
         # follow («وزير التموين الأردني [بخصوص] …» stops at the indefinite word).
         closed = False
         k = phrase_end = head.last
+        after_place = False  # «في/لدى» just before: a place named there is where, not whose
         while k < stop and k - head.first < MAX_ROLE_TOKENS:
             tok, mention = view.toks[k], view.mention_at.get(k)
             direct = self._person_at(view, self._honorific_end(view, k, stop))
-            if direct is not None:
+            if direct is not None and not self._after_preposition(view, direct):
                 return self._make_role(view, head, phrase_end, direct, org)
             if tok.norm in ("،", ","):
                 ahead = self._person_after_comma(view, k + 1, stop)
@@ -67,17 +83,28 @@ class RoleFinder(Reader):
                 break
             if self._word_class(view, k) == "place":
                 k += 1  # «في/لدى» before a named organisation or place, checked just above
+                after_place = True
                 continue
+            if mention is None and org is None:
+                made = self._organization_at(view, k, stop)
+                if made is not None:
+                    # «عضو مجلس الشيوخ»: an organisation the NER did not mark.
+                    org = made
+                    k = phrase_end = view.token_span(made.start, made.end).stop
+                    closed = True
+                    continue
             if mention is not None:
-                if org is None and mention.type is EntityType.ORGANIZATION:
+                if org is None and self._is_organization(view, mention, after_place):
                     org = mention
                 k = phrase_end = view.token_span(mention.start, mention.end).stop
                 closed = True
+                after_place = False
                 continue
             if closed and not self._continues_idafa(view, k):
                 break
             closed = closed or is_definite(tok)
             k = phrase_end = k + 1
+            after_place = False
         before = head.first - 1
         if before >= 0 and view.toks[before].norm in ("،", ","):
             before -= 1
@@ -85,7 +112,96 @@ class RoleFinder(Reader):
         if person is not None and person.type is EntityType.PERSON:
             # «خالد العسيلي رئيس مجلس الإدارة، والدكتور …»: an apposition to the name before.
             return self._make_role(view, head, phrase_end, person, org)
+        if ahead is None:
+            ahead = self._holder_of_post(view, head, span)
+        if ahead is None and previous is not None and self._coordinated(view, head, previous):
+            # «…، سفير بلاده لدى الصين وحاكم ولاية أيوا السابق»: a second post of the same holder.
+            ahead = previous.person
+        if ahead is None and k < stop and view.toks[k].norm not in ("،", ","):
+            # «عضوة الحزب والمؤيدة للخروج من الاتحاد، سلمى ناصر، …»
+            ahead = self._name_after_comma(view, k, stop)
         return self._make_role(view, head, phrase_end, ahead, org)
+
+    def _is_organization(self, view: DocView, mention: Mention, after_place: bool) -> bool:
+        """Whether a name inside a post phrase is the post's organisation.
+
+        Organisations are; so is a country or city in the idafa («رئيس بوليفيا», «سفير الولايات
+        المتحدة لدى …») but not one after «في» (where the post is held); and so is a name behind
+        a preposition whatever the NER called it («المدير التنفيذي لسينسبري»).
+        """
+        if mention.type is EntityType.ORGANIZATION:
+            return True
+        if mention.type is EntityType.PLACE:
+            return not after_place
+        return mention.type is EntityType.PERSON and self._after_preposition(view, mention)
+
+    def _organization_at(self, view: DocView, k: int, stop: int) -> Mention | None:
+        """An organisation named by a head noun and its idafa complement: «[ب]مجلس النواب».
+
+        The name runs to its first definite word and the nisba adjectives after it («مجلس
+        الشيوخ الأمريكي»); a head with nothing after it names nothing.
+        """
+        tok = view.toks[k]
+        form = next((f for f in tok.noun_forms if f.stem in self.lexicons.organization_heads), None)
+        # Only a head in construct state names a body («مجلس الشيوخ», «لجنة الدفاع»); with the
+        # article it usually belongs to the post itself («قائد الجيش السوداني»).
+        if form is None or form.definite or len(view.doc.text[tok.token.start : form.start]) > 2:
+            return None
+        closed = False
+        end = k + 1
+        while end < stop and end - k < MAX_ORG_TOKENS:
+            nxt = view.toks[end]
+            if nxt.is_punct or end in view.mention_at or self._word_class(view, end) is not None:
+                break
+            if nxt.norm.startswith(("وال", "بال", "لل")) or match_at(
+                self.lexicons.role_heads, view, end, end + 1
+            ):
+                break  # «حزب المحافظين والمؤيدة …», «لجنة الدفاع بالبرلمان»
+            if closed and not (is_definite(nxt) and nxt.norm.endswith(NISBA_ENDINGS)):
+                break
+            closed = closed or is_definite(nxt)
+            end += 1
+        if end == k + 1:
+            return None
+        last = view.toks[end - 1].token.end
+        return Mention(
+            view.doc.id,
+            form.start,
+            last,
+            view.doc.text[form.start : last],
+            EntityType.ORGANIZATION,
+            tok.sentence,
+            ROLE_ORG_EXTRACTOR,
+        )
+
+    def _holder_of_post(self, view: DocView, head: Match, span: range) -> Mention | None:
+        """The holder of «منصب …»: «تولى داود منصب …», «داود، الذي يشغل منصب …»."""
+        post = head.first - 1
+        if post < span.start or not any(f.stem == "منصب" for f in view.toks[post].noun_forms):
+            return None
+        for j in range(post - 1, max(span.start, post - 5) - 1, -1):
+            mention = view.mention_at.get(j)
+            if mention is not None:
+                return mention if mention.type is EntityType.PERSON else None
+            if self._word_class(view, j) == "relative":
+                comma = j - 1
+                if comma >= span.start and view.toks[comma].norm in ("،", ","):
+                    named = view.mention_at.get(comma - 1)
+                    if named is not None and named.type is EntityType.PERSON:
+                        return named
+                return None
+            if view.toks[j].is_punct:
+                return None
+        return None
+
+    @staticmethod
+    def _coordinated(view: DocView, head: Match, previous: Role) -> bool:
+        """«… وحاكم …» right after the previous post's phrase: a second post of its holder."""
+        token = view.toks[head.first].token
+        glued = normalize(view.doc.text[token.start : head.start])
+        return glued.startswith("و") and view.token_span(previous.start, previous.end).stop == (
+            head.first
+        )
 
     def _person_after_comma(self, view: DocView, k: int, stop: int) -> Mention | None:
         if k >= stop or view.toks[k].norm.startswith("و"):
@@ -134,14 +250,51 @@ class RoleFinder(Reader):
         label_stop = phrase_end
         if org is not None:
             label_stop = max(head.last, view.token_span(org.start, org.end).start)
+            # «… في [منظمة]», «حاكم ولاية [أيوا]»: those words belong with the organisation.
             while label_stop > head.last and (
                 view.toks[label_stop - 1].is_punct
                 or self._is_genitive_glue(view, label_stop - 1)
-                or self._word_class(view, label_stop - 1) == "place"  # «… في [منظمة]»
+                or self._word_class(view, label_stop - 1) in ("place", "placenoun")
             ):
                 label_stop -= 1
         label_end = view.toks[label_stop - 1].token.end
-        return _role(view, head, view.toks[phrase_end - 1].token.end, label_end, person, org)
+        label = self._label(view, head, label_end, org)
+        end = view.toks[phrase_end - 1].token.end
+        if org is not None:
+            status = self._status_after(view, org)
+            if status is not None:
+                label = f"{_definite(label)} {view.doc.text[status.start : status.end]}"
+                end = max(end, status.end)
+        return Role(
+            view.doc.id, head.start, end, label, person, view.toks[head.first].sentence, org
+        )
+
+    def _status_after(self, view: DocView, org: Mention) -> Match | None:
+        """«السابق» after the organisation of the post: «حاكم ولاية أيوا السابق»."""
+        k = view.token_span(org.start, org.end).stop
+        stop = view.tokens_of(org.sentence).stop
+        return match_at(self.lexicons.role_status, view, k, stop) if k < stop else None
+
+    @staticmethod
+    def _label(view: DocView, head: Match, label_end: int, org: Mention | None) -> str:
+        """The post as a base form: no preposition, no pronoun suffix on its head word.
+
+        «للرئيس» → «الرئيس»; «رئيسها التنفيذي» → «الرئيس التنفيذي» (the suffix stood for the
+        organisation, so the head takes the article its adjective agrees with).
+        """
+        words = view.doc.text[head.start : label_end].split()
+        first = words[0]
+        if normalize(first).startswith("لل"):
+            first = "ال" + first[2:]
+        stem = head.entry.segments[0][0]
+        bare = normalize(first)
+        for suffix in VERB_SUFFIXES:  # the pronoun suffixes: «رئيسها», «رئيسهم»
+            if bare.endswith(suffix) and bare[: -len(suffix)] == stem and first.endswith(suffix):
+                first = first[: -len(suffix)]
+                if len(words) > 1 and normalize(words[1]).startswith("ال"):
+                    first = _definite(first)
+                break
+        return " ".join([first, *words[1:]])
 
     @staticmethod
     def _is_genitive_glue(view: DocView, k: int) -> bool:
@@ -231,3 +384,11 @@ def _role(
         view.toks[head.first].sentence,
         org,
     )
+
+
+def _definite(label: str) -> str:
+    """The label with the article on its last word: «نائب رئيس» → «نائب الرئيس»."""
+    words = label.split()
+    if not normalize(words[-1]).startswith("ال"):
+        words[-1] = "ال" + words[-1]
+    return " ".join(words)

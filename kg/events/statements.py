@@ -7,17 +7,21 @@ from collections.abc import Sequence
 
 from kg.events.lexicons import (
     ALIAS_EXTRACTOR,
+    COMMAS,
+    MAX_APPOSITION_TOKENS,
+    MAX_CLOSING_WORDS,
     MAX_SUBJECT_TOKENS,
     MAX_SVO_GAP,
     MIN_UNATTRIBUTED_QUOTE_WORDS,
     NAME_PARTICLES,
+    QUOTE_MARKS,
     SUBJECT_BOUNDARIES,
     Lexicons,
     words_of,
 )
 from kg.events.places import PlaceFinder
 from kg.events.reader import Found, Reader, Said
-from kg.events.tokens import DocView, Match, is_definite, same_person
+from kg.events.tokens import DocView, Match, is_definite, match_at, mention_key, same_person
 from kg.model import EntityType, Event, EventKind, Mention, Quotation
 from kg.text import normalize
 
@@ -78,6 +82,9 @@ class StatementFinder(Reader):
                 return holder
         window = self._subject_window(view, k, stop)
         named = [view.mention_at[i] for i in window if i in view.mention_at]
+        if not trigger.entry.source:
+            # «وقال لرويترز …»: a name behind a preposition is not the subject.
+            named = [m for m in named if not self._after_preposition(view, m)]
         people = [m for m in named if m.type is EntityType.PERSON]
         if people:
             return people[0]
@@ -96,6 +103,12 @@ class StatementFinder(Reader):
         orgs = [m for m in named if m.type is EntityType.ORGANIZATION]
         if orgs:
             return orgs[0]
+        apposed = self._apposed_name(view, window, stop)
+        if apposed is not None:
+            return apposed
+        if trigger.entry.source:
+            # «بحسب مصادر …» names nobody; «على حد قوله، …» is the person just reported on.
+            return None if window else self._dropped_subject(found, trigger)
         before = self._subject_before(view, trigger)
         if before is not None:
             return before
@@ -107,9 +120,83 @@ class StatementFinder(Reader):
                 return self._refer(found, trigger, described[0])
             if is_definite(view.toks[previous]) and self._word_class(view, previous) is None:
                 return None
-        if not window:  # «وقال: …», «وأضاف أن …»: the subject is the previous speaker
-            return self._refer(found, trigger, "*")
+        if self._word_class(view, trigger.first - 1) == "relative":
+            return None  # «التي قالت …»: the subject is the noun before, not someone reported
+        if not window:
+            if trigger.entry.follows:  # «وأضاف: …»: the subject is the previous speaker
+                return self._refer(found, trigger, "*")
+            return self._dropped_subject(found, trigger)  # «وقال: …», «وأقسم في …»
+        if trigger.entry.transitive:
+            # «واتهم الشركات الكبرى …»: a nameless noun after a transitive verb is its object.
+            return self._dropped_subject(found, trigger)
         return None
+
+    def _dropped_subject(self, found: Found, trigger: Match) -> Mention | None:
+        """The subject of a verb that names none: whoever the text was just talking about.
+
+        An earlier speaker of the same sentence comes first («قال داود إن … وأكد أن …»), then the
+        speaker of the previous sentence, then the first person it names outside a prepositional
+        phrase («ظهرت السكرتيرة الصحفية لترامب، سارة ساندرز …» → ساندرز), then the last speaker.
+        """
+        view = found.view
+        sentence = view.toks[trigger.first].sentence
+        same = [
+            s.speaker
+            for s in found.said
+            if s.sentence == sentence and s.speaker is not None and s.match.start < trigger.start
+        ]
+        if same:
+            return same[-1]
+        opening = self._opening_subject(view, sentence, trigger.start)
+        if opening is not None:
+            return opening
+        previous = self._previous_sentence(view, sentence)
+        if previous is not None:
+            said = [s.speaker for s in found.said if s.sentence == previous and s.speaker]
+            if said:
+                return said[0]
+            people = [
+                m
+                for m in view.mentions
+                if m.sentence == previous
+                and m.type is EntityType.PERSON
+                and m.extractor != ALIAS_EXTRACTOR
+                and not view.in_quote(m.start, m.end)
+                and not self._after_preposition(view, m)
+            ]
+            if people:
+                return people[0]
+        return self._refer(found, trigger, "*")
+
+    def _opening_subject(self, view: DocView, sentence: int, before: int) -> Mention | None:
+        """A person right after the verb that opens the sentence: «تزوج داود …، لكنه قال …»."""
+        span = view.tokens_of(sentence)
+        for k in range(span.start, min(span.stop, span.start + 3)):
+            person = self._person_at(view, self._honorific_end(view, k, span.stop))
+            if person is not None and person.end <= before:
+                return None if self._after_preposition(view, person) else person
+        return None
+
+    @staticmethod
+    def _previous_sentence(view: DocView, sentence: int) -> int | None:
+        indexes = [s.index for s in view.sentences if s.index < sentence]
+        return indexes[-1] if indexes else None
+
+    def _apposed_name(self, view: DocView, window: Sequence[int], stop: int) -> Mention | None:
+        """A name set off by commas after a description: «وأضافت عضوة الحزب …، سلمى ناصر، …».
+
+        Only a description opens such a subject (a definite noun or a post), and nothing between
+        it and the comma may be a name, a complementizer or another sentence mark.
+        """
+        if not window:
+            return None
+        first = view.toks[window[0]]
+        if (
+            not is_definite(first)
+            and match_at(self.lexicons.role_heads, view, window[0], stop) is None
+        ):
+            return None
+        return self._name_after_comma(view, window[0], stop)
 
     def _known_person_in(
         self, found: Found, trigger: Match, window: Sequence[int]
@@ -138,6 +225,9 @@ class StatementFinder(Reader):
         window: list[int] = []
         while k < stop and len(window) < MAX_SUBJECT_TOKENS:
             tok = view.toks[k]
+            if tok.token.text in QUOTE_MARKS and len(window) < MAX_SUBJECT_TOKENS - 1:
+                k += 1  # «وصرح "داود" قائلا»: a name in quotes is still the subject
+                continue
             if tok.is_punct or self._word_class(view, k) in SUBJECT_BOUNDARIES:
                 break
             window.append(k)
@@ -146,6 +236,9 @@ class StatementFinder(Reader):
 
     def _subject_before(self, view: DocView, trigger: Match) -> Mention | None:
         span = view.tokens_of(view.toks[trigger.first].sentence)
+        apposed = self._subject_before_apposition(view, trigger, span)
+        if apposed is not None:
+            return apposed
         for k in range(trigger.first - 1, max(span.start, trigger.first - MAX_SVO_GAP) - 1, -1):
             mention = view.mention_at.get(k)
             if mention is not None and mention.type in (
@@ -155,6 +248,25 @@ class StatementFinder(Reader):
                 return mention
             if view.toks[k].is_punct or self._word_class(view, k) in SUBJECT_BOUNDARIES:
                 return None  # «ميلر أن الوزير شدد»: the subject never lies across «أن»
+        return None
+
+    def _subject_before_apposition(
+        self, view: DocView, trigger: Match, span: range
+    ) -> Mention | None:
+        """«سامي نور، رئيس الحزب الذي …، قال إن …»: a name opening the sentence, a description
+        between commas, then the verb."""
+        comma = trigger.first - 1
+        if comma < span.start or view.toks[comma].norm not in COMMAS:
+            return None
+        for k in range(comma - 1, max(span.start, comma - MAX_APPOSITION_TOKENS) - 1, -1):
+            if view.toks[k].norm not in COMMAS:
+                continue
+            person = view.mention_at.get(k - 1)
+            if person is None or person.type is not EntityType.PERSON:
+                return None
+            first = view.token_span(person.start, person.end).start
+            opening = all(view.toks[i].is_punct for i in range(span.start, first))
+            return person if opening else None
         return None
 
     def _reference_at(self, view: DocView, k: int, stop: int) -> tuple[str, bool] | None:
@@ -226,8 +338,85 @@ class StatementFinder(Reader):
     # -- quotations -----------------------------------------------------------------------------
 
     def quotations(self, found: Found) -> list[Quotation]:
+        """Quoted words with their speakers, then reported speech that quotes nothing.
+
+        A speech verb whose words are not in quotation marks («قال داود إن الحوار مستمر») still
+        reports what someone said: its quotation is the reported clause, so every speaker of the
+        text is the creator of some quotation. One per speaker and sentence.
+        """
+        view = found.view
+        quotations, governed = self._quoted(found)
+        quoted = {(q.sentences[0], mention_key(q.speaker)) for q in quotations if q.speaker}
+        governing = {id(s) for s in governed}
+        for said in found.said:
+            if said.speaker is None or id(said) in governing:
+                continue
+            key = (said.sentence, mention_key(said.speaker))
+            span = None if key in quoted else self._reported_span(found, said)
+            if span is None:
+                continue
+            quoted.add(key)
+            start, end = span
+            quotations.append(
+                Quotation(
+                    view.doc.id,
+                    start,
+                    end,
+                    view.doc.text[start:end],
+                    (said.sentence,),
+                    said.speaker,
+                    tuple(m for m in view.mentions if start <= m.start and m.end <= end),
+                )
+            )
+        return sorted(quotations, key=lambda q: q.start)
+
+    def _reported_span(self, found: Found, said: Said) -> tuple[int, int] | None:
+        """Offsets of what ``said`` reports: the clause after the verb, its subject and «إن»,
+        or the words before it when the verb closes the sentence («…، قال داود») or is a source
+        in its middle («…، بحسب داود»)."""
+        view = found.view
+        span = view.tokens_of(said.sentence)
+        match = said.match
+        after = match.last
+        speaker = view.token_span(said.speaker.start, said.speaker.end) if said.speaker else None
+        if speaker and after <= speaker.start < span.stop:
+            after = speaker.stop
+        for k in range(after, span.stop):
+            if self._word_class(view, k) == "that" or view.toks[k].norm == ":":
+                after = k + 1
+                break
+            if view.toks[k].token.text in QUOTE_MARKS:
+                break
+        following = self._words(view, after, span.stop)
+        preceding = self._words(view, span.start, match.first)
+        closing = match.first > span.start and (
+            view.toks[match.first - 1].norm in COMMAS
+            or self._word_class(view, match.first - 1) == "as"
+        )
+        before = len(preceding) >= 3 and (
+            (match.entry.source and match.first - span.start > 1)
+            or (closing and len(following) <= MAX_CLOSING_WORDS)
+        )
+        words = preceding if before else following
+        if not words:
+            return None
+        return view.toks[words[0]].token.start, view.toks[words[-1]].token.end
+
+    @staticmethod
+    def _words(view: DocView, start: int, stop: int) -> list[int]:
+        """Token indices from ``start`` to ``stop`` without the punctuation at either end."""
+        indices = list(range(start, stop))
+        while indices and view.toks[indices[0]].is_punct:
+            indices.pop(0)
+        while indices and view.toks[indices[-1]].is_punct:
+            indices.pop()
+        return indices
+
+    def _quoted(self, found: Found) -> tuple[list[Quotation], list[Said]]:
+        """Quotations in quotation marks, and the speech verbs that govern them."""
         view = found.view
         quotations: list[Quotation] = []
+        governed: list[Said] = []
         for start, end in view.quotes:
             inner_start, inner_end = start + 1, end - 1
             words = len(view.doc.text[inner_start:inner_end].split())
@@ -236,6 +425,7 @@ class StatementFinder(Reader):
             said = self._governing_verb(found, start, end)
             if said is not None:
                 speaker = said.speaker
+                governed.append(said)
             elif words >= MIN_UNATTRIBUTED_QUOTE_WORDS:
                 speaker = self._last_speaker(found, start)
             else:
@@ -253,7 +443,7 @@ class StatementFinder(Reader):
                     about,
                 )
             )
-        return quotations
+        return quotations, governed
 
     def _governing_verb(self, found: Found, start: int, end: int) -> Said | None:
         view = found.view
