@@ -19,6 +19,7 @@ GAP = "…"
 MAX_GAP_TOKENS = 6
 MAX_ROLE_TOKENS = 14  # «منسق الطوارئ في منظمة أطباء بلا حدود في إب …» before the name
 MAX_ORG_TOKENS = 5  # «مجلس طعون المهاجرين الأمريكي»: a post's organisation named by a head noun
+MAX_ORG_GAP = 4  # «مستشار الحفاظ [على الطبيعة] في هيئة …»: words between a post and its body
 NISBA_ENDINGS = ("ي", "يه")  # nisba adjectives after a name: «الأمريكي», «الوطنية» (ة→ه)
 MAX_SUBJECT_TOKENS = 10  # a speech verb's subject: «قال وزير الخارجية الأمريكي أنتوني بلينكن»
 MAX_SVO_GAP = 3  # «وكان داود قد قال»

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from kg.events.lexicons import (
     ALIAS_EXTRACTOR,
+    MAX_ORG_GAP,
     MAX_ORG_TOKENS,
     MAX_ROLE_TOKENS,
     NISBA_ENDINGS,
@@ -41,6 +42,8 @@ class RoleFinder(Reader):
             previous: Role | None = None
             while i < span.stop:
                 head = match_at(self.lexicons.role_heads, view, i, span.stop)
+                if head is not None and self._accusative(view, head):
+                    head = None  # «عيّنه مسؤولا عن …», «نظيرا ومسؤولا»: a predicate, not a title
                 role = None if head is None else self._role_from(view, head, span, previous)
                 if role is not None:
                     roles.append(role)
@@ -70,8 +73,16 @@ class RoleFinder(Reader):
         after_place = False  # «في/لدى» just before: a place named there is where, not whose
         while k < stop and k - head.first < MAX_ROLE_TOKENS:
             tok, mention = view.toks[k], view.mention_at.get(k)
-            direct = self._person_at(view, self._honorific_end(view, k, stop))
-            if direct is not None and not self._after_preposition(view, direct):
+            # The first word after a head in construct state is its complement, never a title
+            # of the holder: «نائب [الرئيس] مايك …» although «الرئيس» is also an honorific.
+            complement = k == head.last and not head.definite
+            start = k if complement else self._honorific_end(view, k, stop)
+            direct = self._person_at(view, start)
+            if (
+                direct is not None
+                and not self._after_preposition(view, direct)
+                and not (start > k and tok.norm.startswith(("لل", "بال")))  # «… للسيد داود»
+            ):
                 return self._make_role(view, head, phrase_end, direct, org)
             if tok.norm in ("،", ","):
                 ahead = self._person_after_comma(view, k + 1, stop)
@@ -105,6 +116,8 @@ class RoleFinder(Reader):
             closed = closed or is_definite(tok)
             k = phrase_end = k + 1
             after_place = False
+        if org is None and k < stop:
+            org = self._organization_after(view, k, stop)
         before = head.first - 1
         if before >= 0 and view.toks[before].norm in ("،", ","):
             before -= 1
@@ -121,6 +134,14 @@ class RoleFinder(Reader):
             # «عضوة الحزب والمؤيدة للخروج من الاتحاد، سلمى ناصر، …»
             ahead = self._name_after_comma(view, k, stop)
         return self._make_role(view, head, phrase_end, ahead, org)
+
+    @staticmethod
+    def _accusative(view: DocView, head: Match) -> bool:
+        """Whether the head word carries the accusative alef of an indefinite noun («مسؤولا»)."""
+        if head.definite:
+            return False
+        word = normalize(view.doc.text[head.start : view.toks[head.first].token.end])
+        return word == head.entry.segments[0][0] + "ا"
 
     def _is_organization(self, view: DocView, mention: Mention, after_place: bool) -> bool:
         """Whether a name inside a post phrase is the post's organisation.
@@ -153,9 +174,7 @@ class RoleFinder(Reader):
             nxt = view.toks[end]
             if nxt.is_punct or end in view.mention_at or self._word_class(view, end) is not None:
                 break
-            if nxt.norm.startswith(("وال", "بال", "لل")) or match_at(
-                self.lexicons.role_heads, view, end, end + 1
-            ):
+            if nxt.norm.startswith(("وال", "بال", "لل")):
                 break  # «حزب المحافظين والمؤيدة …», «لجنة الدفاع بالبرلمان»
             if closed and not (is_definite(nxt) and nxt.norm.endswith(NISBA_ENDINGS)):
                 break
@@ -173,6 +192,21 @@ class RoleFinder(Reader):
             tok.sentence,
             ROLE_ORG_EXTRACTOR,
         )
+
+    def _organization_after(self, view: DocView, k: int, stop: int) -> Mention | None:
+        """«مستشار الحفاظ على الطبيعة في [هيئة …]»: the body named by «في» just after a post
+        phrase that ended on a prepositional complement."""
+        for j in range(k, min(stop - 1, k + MAX_ORG_GAP)):
+            if view.toks[j].is_punct or j in view.mention_at:
+                return None
+            if self._word_class(view, j) == "place":
+                named = view.mention_at.get(j + 1)
+                if named is not None:
+                    return named if named.type is EntityType.ORGANIZATION else None
+                return self._organization_at(view, j + 1, stop)
+            if self._word_class(view, j) not in (None, "target", "goal"):
+                return None
+        return None
 
     def _holder_of_post(self, view: DocView, head: Match, span: range) -> Mention | None:
         """The holder of «منصب …»: «تولى داود منصب …», «داود، الذي يشغل منصب …»."""
@@ -218,7 +252,10 @@ class RoleFinder(Reader):
         word_class = self._word_class(view, k)
         if word_class == "place":  # «منسق الطوارئ في منظمة …» keeps going into the name
             nxt = view.mention_at.get(k + 1)
-            return nxt is None or nxt.type not in (EntityType.ORGANIZATION, EntityType.PLACE)
+            if nxt is None:
+                stop = view.tokens_of(view.toks[k].sentence).stop
+                return k + 1 >= stop or self._organization_at(view, k + 1, stop) is None
+            return nxt.type not in (EntityType.ORGANIZATION, EntityType.PLACE)
         if word_class is not None and word_class != "placenoun":
             return True
         trigger = match_at(self.lexicons.triggers, view, k, k + 1)
@@ -248,8 +285,18 @@ class RoleFinder(Reader):
         if person is None:
             return None
         label_stop = phrase_end
+        where = next(
+            (
+                k
+                for k in range(head.last, phrase_end - 1)
+                if self._word_class(view, k) == "place" and k + 1 in view.mention_at
+            ),
+            None,
+        )
+        if org is None and where is not None:
+            label_stop = where  # «السفير الأمريكي [في القاهرة]»: where the post is held
         if org is not None:
-            label_stop = max(head.last, view.token_span(org.start, org.end).start)
+            label_stop = max(head.last, min(phrase_end, view.token_span(org.start, org.end).start))
             # «… في [منظمة]», «حاكم ولاية [أيوا]»: those words belong with the organisation.
             while label_stop > head.last and (
                 view.toks[label_stop - 1].is_punct
