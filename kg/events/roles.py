@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from kg.events.lexicons import (
     ALIAS_EXTRACTOR,
+    COMMAS,
     MAX_ORG_GAP,
     MAX_ORG_TOKENS,
     MAX_ROLE_TOKENS,
@@ -44,14 +45,69 @@ class RoleFinder(Reader):
                 head = match_at(self.lexicons.role_heads, view, i, span.stop)
                 if head is not None and self._accusative(view, head):
                     head = None  # «عيّنه مسؤولا عن …», «نظيرا ومسؤولا»: a predicate, not a title
-                role = None if head is None else self._role_from(view, head, span, previous)
-                if role is not None:
-                    roles.append(role)
-                    previous = role
-                    i = max(i + 1, view.token_span(role.start, role.end).stop)
+                found = [] if head is None else self._roles_from(view, head, span, previous)
+                if found:
+                    roles.extend(found)
+                    previous = found[0]
+                    i = max(i + 1, view.token_span(found[0].start, found[0].end).stop)
                 else:
                     i = i + 1 if head is None else head.last
         return roles
+
+    def _roles_from(
+        self, view: DocView, head: Match, span: range, previous: Role | None
+    ) -> list[Role]:
+        """The post at ``head`` and its holder; one role per holder when «منصب …» is followed by
+        a list of them («تولى منصب مدير النادي، فلان، وفلان، وفلان»)."""
+        role = self._role_from(view, head, span, previous)
+        if not self._is_post_word(view, head.first - 1):
+            return [] if role is None else [role]
+        end = view.token_span(role.start, role.end).stop if role else head.last
+        comma = next((k for k in range(end, span.stop) if view.toks[k].norm in COMMAS), None)
+        listed = [] if comma is None else self._listed_holders(view, comma, span.stop)
+        if not listed:
+            return [] if role is None else [role]
+        org = role.organization if role else self._organization_in(view, head.last, comma)
+        phrase_end = max(head.last, comma)
+        made = [self._make_role(view, head, phrase_end, person, org) for person in listed]
+        # Each holder's post runs to their name, so each is a membership of its own.
+        return [replace(r, end=r.person.end) for r in made if r is not None]
+
+    def _organization_in(self, view: DocView, start: int, stop: int) -> Mention | None:
+        """The first organisation named between ``start`` and ``stop`` of a post phrase."""
+        for k in range(start, stop):
+            mention = view.mention_at.get(k)
+            if mention is None:
+                made = self._organization_at(view, k, stop)
+                if made is not None:
+                    return made
+            elif self._is_organization(view, mention, self._word_class(view, k - 1) == "place"):
+                return mention
+        return None
+
+    def _is_post_word(self, view: DocView, k: int) -> bool:
+        return k >= 0 and any(f.stem == "منصب" for f in view.toks[k].noun_forms)
+
+    def _listed_holders(self, view: DocView, comma: int, stop: int) -> list[Mention]:
+        """The people of a comma-separated list that closes the sentence: «، فلان، وفلان.»;
+        an item the NER missed (up to three words) may stand among them."""
+        people: list[Mention] = []
+        k = comma
+        while k < stop and view.toks[k].norm in COMMAS:
+            k += 1
+            person = self._person_at(view, self._honorific_end(view, k, stop))
+            if person is not None:
+                people.append(person)
+                k = view.token_span(person.start, person.end).stop
+                continue
+            words = 0
+            while k < stop and not view.toks[k].is_punct and k not in view.mention_at:
+                k, words = k + 1, words + 1
+            if words == 0 or words > 3:
+                return []
+        if any(not view.toks[j].is_punct or view.toks[j].norm in COMMAS for j in range(k, stop)):
+            return []  # the list must close the sentence
+        return people if len(people) >= 2 else []
 
     def _role_from(
         self, view: DocView, head: Match, span: range, previous: Role | None = None
@@ -211,7 +267,7 @@ class RoleFinder(Reader):
     def _holder_of_post(self, view: DocView, head: Match, span: range) -> Mention | None:
         """The holder of «منصب …»: «تولى داود منصب …», «داود، الذي يشغل منصب …»."""
         post = head.first - 1
-        if post < span.start or not any(f.stem == "منصب" for f in view.toks[post].noun_forms):
+        if post < span.start or not self._is_post_word(view, post):
             return None
         for j in range(post - 1, max(span.start, post - 5) - 1, -1):
             mention = view.mention_at.get(j)
