@@ -20,6 +20,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 from importlib import resources
 
 from kg.ner.frequency import FREQUENCY, FrequencyTable
@@ -43,6 +44,8 @@ TRAIN_GAZETTEER_FILE = "train_gazetteer.tsv"
 # and itself in common use (Zipf 2.0, once per 100 million words) to be stripped on frequency.
 FREQUENCY_MARGIN = 10
 MIN_REMAINDER_FREQUENCY = 20
+# A remainder that is a listed name needs less: three times as common as the whole.
+NAME_FREQUENCY_MARGIN = 5
 # «و» before a word nobody knows is the conjunction far more often than a name's first letter.
 UNKNOWN_AFTER_WAW_MIN_LETTERS = 4
 # Choosing among readings (Zipf tenths): a listed name counts as 15 tenths more frequent, each
@@ -73,7 +76,8 @@ UNDECIDED = Split(Verdict.UNDECIDED)
 class CliticJudge:
     """Decides whether a (normalised) name word starts with a glued proclitic.
 
-    >>> judge = CliticJudge(["تركيا", "وليد", "ليد", "فرنسا", "صين"], {"تركيا": 52, "وتركيا": 42})
+    >>> names = ["تركيا", "وليد", "ليد", "فرنسا", "صين"]
+    >>> judge = CliticJudge(names, {"تركيا": 52, "وتركيا": 42, "الصين": 50})
     >>> judge.split("وتركيا")
     Split(verdict=<Verdict.STRIP: 'strip'>, letters=1, bare='تركيا')
     >>> judge.split("وليد").verdict, judge.split("فرنسا").verdict
@@ -99,7 +103,15 @@ class CliticJudge:
 
     @classmethod
     def default(cls, proclitics: Iterable[str] | None = None) -> CliticJudge:
-        """The judge over the name lists and frequency list shipped in ``kg/data/ner``."""
+        """The judge over the name lists and frequency list shipped in ``kg/data/ner``.
+
+        One per process (the resolver and the rule extractors share it): reading the lists
+        takes a quarter of a second.
+        """
+        return _shipped_judge(None if proclitics is None else tuple(proclitics))
+
+    @classmethod
+    def _load(cls, proclitics: tuple[str, ...] | None) -> CliticJudge:
         base = resources.files("kg") / "data" / "ner"
         names: set[str] = set()
         sha = hashlib.sha256()
@@ -157,8 +169,9 @@ class CliticJudge:
             if rest_is_name and much_more_common:
                 return Split(Verdict.STRIP, len(clitic), rest)
             return KEEP
-        # A listed remainder must not be much rarer than the whole («لاهاي» is not «ل» + «اهاي»).
-        if rest_is_name and rest_frequency + FREQUENCY_MARGIN >= whole_frequency:
+        # A listed remainder must also be the commoner reading: «لاهاي» is not «ل» + «اهاي»,
+        # «بريد» not «ب» + «ريد», «لدينا» not «ل» + «دينا».
+        if rest_is_name and rest_frequency >= whole_frequency + NAME_FREQUENCY_MARGIN:
             return Split(Verdict.STRIP, len(clitic), rest)
         if much_more_common and rest_frequency >= MIN_REMAINDER_FREQUENCY:
             return Split(Verdict.STRIP, len(clitic), rest)
@@ -173,9 +186,20 @@ class CliticJudge:
         return UNDECIDED
 
 
+@lru_cache(maxsize=4)
+def _shipped_judge(proclitics: tuple[str, ...] | None) -> CliticJudge:
+    return CliticJudge._load(proclitics)
+
+
 def _words(text: str) -> Iterable[str]:
+    return (word for entry in normalized_entries(text) for word in entry.split())
+
+
+def normalized_entries(text: str) -> list[str]:
+    """The entries (one per line; ``#`` comments and blanks skipped) of a list file's ``text``,
+    normalised. The derived lists are written normalised already, and checking that is much
+    quicker than normalising again."""
     body = "\n".join(
-        line for line in text.splitlines() if line.strip() and not line.startswith("#")
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
-    # The derived lists are written normalised; checking is much quicker than normalising again.
-    return (body if is_normal_form(body) else normalize(body)).split()
+    return (body if is_normal_form(body) else normalize(body)).splitlines()

@@ -51,7 +51,7 @@ from kg.io import (
 )
 from kg.lock import folder_lock
 from kg.model import AnnotatedDocument, Document, Entity, EntityType, Mention
-from kg.ner.base import Extractor, load_extractor
+from kg.ner.base import Extractor, load_extractors
 from kg.query import QueryResult, run_query, to_records
 from kg.report import BuildReport
 from kg.resolve import Resolver
@@ -76,6 +76,8 @@ class BuildConfig:
 
     ner: str = "crf"
     ner_model: str | None = None
+    # Rule extractors run beside the NER backend (kg.ner.base.RULE_EXTRACTORS).
+    rules: tuple[str, ...] = ("org-grammar", "place-names")
     base: str = DEFAULT_BASE
     # MISC spans (events, nationalities …) stay as typed mentions but do not become graph nodes.
     entity_types: frozenset[EntityType] = field(
@@ -169,7 +171,7 @@ def build(
     iris = Iris(config.base)
     dataset = existing if existing is not None else rdf.new_dataset(iris)
     if extractors is None:
-        extractors = [load_extractor(config.ner, config.ner_model)]
+        extractors = load_extractors(config.ner, config.ner_model, config.rules)
     event_extractor = EventExtractor.default() if config.events else None
     previous = {
         item.annotated.doc.id: item.annotated for item in rdf.read_stored_documents(dataset, iris)
@@ -265,7 +267,7 @@ def build_directory(
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out must be a folder")
     if extractors is None:
-        extractors = [load_extractor(config.ner, config.ner_model)]
+        extractors = load_extractors(config.ner, config.ner_model, config.rules)
     corpus_build = CorpusBuild(
         iris=Iris(config.base),
         extractors=tuple(extractors),
@@ -276,7 +278,14 @@ def build_directory(
         scheduler=config.scheduler,
         seed=config.seed,
         fingerprint=json.dumps(
-            [__version__, config.ner, config.ner_model, config.events, sorted(config.entity_types)]
+            [
+                __version__,
+                config.ner,
+                config.ner_model,
+                list(config.rules),
+                config.events,
+                sorted(config.entity_types),
+            ]
         ),
     )
     with folder_lock(out):

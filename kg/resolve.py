@@ -194,9 +194,9 @@ class Resolver:
             # Vouched for by the name and frequency lists: no need to wait for the corpus.
             stripped_key = self.key_of([verdict.bare, *words[1:]])
             return words, ((stripped_key, verdict.letters),)
+        # Otherwise (a known name such as «وسام», or no evidence) the corpus decides: strip only
+        # towards a bare form attested in the build («وسام ألارديس» beside «سام ألارديس»).
         candidates = [(self.key_of(words), 0)]
-        if verdict is not None and verdict.verdict is Verdict.KEEP:
-            return words, tuple(candidates)  # a known name or common word: «وليد», «لبنان»
         for clitic in self.proclitics:
             rest = first[len(clitic) :]
             if first.startswith(clitic) and len(rest) >= 2:

@@ -20,6 +20,12 @@ BUILTIN_BACKENDS = {
     "camel": "kg.ner.camel:CamelTagger.load",
 }
 
+# Rule extractors that run beside the backend (``BuildConfig.rules``), by name.
+RULE_EXTRACTORS = {
+    "org-grammar": "kg.ner.rules:OrganisationGrammar.default",
+    "place-names": "kg.ner.rules:PlaceNames.default",
+}
+
 
 @runtime_checkable
 class Extractor(Protocol):
@@ -126,6 +132,31 @@ def load_tagger(name: str, model_path: str | None = None) -> SequenceTagger:
 def load_extractor(name: str, model_path: str | None = None) -> Extractor:
     """Load backend ``name`` wrapped as an :class:`Extractor`."""
     return TaggerExtractor(load_tagger(name, model_path), (name, model_path))
+
+
+def load_rules(names: Sequence[str]) -> list[Extractor]:
+    """The rule extractors called ``names`` (see ``RULE_EXTRACTORS``).
+
+    Raises :class:`~kg.errors.ConfigError` listing the known names for an unknown one.
+    """
+    extractors: list[Extractor] = []
+    for name in names:
+        if name not in RULE_EXTRACTORS:
+            known = ", ".join(sorted(RULE_EXTRACTORS))
+            raise ConfigError(f"unknown rule extractor {name!r}; choose from: {known}")
+        module_name, _, attribute_path = RULE_EXTRACTORS[name].partition(":")
+        obj: Any = import_module(module_name)
+        for attribute in attribute_path.split("."):
+            obj = getattr(obj, attribute)
+        extractors.append(obj())
+    return extractors
+
+
+def load_extractors(
+    name: str, model_path: str | None = None, rules: Sequence[str] = ()
+) -> list[Extractor]:
+    """Backend ``name`` first (it wins ties when spans overlap), then the rule extractors."""
+    return [load_extractor(name, model_path), *load_rules(rules)]
 
 
 def _resolve(target: str) -> Callable[[str | None], SequenceTagger]:

@@ -1,0 +1,360 @@
+"""Rule extractors: mentions found by a grammar rather than a trained model.
+
+:class:`OrganisationGrammar` reads the shape Arabic gives organisation names: a head noun
+(«وزارة», «محكمة», «مجلس», «حزب» …) in construct with a genitive chain that ends in a definite
+word or a proper name, followed by adjectives — «وزارة الدفاع الأمريكية», «محكمة العدل الدولية»,
+«مكتب التحقيقات الفيدرالي» — or a definite head with a nisba adjective («البرلمان الأوروبي»,
+«المحكمة العليا»). A statistical tagger trained on older news misses many such names when their
+words are new to it; the grammar needs only the head nouns (kg/data/ner/org_phrase_heads.tsv).
+Its spans join the tagger's under :func:`kg.ner.base.merge_mentions` (the longer span wins).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from kg.clitics import CliticJudge, normalized_entries
+from kg.model import Document, EntityType, Mention, Sentence
+from kg.ner.features import strip_proclitics
+from kg.resources import data_path, read_lexicon
+from kg.text import normalize
+
+ARTICLE = "ال"
+# A name word: listed as a name, or rarer than this in wordfreq (Zipf tenths; 3.0 = once per
+# million words), so common nouns («الطيران» after «شركة») do not pass.
+MAX_NAME_FREQUENCY = 30
+# A listed name word may be commoner, but not a word of everyday prose («يوم», «بين»).
+MAX_LISTED_NAME_FREQUENCY = 45
+# Words more common than this (Zipf 5.0) are function words or verbs, never part of a name:
+# «منظمة غير حكومية» is not the name «منظمة غير».
+MAX_WORD_FREQUENCY = 50
+MAX_CHAIN = 3  # indefinite nouns between head and the definite word: «وكالة مشاريع البحوث»
+MAX_NAME_WORDS = 3
+MAX_PHRASE_TOKENS = 8
+FOLLOW_KINDS = frozenset({"definite", "name"})
+
+
+@dataclass(frozen=True)
+class _Word:
+    norm: str
+    clitic: str
+    stem: str
+    arabic: bool
+
+    @property
+    def definite(self) -> bool:
+        return self.clitic.endswith(ARTICLE) or self.clitic.endswith("لل")
+
+    @property
+    def genitive(self) -> bool:
+        """Definite with the article alone: a genitive or an adjective, not «للذكاء» (a
+        prepositional phrase) or «والصناعة» (a coordinated noun)."""
+        return self.clitic == ARTICLE
+
+    @property
+    def conjoined(self) -> bool:
+        return self.clitic.startswith(("و", "ف"))
+
+
+@lru_cache(maxsize=100_000)
+def _word(text: str) -> _Word:
+    norm = normalize(text)
+    clitic, stem = strip_proclitics(norm)
+    return _Word(norm, clitic, stem, bool(norm) and all("\u0621" <= ch <= "\u064a" for ch in norm))
+
+
+class OrganisationGrammar:
+    """Finds organisation names by their head noun, genitive chain and adjectives.
+
+    >>> from kg.text import split_sentences
+    >>> grammar = OrganisationGrammar.default()
+    >>> doc = Document("d", "وقالت وزارة الدفاع الأمريكية إن المحكمة العليا رفضت الطعن.")
+    >>> [m.text for m in grammar(doc, split_sentences(doc.text))]
+    ['وزارة الدفاع الأمريكية', 'المحكمة العليا']
+    """
+
+    name = "org-grammar"
+    labels = ("ORG",)
+
+    def __init__(
+        self,
+        heads: Mapping[str, str],
+        adjectives: Sequence[str],
+        stop_words: Sequence[str],
+        judge: CliticJudge,
+    ) -> None:
+        self.heads = dict(heads)
+        self.adjectives = frozenset(adjectives)
+        self.stop_words = frozenset(stop_words)
+        self.judge = judge
+
+    @classmethod
+    def default(cls) -> OrganisationGrammar:
+        heads: dict[str, str] = {}
+        for line in read_lexicon("ner/org_phrase_heads.tsv"):
+            head, _, follow = line.partition("\t")
+            if follow not in FOLLOW_KINDS:
+                raise ValueError(f"org_phrase_heads.tsv: {head!r} has no valid kind ({follow!r})")
+            heads[normalize(head)] = follow
+        adjectives = [normalize(a) for a in read_lexicon("ner/org_adjectives.txt")]
+        stop_words = [
+            normalize(line.split("\t")[0]) for line in read_lexicon("events/function_words.tsv")
+        ]
+        return cls(heads, adjectives, stop_words, CliticJudge.default())
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Worker processes of a parallel build load the shipped lexicons themselves.
+        return (OrganisationGrammar.default, ())
+
+    def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
+        mentions: list[Mention] = []
+        for sentence in sentences:
+            words = [_word(token.text) for token in sentence.tokens]
+            i = 0
+            while i < len(words):
+                end = self._phrase_end(words, i)
+                if end is None:
+                    i += 1
+                    continue
+                start_tok, end_tok = sentence.tokens[i], sentence.tokens[end - 1]
+                mentions.append(
+                    Mention(
+                        doc.id,
+                        start_tok.start,
+                        end_tok.end,
+                        doc.text[start_tok.start : end_tok.end],
+                        EntityType.ORGANIZATION,
+                        sentence.index,
+                        self.name,
+                    )
+                )
+                i = end
+        return mentions
+
+    def _phrase_end(self, words: Sequence[_Word], i: int) -> int | None:
+        """Where the organisation name opened by a head at ``i`` ends, or None."""
+        head = words[i]
+        if head.norm in self.heads:  # «وزارة» is a head, not «و» + «زارة»
+            head = _Word(head.norm, "", head.norm, head.arabic)
+        follow = self.heads.get(head.stem)
+        if follow is None or not head.arabic:
+            return None
+        if head.definite:
+            # «البرلمان الأوروبي»: a definite head is a name only with its adjective.
+            if follow != "definite":
+                return None
+            end = self._adjectives_end(words, i + 1)
+            if end < len(words) and self._of_organisation(words[end]):
+                return None  # «المكتب السياسي لحركة …»: a body of the organisation named next
+            return end if end > i + 1 else None
+        if follow == "name":
+            end = self._name_end(words, i + 1)
+            return None if end == i + 1 else self._adjectives_end(words, end)
+        # «وكالة مشاريع البحوث المتطورة»: indefinite nouns until a definite word or a name.
+        k = i + 1
+        while k < len(words) and k - i <= MAX_CHAIN and self._chain_noun(words[k]):
+            if self._is_name(words[k]):
+                break
+            k += 1
+        if k >= len(words) or not self._plain(words[k]):
+            return None
+        if words[k].genitive:
+            end = k + 1
+            # «وزارة التجارة والصناعة»: one coordinated definite noun belongs to the name.
+            if end < len(words) and self._coordinated_noun(words[end]):
+                end += 1
+        elif self._is_name(words[k]):
+            end = self._name_end(words, k)
+        else:
+            return None
+        return self._adjectives_end(words, end)
+
+    def _of_organisation(self, word: _Word) -> bool:
+        """«لحركة», «للحزب»: «ل» before an organisation's head noun."""
+        return word.clitic in ("ل", "لل") and word.stem in self.heads
+
+    def _coordinated_noun(self, word: _Word) -> bool:
+        return (
+            word.conjoined and word.definite and self._plain(word) and not self._is_adjective(word)
+        )
+
+    def _adjectives_end(self, words: Sequence[_Word], k: int) -> int:
+        start = k
+        while k < len(words) and k - start < MAX_PHRASE_TOKENS:
+            word = words[k]
+            if not (word.genitive and self._is_adjective(word)):
+                break
+            k += 1
+        return k
+
+    def _name_end(self, words: Sequence[_Word], k: int) -> int:
+        start = k
+        while k < len(words) and k - start < MAX_NAME_WORDS:
+            word = words[k]
+            if word.definite or (k > start and word.conjoined) or not self._is_name(word):
+                break
+            k += 1
+        return k
+
+    def _plain(self, word: _Word) -> bool:
+        """An Arabic content word (not a function word, not punctuation)."""
+        unjoined = word.norm[1:] if word.conjoined else word.norm
+        return (
+            word.arabic
+            and len(word.stem) >= 2
+            and word.stem not in self.stop_words
+            and unjoined not in self.stop_words  # «والذين»
+        )
+
+    def _chain_noun(self, word: _Word) -> bool:
+        """An indefinite noun inside the chain; the commonest words are particles or verbs."""
+        return (
+            self._plain(word)
+            and not word.definite
+            and self.judge.frequency.get(word.norm, 0) <= MAX_WORD_FREQUENCY
+        )
+
+    def _is_adjective(self, word: _Word) -> bool:
+        stem = word.stem
+        nisba = len(stem) >= 4 and (stem.endswith("ي") or stem.endswith("يه"))
+        return self._plain(word) and (nisba or stem in self.adjectives)
+
+    def _is_name(self, word: _Word) -> bool:
+        if not self._plain(word) or word.definite:
+            return False
+        frequency = self.judge.frequency.get(word.norm, 0)
+        if self.judge.is_name(word.norm):
+            return frequency <= MAX_LISTED_NAME_FREQUENCY
+        return frequency < MAX_NAME_FREQUENCY
+
+
+# Place lists (kg/data/ner; built by kg.ner.namelists): CLDR territory names are always places;
+# a Wikipedia place title must also look like nothing else (below).
+COUNTRY_LIST = "gaz_loc_cldr.txt"
+PLACE_LIST = "gaz_wiki_places.txt"
+PERSON_LISTS = (
+    "gaz_wiki_given.txt",
+    "gaz_wiki_family.txt",
+    "gaz_wiki_people.txt",
+    "gaz_latin_names.txt",
+    "names_first.txt",
+    "names_last.txt",
+)
+# A one-word place title this common (Zipf 4.5) is mostly an ordinary word («دور», «بين»).
+MAX_PLACE_WORD_FREQUENCY = 45
+MAX_PLACE_WORDS = 4
+
+
+class PlaceNames:
+    """Finds the names of countries and cities the shipped place lists know.
+
+    The tagger misses well-known places in contexts unlike its training news («بتزويد رواندا»).
+    A list word counts only when nothing suggests another reading: the training gazetteer does
+    not type it otherwise, it is not a person-name word and not an everyday word. On ANERcorp
+    train, 94 % of the tokens it marks are gold locations (most of the rest are places named for
+    their clubs or governments: «مدريد», «قطر»).
+
+    >>> from kg.text import split_sentences
+    >>> doc = Document("d", "وصل الوفد إلى بوخارست ثم إلى هندوراس وجمهورية الدومينيكان.")
+    >>> [m.text for m in PlaceNames.default()(doc, split_sentences(doc.text))]
+    ['بوخارست', 'هندوراس', 'وجمهورية الدومينيكان']
+    """
+
+    name = "place-names"
+    labels = ("LOC",)
+
+    def __init__(
+        self, phrases: Mapping[str, Sequence[tuple[str, ...]]], judge: CliticJudge
+    ) -> None:
+        # First word -> the list phrases it opens, longest first.
+        self.phrases = {
+            first: tuple(sorted(set(found), key=lambda p: (-len(p), p)))
+            for first, found in phrases.items()
+        }
+        self.judge = judge
+
+    @classmethod
+    def default(cls) -> PlaceNames:
+        judge = CliticJudge.default()
+        train_types = _train_types()
+        persons = {w for name in PERSON_LISTS for entry in _list_entries(name) for w in entry}
+        stop_words = {
+            normalize(line.split("\t")[0]) for line in read_lexicon("events/function_words.tsv")
+        }
+        phrases: dict[str, list[tuple[str, ...]]] = {}
+
+        def add(entry: tuple[str, ...]) -> None:
+            phrases.setdefault(entry[0], []).append(entry)
+
+        for entry in _list_entries(COUNTRY_LIST):
+            add(entry)
+        for entry in _list_entries(PLACE_LIST):
+            if len(entry) > MAX_PLACE_WORDS or any(w in stop_words for w in entry):
+                continue
+            if len(entry) == 1:
+                word = entry[0]
+                bare = word[len(ARTICLE) :] if word.startswith(ARTICLE) else word
+                if len(bare) < 3 or word in persons or bare in persons:
+                    continue
+                if train_types.get(word, train_types.get(bare, "LOC")) != "LOC":
+                    continue
+                if judge.frequency.get(word, 0) > MAX_PLACE_WORD_FREQUENCY:
+                    continue
+            add(entry)
+        return cls(phrases, judge)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (PlaceNames.default, ())
+
+    def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
+        mentions: list[Mention] = []
+        for sentence in sentences:
+            tokens = sentence.tokens
+            norms = [normalize(token.text) for token in tokens]
+            i = 0
+            while i < len(tokens):
+                size = self._match(norms, i)
+                if not size:
+                    i += 1
+                    continue
+                first, last = tokens[i], tokens[i + size - 1]
+                mentions.append(
+                    Mention(
+                        doc.id,
+                        first.start,
+                        last.end,
+                        doc.text[first.start : last.end],
+                        EntityType.PLACE,
+                        sentence.index,
+                        self.name,
+                    )
+                )
+                i += size
+        return mentions
+
+    def _match(self, norms: Sequence[str], i: int) -> int:
+        """Tokens of the longest list phrase at ``i`` (its first word may carry a clitic)."""
+        split = self.judge.split(norms[i])
+        firsts = [split.bare, norms[i]] if split.bare else [norms[i]]
+        for first in firsts:
+            for phrase in self.phrases.get(first, ()):
+                size = len(phrase)
+                if tuple(norms[i + 1 : i + size]) == phrase[1:]:
+                    return size
+        return 0
+
+
+def _list_entries(file_name: str) -> list[tuple[str, ...]]:
+    text = data_path(f"ner/{file_name}").read_text(encoding="utf-8")
+    return [tuple(entry.split()) for entry in normalized_entries(text) if entry.split()]
+
+
+def _train_types() -> dict[str, str]:
+    types: dict[str, str] = {}
+    for line in read_lexicon("ner/train_gazetteer.tsv"):
+        word, _, entity_type = line.partition("\t")
+        if word and entity_type:
+            types[word] = entity_type
+    return types
