@@ -94,12 +94,20 @@ class TaggerExtractor:
 def merge_mentions(mention_lists: Iterable[Iterable[Mention]]) -> list[Mention]:
     """The one overlap policy for mentions from several extractors.
 
-    Sorted by position; where spans overlap, the longer span wins, then the earlier extractor.
+    Sorted by position; where spans overlap, the longer span wins, then a person, organisation
+    or place over MISC (the catch-all: «المسجد الأقصى» is a place), then the earlier extractor.
     """
     ranked: list[tuple[int, int, Mention]] = []
     for rank, mentions in enumerate(mention_lists):
         ranked.extend((rank, index, mention) for index, mention in enumerate(mentions))
-    ranked.sort(key=lambda item: (-(item[2].end - item[2].start), item[0], item[1]))
+    ranked.sort(
+        key=lambda item: (
+            -(item[2].end - item[2].start),
+            item[2].type is EntityType.MISC,
+            item[0],
+            item[1],
+        )
+    )
     kept: list[Mention] = []
     for _, _, mention in ranked:
         if all(mention.end <= other.start or mention.start >= other.end for other in kept):

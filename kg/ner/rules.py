@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.clitics import CliticJudge, normalized_entries
+from kg.errors import ModelError
 from kg.model import Document, EntityType, Mention, Sentence
 from kg.ner.features import strip_proclitics
 from kg.resources import data_path, read_lexicon
@@ -76,7 +77,7 @@ class OrganisationGrammar:
     """
 
     name = "org-grammar"
-    labels = ("ORG",)
+    labels = ("ORG", "LOC")
 
     def __init__(
         self,
@@ -84,8 +85,11 @@ class OrganisationGrammar:
         adjectives: Sequence[str],
         stop_words: Sequence[str],
         judge: CliticJudge,
+        types: Mapping[str, EntityType] | None = None,
     ) -> None:
         self.heads = dict(heads)
+        # Head -> the type of the names it opens (organisation unless given).
+        self.types = dict(types or {})
         self.adjectives = frozenset(adjectives)
         self.stop_words = frozenset(stop_words)
         self.judge = judge
@@ -93,16 +97,18 @@ class OrganisationGrammar:
     @classmethod
     def default(cls) -> OrganisationGrammar:
         heads: dict[str, str] = {}
+        types: dict[str, EntityType] = {}
         for line in read_lexicon("ner/org_phrase_heads.tsv"):
-            head, _, follow = line.partition("\t")
-            if follow not in FOLLOW_KINDS:
-                raise ValueError(f"org_phrase_heads.tsv: {head!r} has no valid kind ({follow!r})")
+            head, follow, *rest = line.split("\t")
+            if follow not in FOLLOW_KINDS or rest[:1] not in ([], ["ORG"], ["LOC"]):
+                raise ModelError(f"org_phrase_heads.tsv: bad line for {head!r}: {line!r}")
             heads[normalize(head)] = follow
+            types[normalize(head)] = EntityType.from_label(rest[0] if rest else "ORG")
         adjectives = [normalize(a) for a in read_lexicon("ner/org_adjectives.txt")]
         stop_words = [
             normalize(line.split("\t")[0]) for line in read_lexicon("events/function_words.tsv")
         ]
-        return cls(heads, adjectives, stop_words, CliticJudge.default())
+        return cls(heads, adjectives, stop_words, CliticJudge.default(), types)
 
     def __reduce__(self) -> tuple[object, ...]:
         # Worker processes of a parallel build load the shipped lexicons themselves.
@@ -125,7 +131,7 @@ class OrganisationGrammar:
                         start_tok.start,
                         end_tok.end,
                         doc.text[start_tok.start : end_tok.end],
-                        EntityType.ORGANIZATION,
+                        self.types.get(self._head(words[i]).stem, EntityType.ORGANIZATION),
                         sentence.index,
                         self.name,
                     )
@@ -135,9 +141,7 @@ class OrganisationGrammar:
 
     def _phrase_end(self, words: Sequence[_Word], i: int) -> int | None:
         """Where the organisation name opened by a head at ``i`` ends, or None."""
-        head = words[i]
-        if head.norm in self.heads:  # «وزارة» is a head, not «و» + «زارة»
-            head = _Word(head.norm, "", head.norm, head.arabic)
+        head = self._head(words[i])
         follow = self.heads.get(head.stem)
         if follow is None or not head.arabic:
             return None
@@ -170,6 +174,11 @@ class OrganisationGrammar:
         else:
             return None
         return self._adjectives_end(words, end)
+
+    def _head(self, word: _Word) -> _Word:
+        if word.norm in self.heads:  # «وزارة» is a head, not «و» + «زارة»
+            return _Word(word.norm, "", word.norm, word.arabic)
+        return word
 
     def _of_organisation(self, word: _Word) -> bool:
         """«لحركة», «للحزب»: «ل» before an organisation's head noun."""
