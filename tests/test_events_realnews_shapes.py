@@ -135,6 +135,20 @@ def test_description_then_name_between_commas(extractor: EventExtractor) -> None
     assert speakers(found)[:1] == ["سلمى ناصر"]
 
 
+def test_apposed_name_beats_the_organisation_in_the_description(
+    extractor: EventExtractor,
+) -> None:
+    text = "وقالت المتحدثة باسم وزارة الصحة، سلمى ناصر، إن اللقاحات وصلت."
+    found = run(extractor, text, {"وزارة الصحة": G, "سلمى ناصر": P})
+    assert speakers(found) == ["سلمى ناصر"]
+
+
+def test_headline_name_colon_quote(extractor: EventExtractor) -> None:
+    text = 'سامي نور: "لن نتراجع عن خطتنا مهما حدث"\nوصل الوفد إلى المدينة.'
+    found = run(extractor, text, {"سامي نور": P})
+    assert speakers(found) == ["سامي نور"]
+
+
 def test_name_in_quotation_marks_is_still_the_subject(extractor: EventExtractor) -> None:
     text = 'وصرح "كمال داود" قائلا إن الحوار مستمر بين الطرفين.'
     found = run(extractor, text, {"كمال داود": P})
@@ -284,6 +298,34 @@ POSTS = [
         {"نادر جابر": P, "جابر": P, "سلمى ناصر": P},
         [("الوزير", "نادر جابر", None), ("السكرتيرة الصحفية", "سلمى ناصر", "جابر")],
         id="employer-behind-a-preposition-is-not-the-holder",
+    ),
+    pytest.param(
+        "ومن بين الذين تولوا منصب مدير نادي الشروق، عمر فاضل، وهادي سلمان، وسامي نور.",
+        {"عمر فاضل": P, "هادي سلمان": P, "سامي نور": P},
+        [
+            ("مدير", "عمر فاضل", "نادي الشروق"),
+            ("مدير", "هادي سلمان", "نادي الشروق"),
+            ("مدير", "سامي نور", "نادي الشروق"),
+        ],
+        id="list-of-holders-after-mansib",
+    ),
+    pytest.param(
+        "رفض المتحدث باسم الحكومة للسيد عمر فاضل التعليق.",
+        {"عمر فاضل": P},
+        [],
+        id="name-behind-a-prepositional-title-is-not-the-holder",
+    ),
+    pytest.param(
+        "وتحدث سامي نور، الذي عمل في المصنع عشرين عاما، وهو رئيس نقابة العمال، للصحفيين.",
+        {"سامي نور": P},
+        [("رئيس", "سامي نور", "نقابة العمال")],
+        id="wa-huwa-post",
+    ),
+    pytest.param(
+        "وشارك كمال داود في المؤتمر بصفته مستشار الحكومة.",
+        {"كمال داود": P},
+        [("مستشار الحكومة", "كمال داود", None)],
+        id="bisifatihi-post",
     ),
     pytest.param(
         "وقالت المدربة سلمى ناصر إن الفريق جاهز.",

@@ -85,6 +85,14 @@ class RoleFinder(Reader):
                 return mention
         return None
 
+    def _prepositional_title(self, view: DocView, k: int) -> bool:
+        """«للسيد», «بالرئيس»: a title glued to a preposition and the article."""
+        norm = view.toks[k].norm
+        return norm.startswith(("لل", "بال")) and (
+            "ال" + norm[2:] in self.lexicons.honorifics.by_first
+            or "ال" + norm[3:] in self.lexicons.honorifics.by_first
+        )
+
     def _is_post_word(self, view: DocView, k: int) -> bool:
         return k >= 0 and any(f.stem == "منصب" for f in view.toks[k].noun_forms)
 
@@ -134,11 +142,9 @@ class RoleFinder(Reader):
             complement = k == head.last and not head.definite
             start = k if complement else self._honorific_end(view, k, stop)
             direct = self._person_at(view, start)
-            if (
-                direct is not None
-                and not self._after_preposition(view, direct)
-                and not (start > k and tok.norm.startswith(("لل", "بال")))  # «… للسيد داود»
-            ):
+            if direct is not None and k > head.last and self._prepositional_title(view, k - 1):
+                break  # «… للسيد داود»: a name behind a preposition is not the holder
+            if direct is not None and not self._after_preposition(view, direct):
                 return self._make_role(view, head, phrase_end, direct, org)
             if tok.norm in ("،", ","):
                 ahead = self._person_after_comma(view, k + 1, stop)
@@ -183,6 +189,8 @@ class RoleFinder(Reader):
             return self._make_role(view, head, phrase_end, person, org)
         if ahead is None:
             ahead = self._holder_of_post(view, head, span)
+        if ahead is None and self._word_class(view, head.first - 1) == "pronoun":
+            ahead = self._pronoun_holder(view, head.first - 1, span)
         if ahead is None and previous is not None and self._coordinated(view, head, previous):
             # «…، سفير بلاده لدى الصين وحاكم ولاية أيوا السابق»: a second post of the same holder.
             ahead = previous.person
@@ -262,6 +270,19 @@ class RoleFinder(Reader):
                 return self._organization_at(view, j + 1, stop)
             if self._word_class(view, j) not in (None, "target", "goal"):
                 return None
+        return None
+
+    def _pronoun_holder(self, view: DocView, pronoun: int, span: range) -> Mention | None:
+        """«سامي نور، الذي عمل هناك عشرين عاما، وهو رئيس النقابة»: the nearest person before
+        the pronoun, outside prepositional phrases, holds the post."""
+        for k in range(pronoun - 1, span.start - 1, -1):
+            mention = view.mention_at.get(k)
+            if (
+                mention is not None
+                and mention.type is EntityType.PERSON
+                and not self._after_preposition(view, mention)
+            ):
+                return mention
         return None
 
     def _holder_of_post(self, view: DocView, head: Match, span: range) -> Mention | None:

@@ -3,6 +3,7 @@ to)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from kg.events.lexicons import (
@@ -100,12 +101,12 @@ class StatementFinder(Reader):
         known = self._known_person_in(found, trigger, window)
         if known is not None:
             return known
+        apposed = self._apposed_name(view, window, stop)
+        if apposed is not None:
+            return apposed  # «وقالت المتحدثة باسم الوزارة، سلمى ناصر، …»: not the ministry
         orgs = [m for m in named if m.type is EntityType.ORGANIZATION]
         if orgs:
             return orgs[0]
-        apposed = self._apposed_name(view, window, stop)
-        if apposed is not None:
-            return apposed
         if trigger.entry.source:
             # «بحسب مصادر …» names nobody; «على حد قوله، …» is the person just reported on.
             return None if window else self._dropped_subject(found, trigger)
@@ -423,9 +424,12 @@ class StatementFinder(Reader):
             if words < 3:
                 continue  # «طوفان الأقصى»: a name in quotes, not a quotation
             said = self._governing_verb(found, start, end)
+            labelled = None if said is not None else self._name_colon_before(view, start)
             if said is not None:
                 speaker = said.speaker
                 governed.append(said)
+            elif labelled is not None:
+                speaker = labelled  # «داود: "…"», the headline shape
             elif words >= MIN_UNATTRIBUTED_QUOTE_WORDS:
                 speaker = self._last_speaker(found, start)
             else:
@@ -444,6 +448,18 @@ class StatementFinder(Reader):
                 )
             )
         return quotations, governed
+
+    def _name_colon_before(self, view: DocView, start: int) -> Mention | None:
+        """The person opening the sentence just before «: "…"» («سامي نور: "…"»)."""
+        colon = bisect_left(view.token_starts, start) - 1
+        if colon < 1 or view.toks[colon].norm != ":":
+            return None
+        person = view.mention_at.get(colon - 1)
+        if person is None or person.type is not EntityType.PERSON:
+            return None
+        first = view.token_span(person.start, person.end).start
+        opening = view.tokens_of(view.toks[first].sentence).start
+        return person if all(view.toks[i].is_punct for i in range(opening, first)) else None
 
     def _governing_verb(self, found: Found, start: int, end: int) -> Said | None:
         view = found.view
