@@ -65,7 +65,7 @@ class RoleFinder(Reader):
         end = view.token_span(role.start, role.end).stop if role else head.last
         comma = next((k for k in range(end, span.stop) if view.toks[k].norm in COMMAS), None)
         listed = [] if comma is None else self._listed_holders(view, comma, span.stop)
-        if not listed:
+        if comma is None or not listed:
             return [] if role is None else [role]
         org = role.organization if role else self._organization_in(view, head.last, comma)
         phrase_end = max(head.last, comma)
