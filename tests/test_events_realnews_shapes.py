@@ -143,6 +143,18 @@ def test_apposed_name_beats_the_organisation_in_the_description(
     assert speakers(found) == ["سلمى ناصر"]
 
 
+def test_unnamed_post_holder_is_not_the_organisation(extractor: EventExtractor) -> None:
+    text = "وقال رئيس حركة النهضة في بيان إن الحوار متوقف."
+    found = run(extractor, text, {"حركة النهضة": G})
+    assert statement_speakers(found) == []
+
+
+def test_definite_post_refers_to_its_holder(extractor: EventExtractor) -> None:
+    text = "فاز فريق المدرب هادي سلمان أمس. وقال المدرب إن اللاعبين قدموا أداء رائعا."
+    found = run(extractor, text, {"هادي سلمان": P})
+    assert speakers(found) == ["هادي سلمان"]
+
+
 def test_headline_name_colon_quote(extractor: EventExtractor) -> None:
     text = 'سامي نور: "لن نتراجع عن خطتنا مهما حدث"\nوصل الوفد إلى المدينة.'
     found = run(extractor, text, {"سامي نور": P})

@@ -104,6 +104,12 @@ class StatementFinder(Reader):
         apposed = self._apposed_name(view, window, stop)
         if apposed is not None:
             return apposed  # «وقالت المتحدثة باسم الوزارة، سلمى ناصر، …»: not the ministry
+        post = match_at(self.lexicons.role_heads, view, k, stop) if window else None
+        if post is not None:
+            # «وقال مدرب النادي»: a post without a name is someone who holds it, never the
+            # organisation named in it; «وقال المدرب» is the last person known by that post.
+            title = post.entry.segments[0][0].removeprefix("ال")
+            return self._refer(found, trigger, title) if post.definite else None
         orgs = [m for m in named if m.type is EntityType.ORGANIZATION]
         if orgs:
             return orgs[0]
