@@ -86,9 +86,9 @@ def test_speech_verb_forms_give_the_speaker(extractor: EventExtractor, verb: str
 
 
 def test_adla_bi_tasrih_has_its_subject_in_the_gap(extractor: EventExtractor) -> None:
-    text = "وأدلى النائب عمر فاضل بتصريح للصحفيين بأن التصويت سيجري غدا."
-    found = run(extractor, text, {"عمر فاضل": P})
-    assert speakers(found) == ["عمر فاضل"]
+    text = "وأدلت الوزيرة سلمى ناصر ببيان أكدت فيه استمرار الدعم للمزارعين."
+    found = run(extractor, text, {"سلمى ناصر": P})
+    assert speakers(found) == ["سلمى ناصر"]
 
 
 # --- sources -------------------------------------------------------------------------------------
@@ -115,7 +115,7 @@ def test_source_without_a_name_is_nobody(extractor: EventExtractor) -> None:
 
 
 def test_ala_hadd_qawlihi_is_the_person_just_named(extractor: EventExtractor) -> None:
-    text = "رفض الوزير السابق هادي سلمان الاقتراح. وعلى حد قوله، سيجلب القرار فرصة جديدة للبلاد."
+    text = "وصل الوزير السابق هادي سلمان إلى المؤتمر. وعلى حد تعبيره، يحتاج المشروع إلى تمويل أكبر."
     found = run(extractor, text, {"هادي سلمان": P})
     assert speakers(found) == ["هادي سلمان"]
 
@@ -124,13 +124,13 @@ def test_ala_hadd_qawlihi_is_the_person_just_named(extractor: EventExtractor) ->
 
 
 def test_subject_before_the_verb_with_an_apposition(extractor: EventExtractor) -> None:
-    text = "سامي نور، أحد المحامين الذين يمثلون العائلة، قال إنهم يشعرون بخيبة أمل."
+    text = "سامي نور، مدير المدرسة التي افتتحت العام الماضي، قال إن الطلاب عادوا إلى الفصول."
     found = run(extractor, text, {"سامي نور": P})
     assert speakers(found) == ["سامي نور"]
 
 
 def test_description_then_name_between_commas(extractor: EventExtractor) -> None:
-    text = "وأضافت عضوة الحزب والمؤيدة للخروج من الاتحاد، سلمى ناصر، أن الناخبين قالوا كلمتهم."
+    text = "وأضافت الناشطة البيئية المعروفة في المنطقة، سلمى ناصر، أن النهر يحتاج إلى حماية."
     found = run(extractor, text, {"سلمى ناصر": P})
     assert speakers(found)[:1] == ["سلمى ناصر"]
 
@@ -162,23 +162,23 @@ def test_headline_name_colon_quote(extractor: EventExtractor) -> None:
 
 
 def test_name_in_quotation_marks_is_still_the_subject(extractor: EventExtractor) -> None:
-    text = 'وصرح "كمال داود" قائلا إن الحوار مستمر بين الطرفين.'
+    text = 'وأعلن "كمال داود" في مؤتمر صحفي أن المهرجان سيقام في موعده.'
     found = run(extractor, text, {"كمال داود": P})
     assert statement_speakers(found)[:1] == ["كمال داود"]
 
 
 def test_verb_closing_what_it_reports(extractor: EventExtractor) -> None:
-    text = "الفريق لعب بشكل رائع اليوم وأنا فخور بهم، قال المدرب هادي سلمان بعد المباراة."
+    text = "الخطة نجحت أكثر مما توقعنا في البداية، قال المهندس هادي سلمان للصحفيين."
     found = run(extractor, text, {"هادي سلمان": P})
     assert [(q.speaker.text if q.speaker else None, q.text) for q in found.quotations] == [
-        ("هادي سلمان", "الفريق لعب بشكل رائع اليوم وأنا فخور بهم")
+        ("هادي سلمان", "الخطة نجحت أكثر مما توقعنا في البداية")
     ]
 
 
 def test_dropped_subject_is_the_person_just_named(extractor: EventExtractor) -> None:
     text = (
-        "ظهرت المتحدثة باسم الحكومة سلمى ناصر على التلفزيون يوم الأحد. "
-        "وعند سؤالها عن الاجتماع مع عمر فاضل، قالت إن الموعد لم يحدد بعد."
+        "زارت الكاتبة سلمى ناصر معرض الكتاب يوم الأحد. "
+        "وبعد لقائها بالناشر عمر فاضل، قالت إن روايتها الجديدة ستصدر قريبا."
     )
     found = run(extractor, text, {"سلمى ناصر": P, "عمر فاضل": P})
     assert speakers(found) == ["سلمى ناصر"]
@@ -191,7 +191,7 @@ def test_transitive_verb_with_a_nameless_object(extractor: EventExtractor) -> No
 
 
 def test_subject_of_an_earlier_verb_of_the_sentence(extractor: EventExtractor) -> None:
-    text = "تزوج سامي نور العام الماضي، لكنه قال إن الأمر لم يكن سهلا."
+    text = "انتقل سامي نور إلى المدينة قبل عامين، لكنه قال إن التأقلم كان صعبا."
     found = run(extractor, text, {"سامي نور": P})
     assert speakers(found) == ["سامي نور"]
 
@@ -231,9 +231,9 @@ POSTS = [
         id="head-of-state-country-is-the-organisation",
     ),
     pytest.param(
-        "وقال عمر فاضل، ممثل كولومبيا في المحكمة، إن القرار عادل.",
+        "وقال عمر فاضل، مندوب كولومبيا في المنظمة، إن التصويت تأجل.",
         {"كولومبيا": L, "عمر فاضل": P},
-        [("ممثل", "عمر فاضل", "كولومبيا")],
+        [("مندوب", "عمر فاضل", "كولومبيا")],
         id="apposition-country",
     ),
     pytest.param(
@@ -243,15 +243,15 @@ POSTS = [
         id="place-after-fi-is-where-not-whose",
     ),
     pytest.param(
-        "وتحدث كمال داود عضو مجلس الشيوخ عن الحزب الأخضر للصحفيين.",
+        "وكتب كمال داود عضو مجلس النواب عن دائرة الشمال مقالا.",
         {"كمال داود": P},
-        [("عضو", "كمال داود", "مجلس الشيوخ")],
+        [("عضو", "كمال داود", "مجلس النواب")],
         id="unmarked-organisation-after-member",
     ),
     pytest.param(
-        "وصفت سلمى ناصر، زعيمة الأقلية بمجلس النواب، القرار بأنه خطأ.",
+        "انتقدت سلمى ناصر، نائبة رئيس الكتلة بمجلس الشورى، الميزانية الجديدة.",
         {"سلمى ناصر": P},
-        [("زعيمة الأقلية", "سلمى ناصر", "مجلس النواب")],
+        [("نائبة رئيس الكتلة", "سلمى ناصر", "مجلس الشورى")],
         id="feminine-post-organisation-after-bi",
     ),
     pytest.param(
@@ -261,15 +261,15 @@ POSTS = [
         id="company-post",
     ),
     pytest.param(
-        "وقال سامي نور، رئيس لجنة الدفاع بالبرلمان، إن الجيش يحتاج إلى سفن.",
+        "وقال سامي نور، رئيس لجنة الزراعة بمجلس المدينة، إن المحصول تضاعف.",
         {"سامي نور": P},
-        [("رئيس", "سامي نور", "لجنة الدفاع")],
+        [("رئيس", "سامي نور", "لجنة الزراعة")],
         id="committee-stops-before-bi",
     ),
     pytest.param(
-        "وكانت الشركة، وفقا لرئيسها التنفيذي سامي نور، تخطط للتوسع.",
+        "وتنوي الجمعية، بحسب مديرها العام سامي نور، افتتاح فرعين جديدين.",
         {"سامي نور": P},
-        [("الرئيس التنفيذي", "سامي نور", None)],
+        [("المدير العام", "سامي نور", None)],
         id="label-drops-the-pronoun-suffix",
     ),
     pytest.param(
@@ -279,24 +279,24 @@ POSTS = [
         id="label-drops-the-preposition",
     ),
     pytest.param(
-        "وسيلقي نائب الرئيس نادر جابر خطابا.",
+        "واستقبل نائب الرئيس نادر جابر الوفد التجاري.",
         {"نادر جابر": P},
         [("نائب الرئيس", "نادر جابر", None)],
         id="naib-al-rais-is-one-post",
     ),
     pytest.param(
-        "صرح عمر فاضل، سفير كندا لدى البرازيل وحاكم ولاية أونتاريو السابق، أن التجارة تضررت.",
-        {"عمر فاضل": P, "كندا": L, "البرازيل": L, "أونتاريو": L},
+        "تحدث عمر فاضل، سفير كندا لدى اليابان ومحافظ إقليم أونتاريو السابق، عن العلاقات.",
+        {"عمر فاضل": P, "كندا": L, "اليابان": L, "أونتاريو": L},
         [
             ("سفير", "عمر فاضل", "كندا"),
-            ("الحاكم السابق", "عمر فاضل", "أونتاريو"),
+            ("المحافظ السابق", "عمر فاضل", "أونتاريو"),
         ],
         id="coordinated-second-post-and-former",
     ),
     pytest.param(
-        "وقال كمال داود، الذي يشغل أيضا منصب نائب رئيس الوزراء، إن القوات ستنسحب.",
+        "ورحب كمال داود، الذي يشغل كذلك منصب وزير المالية، بالاتفاق.",
         {"كمال داود": P},
-        [("نائب رئيس الوزراء", "كمال داود", None)],
+        [("وزير المالية", "كمال داود", None)],
         id="relative-clause-holds-the-post",
     ),
     pytest.param(
@@ -306,13 +306,19 @@ POSTS = [
         id="accusative-predicate-is-not-a-title",
     ),
     pytest.param(
-        "واستقبل الوزير نادر جابر الوفد. وظهرت السكرتيرة الصحفية لجابر، سلمى ناصر، على التلفزيون.",
+        "واستقبل الوزير نادر جابر الوفد. وحضرت السكرتيرة الخاصة لجابر، سلمى ناصر، الاجتماع.",
         {"نادر جابر": P, "جابر": P, "سلمى ناصر": P},
-        [("الوزير", "نادر جابر", None), ("السكرتيرة الصحفية", "سلمى ناصر", "جابر")],
+        [("الوزير", "نادر جابر", None), ("السكرتيرة الخاصة", "سلمى ناصر", "جابر")],
         id="employer-behind-a-preposition-is-not-the-holder",
     ),
     pytest.param(
-        "ومن بين الذين تولوا منصب مدير نادي الشروق، عمر فاضل، وهادي سلمان، وسامي نور.",
+        "وحضرت مستشارة جابر، سلمى ناصر، الاجتماع.",
+        {"جابر": P, "سلمى ناصر": P},
+        [("مستشارة", "سلمى ناصر", "جابر")],
+        id="employer-behind-a-preposition-is-not-the-holder",
+    ),
+    pytest.param(
+        "وتعاقب على منصب مدير نادي الشروق، عمر فاضل، وهادي سلمان، وسامي نور.",
         {"عمر فاضل": P, "هادي سلمان": P, "سامي نور": P},
         [
             ("مدير", "عمر فاضل", "نادي الشروق"),
@@ -322,13 +328,13 @@ POSTS = [
         id="list-of-holders-after-mansib",
     ),
     pytest.param(
-        "رفض المتحدث باسم الحكومة للسيد عمر فاضل التعليق.",
+        "نقل مدير المكتب للسيد عمر فاضل رسالة.",
         {"عمر فاضل": P},
         [],
         id="name-behind-a-prepositional-title-is-not-the-holder",
     ),
     pytest.param(
-        "وتحدث سامي نور، الذي عمل في المصنع عشرين عاما، وهو رئيس نقابة العمال، للصحفيين.",
+        "واحتج سامي نور، المقيم في الحي منذ طفولته، وهو رئيس نقابة العمال، على القرار.",
         {"سامي نور": P},
         [("رئيس", "سامي نور", "نقابة العمال")],
         id="wa-huwa-post",
@@ -359,8 +365,8 @@ def test_post_shapes(
 
 
 def test_unmarked_organisation_becomes_a_mention(extractor: EventExtractor) -> None:
-    text = "وتحدث كمال داود عضو مجلس الشيوخ عن الحزب الأخضر للصحفيين."
+    text = "وكتب كمال داود عضو مجلس النواب عن دائرة الشمال مقالا."
     found = run(extractor, text, {"كمال داود": P})
     made = [(m.text, m.type, m.extractor) for m in found.alias_mentions]
-    assert made == [("مجلس الشيوخ", G, ROLE_ORG_EXTRACTOR)]
+    assert made == [("مجلس النواب", G, ROLE_ORG_EXTRACTOR)]
     assert found.roles[0].organization is found.alias_mentions[0]

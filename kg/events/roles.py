@@ -144,8 +144,15 @@ class RoleFinder(Reader):
             direct = self._person_at(view, start)
             if direct is not None and k > head.last and self._prepositional_title(view, k - 1):
                 break  # «… للسيد داود»: a name behind a preposition is not the holder
-            if direct is not None and not self._after_preposition(view, direct):
+            employer = complement and len(head.entry.segments[0]) == 1
+            if direct is not None and not employer and not self._after_preposition(view, direct):
                 return self._make_role(view, head, phrase_end, direct, org)
+            if direct is not None and employer:
+                # «مستشارة جابر، سلمى ناصر»: a name in the genitive is whose post it is.
+                org = org or direct
+                k = phrase_end = view.token_span(direct.start, direct.end).stop
+                closed = True
+                continue
             if tok.norm in ("،", ","):
                 ahead = self._person_after_comma(view, k + 1, stop)
                 break
