@@ -185,9 +185,15 @@ def test_dropped_subject_is_the_person_just_named(extractor: EventExtractor) -> 
 
 
 def test_transitive_verb_with_a_nameless_object(extractor: EventExtractor) -> None:
-    text = "دعا الوزير كمال داود إلى الحوار. واتهم الأحزاب المعارضة بعرقلة الإصلاح."
+    text = "دعا الوزير كمال داود إلى الحوار. واتهم الحكومة السابقة بعرقلة الإصلاح."
     found = run(extractor, text, {"كمال داود": P})
     assert statement_speakers(found) == ["كمال داود", "كمال داود"]
+
+
+def test_transitive_verb_with_an_unnamed_subject(extractor: EventExtractor) -> None:
+    text = "دعا الوزير كمال داود إلى الحوار. ودعت منظمات حقوقية إلى الإفراج عن المعتقلين."
+    found = run(extractor, text, {"كمال داود": P})
+    assert statement_speakers(found) == ["كمال داود"]
 
 
 def test_subject_of_an_earlier_verb_of_the_sentence(extractor: EventExtractor) -> None:

@@ -133,10 +133,28 @@ class StatementFinder(Reader):
             if trigger.entry.follows:  # «وأضاف: …»: the subject is the previous speaker
                 return self._refer(found, trigger, "*")
             return self._dropped_subject(found, trigger)  # «وقال: …», «وأقسم في …»
-        if trigger.entry.transitive:
+        if trigger.entry.transitive and self._object_first(view, trigger, window[0]):
             # «واتهم الشركات الكبرى …»: a nameless noun after a transitive verb is its object.
             return self._dropped_subject(found, trigger)
         return None
+
+    @staticmethod
+    def _object_first(view: DocView, trigger: Match, k: int) -> bool:
+        """Whether the noun after a transitive verb cannot be its subject, by gender agreement.
+
+        A verb agrees with a following subject in gender: «اتهم» cannot have «الشركات» or
+        «الحكومة» as subject, nor «اتهمت» a masculine noun, so those are objects and the
+        subject was dropped. Anything else («ودعت منظمات …», «ودعا مسؤولون …») is an unnamed
+        subject. Broken plurals are not recognised, so they count as masculine.
+        """
+        verb = trigger.entry.segments[0][0]
+        feminine_verb = verb.endswith("ت") or verb.startswith("ت")
+        noun = view.toks[k].norm
+        feminine_noun = noun.endswith(("ه", "ات"))
+        human_plural = noun.endswith(("ون", "ين"))
+        if feminine_verb:
+            return not feminine_noun and not human_plural
+        return feminine_noun
 
     def _dropped_subject(self, found: Found, trigger: Match) -> Mention | None:
         """The subject of a verb that names none: whoever the text was just talking about.
