@@ -45,6 +45,14 @@ def test_reported_speech_is_a_quotation_of_its_clause(extractor: EventExtractor)
     ]
 
 
+def test_reported_clause_starts_after_a_complementizer_with_a_pronoun(
+    extractor: EventExtractor,
+) -> None:
+    text = "وقال سامي نور، الذي يعمل مزارعا منذ ثلاثين عاما، إنه لم يعد متفائلا بالموسم."
+    found = run(extractor, text, {"سامي نور": P})
+    assert [q.text for q in found.quotations] == ["لم يعد متفائلا بالموسم"]
+
+
 def test_reported_speech_with_a_quote_is_quoted_once(extractor: EventExtractor) -> None:
     text = "وقال الوزير كمال داود: «الحكومة ماضية في خطتها رغم كل شيء»."
     found = run(extractor, text, {"كمال داود": P})
@@ -210,6 +218,9 @@ NOT_SPEECH = [
     ),
     pytest.param("رزق الزوجان بابن يدعى سامي نور.", {"سامي نور": P}, id="yudaa-is-called"),
     pytest.param("التقى الوزير عمر راي الوفد.", {"عمر راي": P}, id="verb-inside-a-name"),
+    pytest.param(
+        "اُتهم اللاعب سامي نور بالتلاعب في نتيجة المباراة.", {"سامي نور": P}, id="passive-perfect"
+    ),
     pytest.param("وقالت مصادر مطلعة إن الاتفاق قريب.", {}, id="unnamed-source"),
     pytest.param(
         "وتحدث الوزير كمال داود مع الصحفيين لرويترز. وقالت لرويترز إن الأمر انتهى.",

@@ -15,6 +15,8 @@ from kg.events.statements import StatementFinder
 from kg.events.tokens import DocView, Match, match_at, mention_key, unique_mentions
 from kg.model import Document, EntityType, Event, EventKind, Mention, Quotation, Role, Sentence
 
+DAMMA = "\u064f"  # the vowel that marks a perfect verb as passive: «اُتهم»
+
 
 @dataclass(frozen=True)
 class Extraction:
@@ -127,6 +129,8 @@ class EventExtractor(Reader):
     def _trigger_allowed(self, view: DocView, trigger: Match) -> bool:
         if view.in_quote(trigger.start, trigger.end):
             return False
+        if trigger.entry.payload == "Statement" and _passive(view, trigger):
+            return False
         inside = view.mention_at.get(trigger.first)
         if inside is None:
             return True
@@ -233,6 +237,15 @@ class EventExtractor(Reader):
     def _is_source(self, view: DocView, mention: Mention) -> bool:
         k = view.token_span(mention.start, mention.end).start
         return self._word_class(view, k - 1) == "source" or self._word_class(view, k) == "source"
+
+
+def _passive(view: DocView, trigger: Match) -> bool:
+    """«اُتهم», «أُعلن»: a perfect verb voweled with a damma on its first letter is passive, so
+    the noun after it is not who spoke. (Imperfects take that damma in the active, «يُؤكد».)"""
+    if not trigger.entry.verb or trigger.entry.segments[0][0].startswith(("ي", "ت")):
+        return False
+    written = view.doc.text[trigger.start : view.toks[trigger.first].token.end]
+    return len(written) > 1 and written[1] == DAMMA
 
 
 def _dedupe(events: Iterable[Event]) -> Iterator[Event]:
