@@ -235,11 +235,18 @@ class RoleFinder(Reader):
         """
         tok = view.toks[k]
         form = next((f for f in tok.noun_forms if f.stem in self.lexicons.organization_heads), None)
-        # Only a head in construct state names a body («مجلس الشيوخ», «لجنة الدفاع»); with the
-        # article it usually belongs to the post itself («قائد الجيش السوداني»).
-        if form is None or form.definite or len(view.doc.text[tok.token.start : form.start]) > 2:
+        if form is None:
             return None
-        closed = False
+        glued = normalize(view.doc.text[tok.token.start : form.start])
+        if len(glued) > 2:
+            return None
+        # Right after the post, only a head in construct state names a body («عضو مجلس الشيوخ»);
+        # with the article it belongs to the post itself («قائد الجيش السوداني»). Behind a
+        # preposition it is a body either way («عضو في البرلمان الأوروبي»).
+        prepositional = glued[-1:] in ("ل", "ب") or self._word_class(view, k - 1) == "place"
+        if form.definite and not prepositional:
+            return None
+        closed = form.definite
         end = k + 1
         while end < stop and end - k < MAX_ORG_TOKENS:
             nxt = view.toks[end]
