@@ -186,6 +186,20 @@ class CliticJudge:
         return UNDECIDED
 
 
+# Given-name lists: two of these that spell alike («محمد», «محمود») are still two names.
+GIVEN_NAME_FILES = ("gaz_wiki_given.txt", "names_first.txt")
+
+
+def given_names() -> list[str]:
+    """The words of the shipped given-name lists (normalised)."""
+    base = resources.files("kg") / "data" / "ner"
+    return [
+        word
+        for file_name in GIVEN_NAME_FILES
+        for word in _words((base / file_name).read_text(encoding="utf-8"))
+    ]
+
+
 @lru_cache(maxsize=4)
 def _shipped_judge(proclitics: tuple[str, ...] | None) -> CliticJudge:
     return CliticJudge._load(proclitics)

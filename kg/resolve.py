@@ -12,11 +12,12 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from kg.clitics import CliticJudge, Verdict
+from kg.clitics import CliticJudge, Verdict, given_names
 from kg.model import Entity, EntityType, Mention
 from kg.resources import read_lexicon
-from kg.text import normalize
+from kg.text import normalize, spelling_skeleton
 
 ARTICLE = "ال"
 # Types whose shorter names stand for longer ones («الصفدي» for «أيمن الصفدي», «فتح» for
@@ -51,15 +52,25 @@ class Resolver:
         proclitics: Iterable[str],
         known_names: Iterable[str] = (),
         clitics: CliticJudge | None = None,
+        not_names: Iterable[str] = (),
+        distinct_names: Iterable[str] = (),
     ) -> None:
         self.honorifics = frozenset(tuple(normalize(h).split()) for h in honorifics)
         self.max_honorific_words = max((len(h) for h in self.honorifics), default=0)
         # Longest first; ties in a fixed order, so that fingerprints agree between processes.
         forms = {normalize(p) for p in proclitics}
         self.proclitics = tuple(sorted(forms, key=lambda clitic: (-len(clitic), clitic)))
+        # Skeletons shared by two given names («محمد», «محمود»): such words keep their letters.
+        by_skeleton: dict[str, set[str]] = defaultdict(set)
+        for name in distinct_names:
+            norm = normalize(name)
+            by_skeleton[spelling_skeleton(norm)].add(norm)
+        self.ambiguous_skeletons = frozenset(k for k, v in by_skeleton.items() if len(v) > 1)
         self.known_names = frozenset(self.key_of(name.split()) for name in known_names)
         # Lexical evidence on glued clitics; without it only corpus anchors decide.
         self.clitics = clitics
+        # One-word mentions that are function words, compared as written (see not_names.txt).
+        self.not_names = frozenset(_as_written(word) for word in not_names)
         # Analysis depends on the surface text alone, and names recur across a corpus: a
         # cache of distinct texts (entity-sized, not corpus-sized) makes linking cheap.
         self._analysed: dict[str, tuple[tuple[str, ...], tuple[tuple[str, int], ...]]] = {}
@@ -73,21 +84,29 @@ class Resolver:
             read_lexicon("lexicons/honorifics.txt"),
             proclitics,
             clitics=CliticJudge.default(proclitics),
+            not_names=read_lexicon("lexicons/not_names.txt"),
+            distinct_names=given_names(),
         )
 
-    @staticmethod
-    def key_of(words: Sequence[str]) -> str:
-        """Matching key of a name: normalised words without the article.
+    def key_of(self, words: Sequence[str]) -> str:
+        """Matching key of a name: normalised words without the article, each reduced to its
+        :func:`~kg.text.spelling_skeleton` unless that would fold distinct given names together.
 
-        >>> Resolver.key_of(["السيسيّ"]) == Resolver.key_of(["سيسي"])
+        >>> resolver = Resolver([], [], distinct_names=["محمد", "محمود"])
+        >>> resolver.key_of(["السيسيّ"]) == resolver.key_of(["سيسي"])
         True
+        >>> resolver.key_of(["كوفي", "أنان"]) == resolver.key_of(["كوفي", "عنان"])
+        True
+        >>> resolver.key_of(["محمد"]) == resolver.key_of(["محمود"])
+        False
         """
         key_words = []
         for word in words:
             norm = normalize(word)
             if norm.startswith(ARTICLE) and len(norm) - len(ARTICLE) >= 3:
                 norm = norm[len(ARTICLE) :]
-            key_words.append(norm)
+            skeleton = spelling_skeleton(norm)
+            key_words.append(norm if skeleton in self.ambiguous_skeletons else skeleton)
         return " ".join(key_words)
 
     def resolve(
@@ -118,7 +137,7 @@ class Resolver:
         Resolution is corpus-wide only through this set, so a streaming build collects it from
         every document first and then links each document on its own (:meth:`link`).
         """
-        return {self._analyse(m).candidates[0][0] for m in mentions}
+        return {self._analyse(m).candidates[0][0] for m in mentions if self.is_name(m)}
 
     def conditional_keys(self, mentions: Iterable[Mention]) -> set[str]:
         """The keys whose presence among the anchors decides how ``mentions`` link.
@@ -130,10 +149,23 @@ class Resolver:
         found = {key for m in mentions for key, _ in self._analyse(m).candidates[1:]}
         return found - self.known_names
 
+    def is_name(self, mention: Mention) -> bool:
+        """False for a one-word mention that is a function word («على» is not «علي»): it
+        stays a mention in its document but names no entity."""
+        text = mention.text
+        return " " in text.strip() or _as_written(text) not in self.not_names
+
     def fingerprint(self) -> str:
         """Names the lexicons linking depends on: stored links are reused only under the same."""
         evidence = "" if self.clitics is None else self.clitics.digest
-        lexicons = (sorted(self.honorifics), self.proclitics, sorted(self.known_names), evidence)
+        lexicons = (
+            sorted(self.honorifics),
+            self.proclitics,
+            sorted(self.known_names),
+            evidence,
+            sorted(self.not_names),
+            sorted(self.ambiguous_skeletons),
+        )
         return hashlib.sha256(repr(lexicons).encode("utf-8")).hexdigest()[:16]
 
     def link(
@@ -150,6 +182,7 @@ class Resolver:
         """
         same_as = same_as or {}
         anchor_set = set(anchors) | self.known_names
+        mentions = [m for m in mentions if self.is_name(m)]
         analyses = [self._analyse(m) for m in mentions]
         chosen = [self._choose(a, anchor_set) for a in analyses]
 
@@ -325,6 +358,12 @@ def _drop_letters(word: str, letters: int) -> str:
             position += 1
         letters -= 1
     return word[position:]
+
+
+@lru_cache(maxsize=4096)
+def _as_written(text: str) -> str:
+    """``text`` without diacritics and tatweel, letters otherwise as written."""
+    return "".join(ch for ch in text if normalize(ch) or ch == " ").strip()
 
 
 def _mention_order(mention: Mention) -> tuple[str, int]:

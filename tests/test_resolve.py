@@ -88,3 +88,40 @@ def test_resolve_majority_type_wins() -> None:
         ]
     )
     assert [e.type for e in entities] == [EntityType.ORGANIZATION]
+
+
+def test_resolve_preposition_ala_is_not_the_name_ali() -> None:
+    text = "وصل علي حسن إلى المدينة وتحدث على المنصة"
+    ala = text.index("على")
+    mentions = [
+        Mention("d", 4, 11, "علي حسن", EntityType.PERSON, 0),
+        Mention("d", ala, ala + 3, "على", EntityType.PERSON, 0),  # the tagger's mistake
+    ]
+    entities = Resolver.default().resolve(mentions)
+    assert [e.label for e in entities] == ["علي حسن"]
+    assert "على" not in entities[0].alt_labels
+
+
+def test_resolve_merges_transliteration_variants_but_not_distinct_given_names() -> None:
+    entities = Resolver.default().resolve(
+        [
+            _mention("a", "كوفي أنان", EntityType.PERSON),
+            _mention("b", "كوفي عنان", EntityType.PERSON),
+            _mention("a", "أمريكا", EntityType.PLACE, 20),
+            _mention("b", "أميركا", EntityType.PLACE, 20),
+            _mention("a", "الحزب الديموقراطي", EntityType.ORGANIZATION, 40),
+            _mention("b", "الحزب الديمقراطي", EntityType.ORGANIZATION, 40),
+            _mention("a", "محمد سالم", EntityType.PERSON, 60),
+            _mention("b", "محمود سالم", EntityType.PERSON, 60),
+        ]
+    )
+    forms = sorted(sorted([e.label, *e.alt_labels]) for e in entities)
+    assert forms == [
+        ["أمريكا", "أميركا"],
+        ["الحزب الديمقراطي", "الحزب الديموقراطي"],
+        ["كوفي أنان", "كوفي عنان"],
+        ["محمد سالم"],
+        ["محمود سالم"],
+    ]
+    # Every surface form keeps its provenance: each mention is still there.
+    assert sum(len(e.mentions) for e in entities) == 8

@@ -19,6 +19,7 @@ import math
 import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
@@ -82,6 +83,15 @@ def read(lines: Iterable[str]) -> dict[str, int]:
     return out
 
 
+@lru_cache(maxsize=4)
+def _read_file(path: str | None) -> dict[str, int]:
+    """The table in the file at ``path`` (empty when there is none), read once per process;
+    callers never change it."""
+    file = Path(path) if path is not None else None
+    text = file.read_text(encoding="utf-8") if file is not None and file.is_file() else ""
+    return read(text.splitlines())
+
+
 class FrequencyTable(Mapping[str, int]):
     """The list at ``path`` (none: empty), read on first use, so loading a model whose features
     do not use it costs nothing (reading it takes ~0.07 s)."""
@@ -92,10 +102,8 @@ class FrequencyTable(Mapping[str, int]):
 
     def _load(self) -> dict[str, int]:
         if self._table is None:
-            path = self._path
-            ok = path is not None and path.is_file()
-            text = path.read_text(encoding="utf-8") if path is not None and ok else ""
-            self._table = read(text.splitlines())
+            # The tagger's features and the clitic evidence read the same list: one copy.
+            self._table = _read_file(str(self._path) if self._path is not None else None)
         return self._table
 
     def __getitem__(self, key: str) -> int:

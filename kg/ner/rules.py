@@ -34,7 +34,7 @@ MAX_WORD_FREQUENCY = 50
 MAX_CHAIN = 3  # indefinite nouns between head and the definite word: «وكالة مشاريع البحوث»
 MAX_NAME_WORDS = 3
 MAX_PHRASE_TOKENS = 8
-FOLLOW_KINDS = frozenset({"definite", "name"})
+FOLLOW_KINDS = frozenset({"definite", "name", "article"})
 
 
 @dataclass(frozen=True)
@@ -147,12 +147,14 @@ class OrganisationGrammar:
             return None
         if head.definite:
             # «البرلمان الأوروبي»: a definite head is a name only with its adjective.
-            if follow != "definite":
+            if follow == "name":
                 return None
             end = self._adjectives_end(words, i + 1)
             if end < len(words) and self._of_organisation(words[end]):
                 return None  # «المكتب السياسي لحركة …»: a body of the organisation named next
             return end if end > i + 1 else None
+        if follow == "article":
+            return None
         if follow == "name":
             end = self._name_end(words, i + 1)
             return None if end == i + 1 else self._adjectives_end(words, end)
