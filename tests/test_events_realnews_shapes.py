@@ -116,6 +116,14 @@ def test_source_after_quotes_the_words_before_it(extractor: EventExtractor) -> N
     ]
 
 
+def test_quoted_by_an_agency(extractor: EventExtractor) -> None:
+    text = "ونقلت وكالة الأنباء عن وزير المالية كمال داود قوله إن العجز تراجع."
+    found = run(extractor, text, {"وكالة الأنباء": G, "كمال داود": P})
+    assert [(q.speaker.text if q.speaker else None, q.text) for q in found.quotations] == [
+        ("كمال داود", "العجز تراجع")
+    ]
+
+
 def test_source_without_a_name_is_nobody(extractor: EventExtractor) -> None:
     text = "وصل الوزير كمال داود أمس. وارتفعت الأسعار، بحسب مصادر في السوق."
     found = run(extractor, text, {"كمال داود": P})

@@ -62,6 +62,7 @@ class Entry:
     source: bool = False  # «بحسب …», «وفقا لـ…»: the speaker follows; never the subject before
     follows: bool = False  # «وأضاف: …» without a subject continues the previous speaker
     transitive: bool = False  # «واتهم الشركات …»: a nameless noun after it is the object
+    named_before: bool = False  # «نقلت الوكالة عن داود قوله»: the speaker is named just before
 
     @classmethod
     def parse(
@@ -75,11 +76,18 @@ class Entry:
         flags: frozenset[str] = frozenset(),
     ) -> Entry:
         segments = tuple(words_of(part) for part in phrase.split(GAP) if part.strip())
-        unknown = flags - {"follows", "object"}
+        unknown = flags - {"follows", "object", "named-before"}
         if unknown:
             raise ValueError(f"unknown trigger flags {sorted(unknown)} for {phrase!r}")
         return cls(
-            segments, payload, verb, continues, source, "follows" in flags, "object" in flags
+            segments,
+            payload,
+            verb,
+            continues,
+            source,
+            "follows" in flags,
+            "object" in flags,
+            "named-before" in flags,
         )
 
 

@@ -68,6 +68,8 @@ class StatementFinder(Reader):
             return swallowed  # the NER glued the verb to the name: «وأكد داود»
         if trigger.entry.continues:
             return self._refer(found, trigger, "*")
+        if trigger.entry.named_before:
+            return self._named_before(found, trigger)
         k = trigger.head_last
         while k < stop and self._word_class(view, k) == "adverb":
             k += 1
@@ -155,6 +157,18 @@ class StatementFinder(Reader):
         if feminine_verb:
             return not feminine_noun and not human_plural
         return feminine_noun
+
+    def _named_before(self, found: Found, trigger: Match) -> Mention | None:
+        """«عن وزير المالية كمال داود قوله»: the person (or post holder) just before."""
+        view = found.view
+        k = trigger.first - 1
+        mention = view.mention_at.get(k)
+        if mention is not None and mention.type is EntityType.PERSON:
+            return mention
+        return next(
+            (r.person for r in found.roles if view.token_span(r.start, r.end).stop == k + 1),
+            None,
+        )
 
     def _dropped_subject(self, found: Found, trigger: Match) -> Mention | None:
         """The subject of a verb that names none: whoever the text was just talking about.
@@ -419,7 +433,7 @@ class StatementFinder(Reader):
             or self._word_class(view, match.first - 1) == "as"
         )
         before = len(preceding) >= 3 and (
-            (match.entry.source and match.first - span.start > 1)
+            (match.entry.source and not match.entry.named_before and match.first - span.start > 1)
             or (closing and len(following) <= MAX_CLOSING_WORDS)
         )
         words = preceding if before else following
