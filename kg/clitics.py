@@ -148,10 +148,14 @@ class CliticJudge:
             rest = word[len(clitic) :]
             if not word.startswith(clitic) or len(rest) < 2:
                 continue
+            readings = [rest]
             if clitic.endswith("ل") and rest.startswith("ل"):
-                rest = ARTICLE + rest[1:]  # «للصين»: the preposition swallowed the article's alef
-            if len(rest) - (len(ARTICLE) if rest.startswith(ARTICLE) else 0) >= 3:
-                splits.append((self.is_name(rest), self.frequency.get(rest, 0), clitic, rest))
+                # «للصين»: the preposition swallowed the article's alef («للوسي» is «ل» + «لوسي»).
+                readings.insert(0, ARTICLE + rest[1:])
+            for reading in readings:
+                if len(reading) - (len(ARTICLE) if reading.startswith(ARTICLE) else 0) >= 3:
+                    attested = (self.is_name(reading), self.frequency.get(reading, 0))
+                    splits.append((*attested, clitic, reading))
         if not splits:
             return KEEP if whole_is_name else UNDECIDED
         # The best-attested remainder is the reading: «وبغداد» is «و» + «بغداد», not «وب» +

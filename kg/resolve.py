@@ -74,7 +74,8 @@ class Resolver:
         # Analysis depends on the surface text alone, and names recur across a corpus: a
         # cache of distinct texts (entity-sized, not corpus-sized) makes linking cheap.
         self._analysed: dict[str, tuple[tuple[str, ...], tuple[tuple[str, int], ...]]] = {}
-        self._labels: dict[tuple[str, int], str] = {}  # (surface text, letters stripped) -> label
+        # (surface text, letters stripped, key) -> label
+        self._labels: dict[tuple[str, int, str], str] = {}
 
     @classmethod
     def default(cls) -> Resolver:
@@ -195,7 +196,7 @@ class Resolver:
         labels: dict[Mention, str] = {}
         for analysis, (key, stripped) in zip(analyses, chosen, strict=True):
             key_of_mention[analysis.mention] = partial[analysis.mention.doc_id].get(key, key)
-            labels[analysis.mention] = self._label(analysis, stripped)
+            labels[analysis.mention] = self._label(analysis, stripped, key)
         links: dict[Mention, tuple[str, str | None]] = {}
         for mention, key in key_of_mention.items():
             target = same_as.get(mention)
@@ -205,11 +206,16 @@ class Resolver:
                 links[mention] = (key, labels[mention])
         return links
 
-    def _label(self, analysis: _Analysis, stripped: int) -> str:
-        label = self._labels.get((analysis.mention.text, stripped))
+    def _label(self, analysis: _Analysis, stripped: int, key: str) -> str:
+        cache_key = (analysis.mention.text, stripped, key)
+        label = self._labels.get(cache_key)
         if label is None:
-            label = _clean_label(analysis.words, stripped)
-            self._labels[analysis.mention.text, stripped] = label
+            # «للصين» is «ل» + «الصين», «للوسي» is «ل» + «لوسي»: the reading that gave the key.
+            readings = [
+                _clean_label(analysis.words, stripped, restore) for restore in (True, False)
+            ]
+            label = next((r for r in readings if self.key_of(r.split()) == key), readings[0])
+            self._labels[cache_key] = label
         return label
 
     def _analyse(self, mention: Mention) -> _Analysis:
@@ -309,16 +315,17 @@ def _majority_type(counter: Counter[EntityType]) -> EntityType:
     return max(counter, key=lambda t: (counter[t], -TYPE_PRIORITY.index(t)))
 
 
-def _clean_label(words: Sequence[str], stripped_letters: int) -> str:
+def _clean_label(words: Sequence[str], stripped_letters: int, restore: bool = True) -> str:
     """The surface name without titles and without the clitic letters that were stripped."""
-    return " ".join([_unglued(words[0], stripped_letters), *words[1:]])
+    return " ".join([_unglued(words[0], stripped_letters, restore), *words[1:]])
 
 
-def _unglued(word: str, letters: int) -> str:
-    """``word`` less its first ``letters`` (clitic) letters; «لل» gives the article back."""
+def _unglued(word: str, letters: int, restore: bool = True) -> str:
+    """``word`` less its first ``letters`` (clitic) letters; «لل» gives the article back
+    unless ``restore`` is False."""
     first = _drop_letters(word, letters)
     clitic = normalize(word)[:letters]
-    if clitic.endswith("ل") and first.startswith("ل"):
+    if restore and clitic.endswith("ل") and first.startswith("ل"):
         first = ARTICLE + first[1:]  # «للصين», «وللاتحاد»: ل + ال is written «لل»
     return first
 

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kg.clitics import CliticJudge, Verdict
 from kg.model import EntityType, Mention
+from kg.ner.conll import bio_spans, read_conll
 from kg.resolve import Resolver
 from kg.text import normalize
 
@@ -47,3 +50,35 @@ def test_resolve_labels_never_carry_a_vouched_clitic() -> None:
     ]
     labels = {e.label for e in Resolver.default().resolve(mentions)}
     assert labels == {"تركيا", "الاتحاد الأوروبي", "ديفيد شتاينر"}
+
+
+ANERCORP_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "data" / "anercorp" / "train.txt"
+
+
+@pytest.mark.skipif(not ANERCORP_TRAIN.is_file(), reason="needs ../shared/data/anercorp/train.txt")
+def test_clitics_no_glued_duplicates_among_anercorp_gold_names() -> None:
+    # ANERcorp labels the conjunction and prepositions inside its entities («ومحمد هنيدي»,
+    # «وتنزانيا»: 240 labels start with «و»). Resolved, no label may be another label with a
+    # proclitic glued on, and hardly any may start with «و» at all.
+    sentences = read_conll(ANERCORP_TRAIN)
+    mentions = []
+    for index, sentence in enumerate(sentences):
+        tokens = [token for token, _ in sentence]
+        for first, last, label in bio_spans([label for _, label in sentence]):
+            if label != "MISC":
+                text = " ".join(tokens[first:last])
+                mention = Mention(f"d{index // 40}", index * 1000 + first, index * 1000 + last,
+                                  text, EntityType.from_label(label), index)  # fmt: skip
+                mentions.append(mention)
+    labels = {e.label for e in Resolver.default().resolve(mentions)}
+    normal = {normalize(label) for label in labels}
+    judge = CliticJudge.default()
+    glued = sorted(
+        label
+        for label in labels
+        if normalize(label)[:1] in "وفبلك"
+        and normalize(label)[1:] in normal
+        and not judge.is_name(normalize(label.split()[0]))  # «ليون», «فاس» are names themselves
+    )
+    assert glued == []
+    assert sum(label.startswith("و") for label in labels) < 60  # «وليد», «واشنطن», «وكالة» …
