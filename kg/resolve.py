@@ -241,7 +241,9 @@ class Resolver:
             if first.startswith(clitic) and len(rest) >= 2:
                 # «لل» is «ل» + «ال»: restore the article the preposition swallowed.
                 restored = ARTICLE + rest[1:] if clitic == "ل" and rest.startswith("ل") else rest
-                candidates.append((self.key_of([restored, *words[1:]]), len(clitic)))
+                key = self.key_of([restored, *words[1:]])
+                if key != candidates[0][0]:  # «وودز»: the skeleton already folds «وو»
+                    candidates.append((key, len(clitic)))
         return words, tuple(candidates)
 
     def _title_length(self, words: Sequence[str]) -> int:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from kg.errors import ConfigError
-from kg.model import Document, EntityType
-from kg.ner.base import load_rules
-from kg.ner.rules import OrganisationGrammar, PlaceNames
+from kg.model import Document, EntityType, Mention
+from kg.ner.base import load_rules, merge_mentions
+from kg.ner.rules import OrganisationGrammar, PersonNames, PlaceNames
 from kg.text import split_sentences
 
 
@@ -16,7 +16,7 @@ def grammar() -> OrganisationGrammar:
     return OrganisationGrammar.default()
 
 
-def _found(extractor: OrganisationGrammar | PlaceNames, text: str) -> list[str]:
+def _found(extractor: OrganisationGrammar | PlaceNames | PersonNames, text: str) -> list[str]:
     doc = Document("d", text)
     return [m.text for m in extractor(doc, split_sentences(text))]
 
@@ -70,6 +70,47 @@ def test_ner_rules_unknown_rule_lists_the_known_ones() -> None:
 def test_ner_rules_survive_pickling_for_worker_processes() -> None:
     import pickle
 
-    for extractor in load_rules(["org-grammar", "place-names"]):
+    for extractor in load_rules(["org-grammar", "place-names", "person-names"]):
         copy = pickle.loads(pickle.dumps(extractor))
         assert copy.name == extractor.name
+
+
+def _span(text: str, name: str, kind: EntityType, extractor: str) -> Mention:
+    start = text.index(name)
+    return Mention("d", start, start + len(name), name, kind, 0, extractor)
+
+
+def test_ner_rules_merge_prefers_longer_spans_then_typed_then_the_backend() -> None:
+    text = "زار المسجد الأقصى وفد من حزب الخضر الأيرلندي"
+    backend = [
+        _span(text, "المسجد الأقصى", EntityType.MISC, "crf"),
+        _span(text, "حزب الخضر", EntityType.ORGANIZATION, "crf"),
+    ]
+    rules = [
+        _span(text, "المسجد الأقصى", EntityType.PLACE, "org-grammar"),
+        _span(text, "حزب الخضر الأيرلندي", EntityType.ORGANIZATION, "org-grammar"),
+    ]
+    merged = merge_mentions([backend, rules])
+    assert [(m.text, m.type, m.extractor) for m in merged] == [
+        ("المسجد الأقصى", EntityType.PLACE, "org-grammar"),  # a place beats MISC
+        ("حزب الخضر الأيرلندي", EntityType.ORGANIZATION, "org-grammar"),  # longer wins
+    ]
+
+
+def test_ner_rules_merge_splits_two_names_run_together() -> None:
+    text = "مرشح المحكمة العليا جوناثان بريمروز أمس"
+    glued = [_span(text, "المحكمة العليا جوناثان بريمروز", EntityType.ORGANIZATION, "crf")]
+    court = [_span(text, "المحكمة العليا", EntityType.ORGANIZATION, "org-grammar")]
+    person = [_span(text, "جوناثان بريمروز", EntityType.PERSON, "person-names")]
+    assert [m.text for m in merge_mentions([glued, court, person])] == [
+        "المحكمة العليا",
+        "جوناثان بريمروز",
+    ]
+    # One shorter span alone is not evidence of two names.
+    assert [m.text for m in merge_mentions([glued, court])] == ["المحكمة العليا جوناثان بريمروز"]
+
+
+def test_ner_rules_foreign_full_names() -> None:
+    people = PersonNames.default()
+    text = "وقال المدرب كريستوف فانديرمولن إن مظهر وملمس الملعب جيدان."
+    assert _found(people, text) == ["كريستوف فانديرمولن"]
