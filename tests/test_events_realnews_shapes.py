@@ -231,8 +231,8 @@ NOT_SPEECH = [
     ),
     pytest.param("وقالت مصادر مطلعة إن الاتفاق قريب.", {}, id="unnamed-source"),
     pytest.param(
-        "وتحدث الوزير كمال داود مع الصحفيين لرويترز. وقالت لرويترز إن الأمر انتهى.",
-        {"رويترز": G},
+        "وتحدث الوزير كمال داود مع الصحفيين لوكالة الأنباء. وقالت لوكالة الأنباء إن الأمر انتهى.",
+        {"وكالة الأنباء": G},
         id="name-after-preposition-is-not-the-subject",
     ),
 ]
@@ -241,8 +241,8 @@ NOT_SPEECH = [
 @pytest.mark.parametrize(("text", "names"), NOT_SPEECH)
 def test_not_a_speaker(extractor: EventExtractor, text: str, names: dict[str, EntityType]) -> None:
     found = run(extractor, text, names)
-    assert all(s != "رويترز" for s in speakers(found))
-    if "رويترز" not in names:
+    assert all(s != "وكالة الأنباء" for s in speakers(found))
+    if "وكالة الأنباء" not in names:
         assert speakers(found) == [] or speakers(found) == [None]
 
 
@@ -250,15 +250,15 @@ def test_not_a_speaker(extractor: EventExtractor, text: str, names: dict[str, En
 
 POSTS = [
     pytest.param(
-        "وصل رئيس كولومبيا نادر جابر إلى المدينة.",
-        {"كولومبيا": L, "نادر جابر": P},
-        [("رئيس", "نادر جابر", "كولومبيا")],
+        "وصل رئيس بيرو نادر جابر إلى المدينة.",
+        {"بيرو": L, "نادر جابر": P},
+        [("رئيس", "نادر جابر", "بيرو")],
         id="head-of-state-country-is-the-organisation",
     ),
     pytest.param(
-        "وقال عمر فاضل، مندوب كولومبيا في المنظمة، إن التصويت تأجل.",
-        {"كولومبيا": L, "عمر فاضل": P},
-        [("مندوب", "عمر فاضل", "كولومبيا")],
+        "وقال عمر فاضل، مندوب بيرو في المنظمة، إن التصويت تأجل.",
+        {"بيرو": L, "عمر فاضل": P},
+        [("مندوب", "عمر فاضل", "بيرو")],
         id="apposition-country",
     ),
     pytest.param(
@@ -268,9 +268,9 @@ POSTS = [
         id="place-after-fi-is-where-not-whose",
     ),
     pytest.param(
-        "وكتب كمال داود عضو مجلس النواب عن دائرة الشمال مقالا.",
+        "وكتب كمال داود عضو مجلس الأعيان عن دائرة الشمال مقالا.",
         {"كمال داود": P},
-        [("عضو", "كمال داود", "مجلس النواب")],
+        [("عضو", "كمال داود", "مجلس الأعيان")],
         id="unmarked-organisation-after-member",
     ),
     pytest.param(
@@ -310,11 +310,11 @@ POSTS = [
         id="naib-al-rais-is-one-post",
     ),
     pytest.param(
-        "تحدث عمر فاضل، سفير كندا لدى اليابان ومحافظ إقليم أونتاريو السابق، عن العلاقات.",
-        {"عمر فاضل": P, "كندا": L, "اليابان": L, "أونتاريو": L},
+        "تحدث عمر فاضل، سفير النرويج لدى ماليزيا ومحافظ إقليم لابلاند السابق، عن العلاقات.",
+        {"عمر فاضل": P, "النرويج": L, "ماليزيا": L, "لابلاند": L},
         [
-            ("سفير", "عمر فاضل", "كندا"),
-            ("المحافظ السابق", "عمر فاضل", "أونتاريو"),
+            ("سفير", "عمر فاضل", "النرويج"),
+            ("المحافظ السابق", "عمر فاضل", "لابلاند"),
         ],
         id="coordinated-second-post-and-former",
     ),
@@ -396,8 +396,8 @@ def test_post_shapes(
 
 
 def test_unmarked_organisation_becomes_a_mention(extractor: EventExtractor) -> None:
-    text = "وكتب كمال داود عضو مجلس النواب عن دائرة الشمال مقالا."
+    text = "وكتب كمال داود عضو مجلس الأعيان عن دائرة الشمال مقالا."
     found = run(extractor, text, {"كمال داود": P})
     made = [(m.text, m.type, m.extractor) for m in found.alias_mentions]
-    assert made == [("مجلس النواب", G, ROLE_ORG_EXTRACTOR)]
+    assert made == [("مجلس الأعيان", G, ROLE_ORG_EXTRACTOR)]
     assert found.roles[0].organization is found.alias_mentions[0]
