@@ -86,8 +86,10 @@ class OrganisationGrammar:
         stop_words: Sequence[str],
         judge: CliticJudge,
         types: Mapping[str, EntityType] | None = None,
+        not_adjectives: Sequence[str] = (),
     ) -> None:
         self.heads = dict(heads)
+        self.not_adjectives = frozenset(not_adjectives)
         # Head -> the type of the names it opens (organisation unless given).
         self.types = dict(types or {})
         self.adjectives = frozenset(adjectives)
@@ -105,8 +107,9 @@ class OrganisationGrammar:
             heads[normalize(head)] = follow
             types[normalize(head)] = EntityType.from_label(rest[0] if rest else "ORG")
         adjectives = [normalize(a) for a in read_lexicon("ner/org_adjectives.txt")]
+        not_adjectives = [normalize(a) for a in read_lexicon("ner/org_not_adjectives.txt")]
         stop_words = _stop_words()
-        return cls(heads, adjectives, stop_words, CliticJudge.default(), types)
+        return cls(heads, adjectives, stop_words, CliticJudge.default(), types, not_adjectives)
 
     def __reduce__(self) -> tuple[object, ...]:
         # Worker processes of a parallel build load the shipped lexicons themselves.
@@ -202,10 +205,14 @@ class OrganisationGrammar:
         start = k
         while k < len(words) and k - start < MAX_NAME_WORDS:
             word = words[k]
-            if word.definite or (k > start and word.conjoined) or not self._is_name(word):
+            if word.definite or self._joined_by_and(word) or not self._is_name(word):
                 break
             k += 1
         return k
+
+    def _joined_by_and(self, word: _Word) -> bool:
+        """«بلدة ومستوطنة»: «و» opens the next item, unless the word is a name in «و» («واشنطن»)."""
+        return word.norm.startswith("و") and self.judge.split(word.norm).verdict is not Verdict.KEEP
 
     def _plain(self, word: _Word) -> bool:
         """An Arabic content word (not a function word, not punctuation)."""
@@ -227,7 +234,7 @@ class OrganisationGrammar:
 
     def _is_adjective(self, word: _Word) -> bool:
         stem = word.stem
-        nisba = len(stem) >= 4 and (stem.endswith("ي") or stem.endswith("يه"))
+        nisba = len(stem) >= 4 and stem.endswith(("ي", "يه")) and stem not in self.not_adjectives
         return self._plain(word) and (nisba or stem in self.adjectives)
 
     def _is_name(self, word: _Word) -> bool:
@@ -387,7 +394,7 @@ class PersonNames:
     News transliterates names its readers have never seen («نيكولاس كليفز», «آلان ليثجو»); the
     tagger knows the given name from the lists but not the surname. A surname word here is rare
     in general Arabic (or a listed surname), has no article and is no clitic plus a common word.
-    On ANERcorp train, 89 % of the spans it marks are gold persons.
+    On ANERcorp train, 202 of the 215 spans it marks start on a gold person (177 match exactly).
 
     >>> from kg.text import split_sentences
     >>> doc = Document("d", "وقال المدرب نيكولاس تروفيمتشوك إن الفريق جاهز.")
@@ -476,15 +483,13 @@ class PersonNames:
             return False
         if not all("\u0621" <= ch <= "\u064a" for ch in norm):
             return False
-        split = self.judge.split(norm)
-        if (
-            split.verdict is Verdict.STRIP
-            and self.judge.frequency.get(split.bare, 0) >= MIN_COMMON_AFTER_CLITIC
-        ):
-            return False  # «بأسرع», «لديه»: a clitic and a common word, not a surname («فليك»)
         frequency = self.judge.frequency.get(norm, 0)
-        if norm in self.surnames:
+        if norm in self.surnames:  # listed: «فليك» is a surname, not «ف» + «ليك»
             return frequency <= MAX_LISTED_SURNAME_FREQUENCY
+        split = self.judge.split(norm)
+        common = self.judge.frequency.get(split.bare, 0) >= MIN_COMMON_AFTER_CLITIC
+        if split.verdict is Verdict.STRIP and common:
+            return False  # «بأسرع», «لديه»: a clitic and a common word, not a surname
         # «مظهر وملمس»: an unlisted word after «و» is the next item of a list, not a surname.
         return frequency < MAX_NAME_FREQUENCY and not norm.startswith("و")
 
