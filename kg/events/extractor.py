@@ -25,7 +25,7 @@ class Extraction:
     ``alias_mentions`` are new mentions it created: PERSON mentions for a role phrase used on its
     own (extractor ``"role-alias"``), PLACE mentions for named venues the NER did not mark
     (extractor ``"venue"``) and ORGANIZATION mentions for the organisation of a post the NER did
-    not mark («عضو مجلس الشيوخ», extractor ``"role-organization"``); add them to the document's
+    not mark («عضو مجلس الأعيان», extractor ``"role-organization"``); add them to the document's
     mentions before resolving entities.
     ``aliases`` pairs each role-alias mention with the mention of the person who holds the role,
     so the resolver can give both one entity.
@@ -135,7 +135,7 @@ class EventExtractor(Reader):
         if inside is None:
             return True
         # A mis-segmented mention may swallow a speech verb at its start («وأكد داود»); other
-        # triggers inside a name («مسيرات العودة», «روبرت راي») are part of that name.
+        # triggers inside a name («مسيرات العودة», «سالم وعد») are part of that name.
         return (
             trigger.entry.verb and view.token_span(inside.start, inside.end).start == trigger.first
         )

@@ -111,10 +111,10 @@ class Reader:
 
     @staticmethod
     def _after_preposition(view: DocView, mention: Mention) -> bool:
-        """Whether a preposition is glued to the mention («لترامب»): not a subject, not a holder.
+        """Whether a preposition is glued to the mention («لجابر»): not a subject, not a holder.
 
         The NER may leave the clitic outside the mention or take it in; in the second case the
-        name without its first letter must be named elsewhere in the document («ترامب»), so a
+        name without its first letter must be named elsewhere in the document («جابر»), so a
         name that itself begins with ل or ب («ليلى») is not mistaken for one.
         """
         index = view.token_span(mention.start, mention.end).start

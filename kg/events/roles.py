@@ -93,6 +93,23 @@ class RoleFinder(Reader):
             or "ال" + norm[3:] in self.lexicons.honorifics.by_first
         )
 
+    @staticmethod
+    def _possessive(view: DocView, head: Match) -> bool:
+        """Whether the head carries a pronoun suffix that stands for its body («رئيسها»)."""
+        word = normalize(view.doc.text[head.start : view.toks[head.first].token.end])
+        stem = head.entry.segments[0][0]
+        return any(word == stem + suffix for suffix in ("ها", "هم"))
+
+    @staticmethod
+    def _organization_before(view: DocView, head: Match, span: range) -> Mention | None:
+        """«وقالت الشركة، بحسب رئيسها التنفيذي …»: the last organisation named before the post
+        in its sentence is what the suffix refers to."""
+        for k in range(head.first - 1, span.start - 1, -1):
+            mention = view.mention_at.get(k)
+            if mention is not None and mention.type is EntityType.ORGANIZATION:
+                return mention
+        return None
+
     def _is_post_word(self, view: DocView, k: int) -> bool:
         return k >= 0 and any(f.stem == "منصب" for f in view.toks[k].noun_forms)
 
@@ -138,7 +155,7 @@ class RoleFinder(Reader):
         while k < stop and k - head.first < MAX_ROLE_TOKENS:
             tok, mention = view.toks[k], view.mention_at.get(k)
             # The first word after a head in construct state is its complement, never a title
-            # of the holder: «نائب [الرئيس] مايك …» although «الرئيس» is also an honorific.
+            # of the holder: «نائب [الرئيس] نادر …» although «الرئيس» is also an honorific.
             complement = k == head.last and not head.definite
             start = k if complement else self._honorific_end(view, k, stop)
             direct = self._person_at(view, start)
@@ -168,7 +185,7 @@ class RoleFinder(Reader):
             if mention is None and org is None:
                 made = self._organization_at(view, k, stop)
                 if made is not None:
-                    # «عضو مجلس الشيوخ»: an organisation the NER did not mark.
+                    # «عضو مجلس الأعيان»: an organisation the NER did not mark.
                     org = made
                     k = phrase_end = view.token_span(made.start, made.end).stop
                     closed = True
@@ -199,7 +216,8 @@ class RoleFinder(Reader):
         if ahead is None and self._word_class(view, head.first - 1) == "pronoun":
             ahead = self._pronoun_holder(view, head.first - 1, span)
         if ahead is None and previous is not None and self._coordinated(view, head, previous):
-            # «…، سفير بلاده لدى الصين وحاكم ولاية أيوا السابق»: a second post of the same holder.
+            # «…، سفير بلاده لدى ماليزيا ومحافظ إقليم لابلاند السابق»: a second post of the
+            # same holder.
             ahead = previous.person
         if ahead is None and k < stop and view.toks[k].norm not in ("،", ","):
             # «عضوة الحزب والمؤيدة للخروج من الاتحاد، سلمى ناصر، …»
@@ -217,9 +235,9 @@ class RoleFinder(Reader):
     def _is_organization(self, view: DocView, mention: Mention, after_place: bool) -> bool:
         """Whether a name inside a post phrase is the post's organisation.
 
-        Organisations are; so is a country or city in the idafa («رئيس بوليفيا», «سفير الولايات
+        Organisations are; so is a country or city in the idafa («رئيس بيرو», «سفير الولايات
         المتحدة لدى …») but not one after «في» (where the post is held); and so is a name behind
-        a preposition whatever the NER called it («المدير التنفيذي لسينسبري»).
+        a preposition whatever the NER called it («المستشار الإعلامي لجابر»).
         """
         if mention.type is EntityType.ORGANIZATION:
             return True
@@ -228,10 +246,10 @@ class RoleFinder(Reader):
         return mention.type is EntityType.PERSON and self._after_preposition(view, mention)
 
     def _organization_at(self, view: DocView, k: int, stop: int) -> Mention | None:
-        """An organisation named by a head noun and its idafa complement: «[ب]مجلس النواب».
+        """An organisation named by a head noun and its idafa complement: «[ب]مجلس الأعيان».
 
         The name runs to its first definite word and the nisba adjectives after it («مجلس
-        الشيوخ الأمريكي»); a head with nothing after it names nothing.
+        الأعيان الأردني»); a head with nothing after it names nothing.
         """
         tok = view.toks[k]
         form = next((f for f in tok.noun_forms if f.stem in self.lexicons.organization_heads), None)
@@ -240,9 +258,9 @@ class RoleFinder(Reader):
         glued = normalize(view.doc.text[tok.token.start : form.start])
         if len(glued) > 2:
             return None
-        # Right after the post, only a head in construct state names a body («عضو مجلس الشيوخ»);
+        # Right after the post, only a head in construct state names a body («عضو مجلس الأعيان»);
         # with the article it belongs to the post itself («قائد الجيش السوداني»). Behind a
-        # preposition it is a body either way («عضو في البرلمان الأوروبي»).
+        # preposition it is a body either way («عضو في البرلمان الأفريقي»).
         prepositional = glued[-1:] in ("ل", "ب") or self._word_class(view, k - 1) == "place"
         if form.definite and not prepositional:
             return None
@@ -253,7 +271,7 @@ class RoleFinder(Reader):
             if nxt.is_punct or end in view.mention_at or self._word_class(view, end) is not None:
                 break
             if nxt.norm.startswith(("وال", "بال", "لل")):
-                break  # «حزب المحافظين والمؤيدة …», «لجنة الدفاع بالبرلمان»
+                break  # «حزب الخضر والمؤيدة …», «لجنة الزراعة بالبرلمان»
             if closed and not (is_definite(nxt) and nxt.norm.endswith(NISBA_ENDINGS)):
                 break
             closed = closed or is_definite(nxt)
@@ -375,6 +393,9 @@ class RoleFinder(Reader):
     ) -> Role | None:
         if person is None:
             return None
+        if org is None and self._possessive(view, head):
+            span = view.tokens_of(view.toks[head.first].sentence)
+            org = self._organization_before(view, head, span)
         label_stop = phrase_end
         where = next(
             (
@@ -386,9 +407,9 @@ class RoleFinder(Reader):
         )
         if org is None and where is not None:
             label_stop = where  # «السفير الأمريكي [في القاهرة]»: where the post is held
-        if org is not None:
+        if org is not None and org.start > head.start:
             label_stop = max(head.last, min(phrase_end, view.token_span(org.start, org.end).start))
-            # «… في [منظمة]», «حاكم ولاية [أيوا]»: those words belong with the organisation.
+            # «… في [منظمة]», «محافظ إقليم [لابلاند]»: those words belong with the organisation.
             while label_stop > head.last and (
                 view.toks[label_stop - 1].is_punct
                 or self._is_genitive_glue(view, label_stop - 1)
@@ -398,7 +419,7 @@ class RoleFinder(Reader):
         label_end = view.toks[label_stop - 1].token.end
         label = self._label(view, head, label_end, org)
         end = view.toks[phrase_end - 1].token.end
-        if org is not None:
+        if org is not None and org.start > head.start:
             status = self._status_after(view, org)
             if status is not None:
                 label = f"{_definite(label)} {view.doc.text[status.start : status.end]}"
@@ -408,7 +429,7 @@ class RoleFinder(Reader):
         )
 
     def _status_after(self, view: DocView, org: Mention) -> Match | None:
-        """«السابق» after the organisation of the post: «حاكم ولاية أيوا السابق»."""
+        """«السابق» after the organisation of the post: «محافظ إقليم لابلاند السابق»."""
         k = view.token_span(org.start, org.end).stop
         stop = view.tokens_of(org.sentence).stop
         return match_at(self.lexicons.role_status, view, k, stop) if k < stop else None

@@ -86,7 +86,7 @@ class StatementFinder(Reader):
         window = self._subject_window(view, k, stop)
         named = [view.mention_at[i] for i in window if i in view.mention_at]
         if not trigger.entry.source:
-            # «وقال لرويترز …»: a name behind a preposition is not the subject.
+            # «وقال لوكالة الأنباء …»: a name behind a preposition is not the subject.
             named = [m for m in named if not self._after_preposition(view, m)]
         people = [m for m in named if m.type is EntityType.PERSON]
         if people:
@@ -175,7 +175,7 @@ class StatementFinder(Reader):
 
         An earlier speaker of the same sentence comes first («قال داود إن … وأكد أن …»), then the
         speaker of the previous sentence, then the first person it names outside a prepositional
-        phrase («ظهرت السكرتيرة الصحفية لترامب، سارة ساندرز …» → ساندرز), then the last speaker.
+        phrase («ظهرت السكرتيرة الخاصة لجابر، سلمى ناصر …» → ناصر), then the last speaker.
         """
         view = found.view
         sentence = view.toks[trigger.first].sentence
