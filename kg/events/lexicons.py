@@ -19,7 +19,7 @@ GAP = "…"
 MAX_GAP_TOKENS = 6
 MAX_ROLE_TOKENS = 14  # «منسق الطوارئ في منظمة أطباء بلا حدود في إب …» before the name
 MAX_ORG_TOKENS = 5  # «لجنة حقوق العمال الوطنية»: a post's organisation named by a head noun
-MAX_ORG_GAP = 4  # «مستشار الحفاظ [على الطبيعة] في هيئة …»: words between a post and its body
+MAX_ORG_GAP = 4  # «مسؤول التدريب [على السلامة] في هيئة …»: words between a post and its body
 NISBA_ENDINGS = ("ي", "يه")  # nisba adjectives after a name: «الأمريكي», «الوطنية» (ة→ه)
 MAX_SUBJECT_TOKENS = 10  # a speech verb's subject: «قال وزير الخارجية الأمريكي أنتوني بلينكن»
 MAX_SVO_GAP = 3  # «وكان داود قد قال»
@@ -61,7 +61,7 @@ class Entry:
     continues: bool = False  # a participle («مضيفا»): its subject is the clause's speaker
     source: bool = False  # «بحسب …», «وفقا لـ…»: the speaker follows; never the subject before
     follows: bool = False  # «وأضاف: …» without a subject continues the previous speaker
-    transitive: bool = False  # «واتهم الشركات …»: a nameless noun after it is the object
+    transitive: bool = False  # «واتهم الحكومة …»: a nameless noun after it is the object
     named_before: bool = False  # «نقلت الوكالة عن داود قوله»: the speaker is named just before
 
     @classmethod

@@ -90,7 +90,7 @@ class Reader:
                 if person is None:
                     return None
                 after = view.token_span(person.start, person.end).stop
-                # One unrecognised name word may trail the mention: «… ، كاي فو [لي] الذي».
+                # One unrecognised name word may trail the mention: «…، تشين وي [مينغ] الذي».
                 for end in (after, after + 1):
                     if end >= stop or view.toks[end].is_punct:
                         return person

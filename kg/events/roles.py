@@ -220,7 +220,7 @@ class RoleFinder(Reader):
             # same holder.
             ahead = previous.person
         if ahead is None and k < stop and view.toks[k].norm not in ("،", ","):
-            # «عضوة الحزب والمؤيدة للخروج من الاتحاد، سلمى ناصر، …»
+            # «الناشطة المعروفة في الحي، سلمى ناصر، …»
             ahead = self._name_after_comma(view, k, stop)
         return self._make_role(view, head, phrase_end, ahead, org)
 
@@ -290,7 +290,7 @@ class RoleFinder(Reader):
         )
 
     def _organization_after(self, view: DocView, k: int, stop: int) -> Mention | None:
-        """«مستشار الحفاظ على الطبيعة في [هيئة …]»: the body named by «في» just after a post
+        """«مسؤول التدريب على السلامة في [هيئة …]»: the body named by «في» just after a post
         phrase that ended on a prepositional complement."""
         for j in range(k, min(stop - 1, k + MAX_ORG_GAP)):
             if view.toks[j].is_punct or j in view.mention_at:
@@ -305,7 +305,7 @@ class RoleFinder(Reader):
         return None
 
     def _pronoun_holder(self, view: DocView, pronoun: int, span: range) -> Mention | None:
-        """«سامي نور، الذي عمل هناك عشرين عاما، وهو رئيس النقابة»: the nearest person before
+        """«سامي نور، المقيم في الحي، وهو رئيس النقابة»: the nearest person before
         the pronoun, outside prepositional phrases, holds the post."""
         for k in range(pronoun - 1, span.start - 1, -1):
             mention = view.mention_at.get(k)

@@ -105,7 +105,7 @@ class StatementFinder(Reader):
             return known
         apposed = self._apposed_name(view, window, stop)
         if apposed is not None:
-            return apposed  # «وقالت المتحدثة باسم الوزارة، سلمى ناصر، …»: not the ministry
+            return apposed  # «وقالت المتحدثة باسم البلدية، سلمى ناصر، …»: not the ministry
         post = match_at(self.lexicons.role_heads, view, k, stop) if window else None
         if post is not None:
             # «وقال مدرب النادي»: a post without a name is someone who holds it, never the
@@ -134,9 +134,9 @@ class StatementFinder(Reader):
         if not window:
             if trigger.entry.follows:  # «وأضاف: …»: the subject is the previous speaker
                 return self._refer(found, trigger, "*")
-            return self._dropped_subject(found, trigger)  # «وقال: …», «وأقسم في …»
+            return self._dropped_subject(found, trigger)  # «وقال: …», «وتعهد في …»
         if trigger.entry.transitive and self._object_first(view, trigger, window[0]):
-            # «واتهم الشركات الكبرى …»: a nameless noun after a transitive verb is its object.
+            # «واتهم الحكومة …»: a nameless noun after a transitive verb is its object.
             return self._dropped_subject(found, trigger)
         return None
 
@@ -175,7 +175,7 @@ class StatementFinder(Reader):
 
         An earlier speaker of the same sentence comes first («قال داود إن … وأكد أن …»), then the
         speaker of the previous sentence, then the first person it names outside a prepositional
-        phrase («ظهرت السكرتيرة الخاصة لجابر، سلمى ناصر …» → ناصر), then the last speaker.
+        phrase («وصلت المستشارة الخاصة لجابر، سلمى ناصر …» → ناصر), then the last speaker.
         """
         view = found.view
         sentence = view.toks[trigger.first].sentence
@@ -208,7 +208,7 @@ class StatementFinder(Reader):
         return self._refer(found, trigger, "*")
 
     def _opening_subject(self, view: DocView, sentence: int, before: int) -> Mention | None:
-        """A person right after the verb that opens the sentence: «تزوج داود …، لكنه قال …»."""
+        """A person right after the verb that opens the sentence: «وصل داود …، لكنه قال …»."""
         span = view.tokens_of(sentence)
         for k in range(span.start, min(span.stop, span.start + 3)):
             person = self._person_at(view, self._honorific_end(view, k, span.stop))
@@ -222,7 +222,7 @@ class StatementFinder(Reader):
         return indexes[-1] if indexes else None
 
     def _apposed_name(self, view: DocView, window: Sequence[int], stop: int) -> Mention | None:
-        """A name set off by commas after a description: «وأضافت عضوة الحزب …، سلمى ناصر، …».
+        """A name set off by commas after a description: «وأضافت الناشطة …، سلمى ناصر، …».
 
         Only a description opens such a subject (a definite noun or a post), and nothing between
         it and the comma may be a name, a complementizer or another sentence mark.
