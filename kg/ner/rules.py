@@ -261,6 +261,8 @@ PERSON_LISTS = (
 # A one-word place title this common (Zipf 4.5) is mostly an ordinary word («دور», «بين»).
 MAX_PLACE_WORD_FREQUENCY = 45
 MAX_PLACE_WORDS = 4
+# Two-word names are matched written as one word too when that is this long («لاباز»).
+MIN_JOINED_LETTERS = 5
 
 
 class PlaceNames:
@@ -304,6 +306,8 @@ class PlaceNames:
 
         for entry in _list_entries(COUNTRY_LIST):
             add(entry)
+            if len(entry) == 2 and len("".join(entry)) >= MIN_JOINED_LETTERS:
+                add(("".join(entry),))  # «بيونغ يانغ» is also written «بيونغيانغ»
         for entry in _list_entries(PLACE_LIST):
             if len(entry) > MAX_PLACE_WORDS or any(w in stop_words for w in entry):
                 continue
@@ -317,6 +321,8 @@ class PlaceNames:
                 if judge.frequency.get(word, 0) > MAX_PLACE_WORD_FREQUENCY:
                     continue
             add(entry)
+            if len(entry) == 2 and len("".join(entry)) >= MIN_JOINED_LETTERS:
+                add(("".join(entry),))
         return cls(phrases, judge)
 
     def __reduce__(self) -> tuple[object, ...]:
