@@ -84,12 +84,10 @@ def read(lines: Iterable[str]) -> dict[str, int]:
 
 
 @lru_cache(maxsize=4)
-def _read_file(path: str | None) -> dict[str, int]:
-    """The table in the file at ``path`` (empty when there is none), read once per process;
+def _read_file(path: str, size: int, modified: int) -> dict[str, int]:
+    """The table in the file at ``path`` (of that ``size`` and time), read once per process;
     callers never change it."""
-    file = Path(path) if path is not None else None
-    text = file.read_text(encoding="utf-8") if file is not None and file.is_file() else ""
-    return read(text.splitlines())
+    return read(Path(path).read_text(encoding="utf-8").splitlines())
 
 
 class FrequencyTable(Mapping[str, int]):
@@ -102,8 +100,14 @@ class FrequencyTable(Mapping[str, int]):
 
     def _load(self) -> dict[str, int]:
         if self._table is None:
-            # The tagger's features and the clitic evidence read the same list: one copy.
-            self._table = _read_file(str(self._path) if self._path is not None else None)
+            # The tagger's features and the clitic evidence read the same list: one copy per
+            # version of the file (keyed by its size and time, so a rewritten file is read anew).
+            path = Path(str(self._path)) if self._path is not None else None
+            if path is None or not path.is_file():
+                self._table = {}
+            else:
+                stat = path.stat()
+                self._table = _read_file(str(path), stat.st_size, stat.st_mtime_ns)
         return self._table
 
     def __getitem__(self, key: str) -> int:
