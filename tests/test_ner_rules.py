@@ -7,7 +7,7 @@ import pytest
 from kg.errors import ConfigError
 from kg.model import Document, EntityType, Mention
 from kg.ner.base import load_rules, merge_mentions
-from kg.ner.rules import OrganisationGrammar, PersonNames, PlaceNames
+from kg.ner.rules import Acronyms, OrganisationGrammar, PersonNames, PlaceNames
 from kg.text import split_sentences
 
 
@@ -16,7 +16,9 @@ def grammar() -> OrganisationGrammar:
     return OrganisationGrammar.default()
 
 
-def _found(extractor: OrganisationGrammar | PlaceNames | PersonNames, text: str) -> list[str]:
+def _found(
+    extractor: OrganisationGrammar | PlaceNames | PersonNames | Acronyms, text: str
+) -> list[str]:
     doc = Document("d", text)
     return [m.text for m in extractor(doc, split_sentences(text))]
 
@@ -70,7 +72,7 @@ def test_ner_rules_unknown_rule_lists_the_known_ones() -> None:
 def test_ner_rules_survive_pickling_for_worker_processes() -> None:
     import pickle
 
-    for extractor in load_rules(["org-grammar", "place-names", "person-names"]):
+    for extractor in load_rules(["org-grammar", "place-names", "person-names", "acronyms"]):
         copy = pickle.loads(pickle.dumps(extractor))
         assert copy.name == extractor.name
 
@@ -114,3 +116,11 @@ def test_ner_rules_foreign_full_names() -> None:
     people = PersonNames.default()
     text = "وقال المدرب كريستوف فانديرمولن إن مظهر وملمس الملعب جيدان."
     assert _found(people, text) == ["كريستوف فانديرمولن"]
+
+
+def test_ner_rules_acronyms_spelt_in_letter_names() -> None:
+    acronyms = Acronyms.default()
+    text = "وبثت قناة إيه بي سي المقابلة، ونقلت سي إن إن إن الوزير استقال، في أي وقت."
+    assert _found(acronyms, text) == ["إيه بي سي", "سي إن إن"]
+    # Arabic words that spell letters («في», «أي», «إن») are no acronym on their own.
+    assert _found(acronyms, "قال إن في أي حال سيحضر.") == []

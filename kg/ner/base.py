@@ -26,6 +26,7 @@ RULE_EXTRACTORS = {
     "org-grammar": "kg.ner.rules:OrganisationGrammar.default",
     "place-names": "kg.ner.rules:PlaceNames.default",
     "person-names": "kg.ner.rules:PersonNames.default",
+    "acronyms": "kg.ner.rules:Acronyms.default",
 }
 
 

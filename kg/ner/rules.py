@@ -502,3 +502,73 @@ class PersonNames:
 
 def _stop_words() -> list[str]:
     return [normalize(line.split("\t")[0]) for line in read_lexicon("events/function_words.tsv")]
+
+
+LETTER_NAMES = "ner/letter_names.tsv"
+MIN_ACRONYM_LETTERS = 2
+# «إن»/«أن», «أو» after an acronym of at least three letters are the particles, not letters.
+TRAILING_PARTICLES = frozenset({"ان", "او"})
+MIN_TRIMMED_ACRONYM = 3
+
+
+class Acronyms:
+    """Finds acronyms spelt out in Arabic letters' names: «بي بي سي», «أي تي في», «بي إم دبليو».
+
+    A run of at least two letter names with one that is only a letter name; spellings that are
+    also Arabic words («في», «إن», «أو») count inside such a run, and are trimmed from its start
+    («قال إن سي إن إن» is «سي إن إن») and, as particles, from the end of a longer run. News spells out the names of broadcasters, companies and
+    agencies this way, so the run is an organisation.
+
+    >>> from kg.text import split_sentences
+    >>> doc = Document("d", "وقالت شبكة سي إن إن إن مصادر في بي إم دبليو أكدت ذلك.")
+    >>> [m.text for m in Acronyms.default()(doc, split_sentences(doc.text))]
+    ['سي إن إن', 'بي إم دبليو']
+    """
+
+    name = "acronyms"
+    labels = ("ORG",)
+
+    def __init__(self, clear: Iterable[str], words: Iterable[str]) -> None:
+        self.clear = frozenset(normalize(w) for w in clear)
+        self.words = frozenset(normalize(w) for w in words) - self.clear
+
+    @classmethod
+    def default(cls) -> Acronyms:
+        kinds: dict[str, list[str]] = {"clear": [], "word": []}
+        for line in read_lexicon(LETTER_NAMES):
+            spelling, _, kind = line.partition("\t")
+            if kind not in kinds:
+                raise ModelError(f"{LETTER_NAMES}: bad line {line!r}")
+            kinds[kind].append(spelling)
+        return cls(kinds["clear"], kinds["word"])
+
+    def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
+        mentions: list[Mention] = []
+        for sentence in sentences:
+            tokens = sentence.tokens
+            norms = [normalize(token.text) for token in tokens]
+            i = 0
+            while i < len(tokens):
+                end = i
+                while end < len(tokens) and (norms[end] in self.clear or norms[end] in self.words):
+                    end += 1
+                start = i
+                while start < end and norms[start] in self.words:
+                    start += 1  # «إن سي إن إن»: the leading word is the particle
+                while end - start > MIN_TRIMMED_ACRONYM and norms[end - 1] in TRAILING_PARTICLES:
+                    end -= 1  # «قالت سي إن إن إن …»: «إن» opens the reported clause
+                if start < end and end - start >= MIN_ACRONYM_LETTERS:
+                    first, last = tokens[start], tokens[end - 1]
+                    mentions.append(
+                        Mention(
+                            doc.id,
+                            first.start,
+                            last.end,
+                            doc.text[first.start : last.end],
+                            EntityType.ORGANIZATION,
+                            sentence.index,
+                            self.name,
+                        )
+                    )
+                i = max(end, i + 1)
+        return mentions
