@@ -17,7 +17,7 @@ from functools import lru_cache
 from kg.clitics import CliticJudge, Verdict, given_names
 from kg.model import Entity, EntityType, Mention
 from kg.resources import read_lexicon
-from kg.text import normalize, spelling_skeleton
+from kg.text import is_normal_form, normalize, normalize_token, spelling_skeleton
 
 ARTICLE = "ال"
 # Types whose shorter names stand for longer ones («الصفدي» for «أيمن الصفدي», «فتح» for
@@ -63,7 +63,7 @@ class Resolver:
         # Skeletons shared by two given names («محمد», «محمود»): such words keep their letters.
         by_skeleton: dict[str, set[str]] = defaultdict(set)
         for name in distinct_names:
-            norm = normalize(name)
+            norm = name if is_normal_form(name) else normalize(name)
             by_skeleton[spelling_skeleton(norm)].add(norm)
         self.ambiguous_skeletons = frozenset(k for k, v in by_skeleton.items() if len(v) > 1)
         self.known_names = frozenset(self.key_of(name.split()) for name in known_names)
@@ -103,7 +103,7 @@ class Resolver:
         """
         key_words = []
         for word in words:
-            norm = normalize(word)
+            norm = normalize_token(word)
             if norm.startswith(ARTICLE) and len(norm) - len(ARTICLE) >= 3:
                 norm = norm[len(ARTICLE) :]
             skeleton = spelling_skeleton(norm)
@@ -344,13 +344,14 @@ def _without_glued_variants(surfaces: Iterable[str]) -> list[str]:
     ['تركيا', 'الاتحاد الأوروبي']
     """
     forms = list(surfaces)
-    normal = {normalize(form) for form in forms}
+    normal = {normalize_token(form) for form in forms}
     kept = []
     for form in forms:
         words = form.split()
+        first = normalize_token(words[0])
         glued = any(
-            normalize(form).startswith(clitic)
-            and normalize(" ".join([_unglued(words[0], len(clitic)), *words[1:]])) in normal
+            first.startswith(clitic)
+            and normalize_token(" ".join([_unglued(words[0], len(clitic)), *words[1:]])) in normal
             for clitic in _GLUED
         )
         if not glued:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from camel_tools.tokenizers.word import simple_word_tokenize
 from camel_tools.utils.dediac import dediac_ar
@@ -39,6 +40,17 @@ def normalize(text: str) -> str:
     text = normalize_alef_ar(text)
     text = normalize_alef_maksura_ar(text)
     return str(normalize_teh_marbuta_ar(text))
+
+
+@lru_cache(maxsize=200_000)
+def normalize_token(token: str) -> str:
+    """:func:`normalize` for one word, cached: news repeats its words, and every rule extractor
+    and the linker compare words in their matching form (bounded memory: the cache is an LRU).
+
+    >>> normalize_token("بغزّة")
+    'بغزه'
+    """
+    return normalize(token)
 
 
 # Plain Arabic letters (no hamza-alef forms, ة, ى, tatweel or marks) and white space: text made

@@ -20,7 +20,7 @@ from kg.errors import ModelError
 from kg.model import Document, EntityType, Mention, Sentence
 from kg.ner.features import strip_proclitics
 from kg.resources import data_path, read_lexicon
-from kg.text import normalize
+from kg.text import normalize, normalize_token
 
 ARTICLE = "ال"
 # A name word: listed as a name, or rarer than this in wordfreq (Zipf tenths; 3.0 = once per
@@ -61,7 +61,7 @@ class _Word:
 
 @lru_cache(maxsize=100_000)
 def _word(text: str) -> _Word:
-    norm = normalize(text)
+    norm = normalize_token(text)
     clitic, stem = strip_proclitics(norm)
     return _Word(norm, clitic, stem, bool(norm) and all("\u0621" <= ch <= "\u064a" for ch in norm))
 
@@ -332,7 +332,7 @@ class PlaceNames:
         mentions: list[Mention] = []
         for sentence in sentences:
             tokens = sentence.tokens
-            norms = [normalize(token.text) for token in tokens]
+            norms = [normalize_token(token.text) for token in tokens]
             i = 0
             while i < len(tokens):
                 size = self._match(norms, i)
@@ -447,7 +447,7 @@ class PersonNames:
         mentions: list[Mention] = []
         for sentence in sentences:
             tokens = sentence.tokens
-            norms = [normalize(token.text) for token in tokens]
+            norms = [normalize_token(token.text) for token in tokens]
             i = 0
             while i < len(tokens):
                 end = self._name_end(norms, i) if self._is_given(norms[i]) else i
@@ -516,8 +516,9 @@ class Acronyms:
 
     A run of at least two letter names with one that is only a letter name; spellings that are
     also Arabic words («في», «إن», «أو») count inside such a run, and are trimmed from its start
-    («قال إن سي إن إن» is «سي إن إن») and, as particles, from the end of a longer run. News spells out the names of broadcasters, companies and
-    agencies this way, so the run is an organisation.
+    («قال إن سي إن إن» is «سي إن إن») and, as particles, from the end of a longer run. News
+    spells out the names of broadcasters, companies and agencies this way, so the run is an
+    organisation.
 
     >>> from kg.text import split_sentences
     >>> doc = Document("d", "وقالت شبكة سي إن إن إن مصادر في بي إم دبليو أكدت ذلك.")
@@ -546,7 +547,7 @@ class Acronyms:
         mentions: list[Mention] = []
         for sentence in sentences:
             tokens = sentence.tokens
-            norms = [normalize(token.text) for token in tokens]
+            norms = [normalize_token(token.text) for token in tokens]
             i = 0
             while i < len(tokens):
                 end = i
