@@ -407,3 +407,62 @@ def test_unmarked_organisation_becomes_a_mention(extractor: EventExtractor) -> N
     made = [(m.text, m.type, m.extractor) for m in found.alias_mentions]
     assert made == [("مجلس الأعيان", G, ROLE_ORG_EXTRACTOR)]
     assert found.roles[0].organization is found.alias_mentions[0]
+
+
+# --- posts whose holder or organisation is named elsewhere ---------------------------------------
+
+ELSEWHERE = [
+    pytest.param(
+        "وأصدرت وزارة الزراعة بيانا أمس. وقالت سلمى ناصر، المتحدثة باسم الوزارة، إن الموسم جيد.",
+        {"سلمى ناصر": P, "وزارة الزراعة": G},
+        [("المتحدثة باسم", "سلمى ناصر", "وزارة الزراعة")],
+        id="generic-head-is-the-one-ministry-named",
+    ),
+    pytest.param(
+        "وقالت سلمى ناصر، المتحدثة باسم الوزارة، إن وزارة الزراعة ستتعاون مع وزارة المالية.",
+        {"سلمى ناصر": P, "وزارة الزراعة": G, "وزارة المالية": G},
+        [("المتحدثة باسم الوزارة", "سلمى ناصر", None)],
+        id="generic-head-with-two-ministries-named",
+    ),
+    pytest.param(
+        "وقال رامي خوري، رئيس الحزب، إن حزب الأمل سيشارك في الانتخابات.",
+        {"رامي خوري": P, "حزب الأمل": G},
+        [("رئيس", "رامي خوري", "حزب الأمل")],
+        id="generic-party-named-later",
+    ),
+    pytest.param(
+        "وقال سامي نور إن العمل بدأ. وشغل بعد ذلك منصب المدير العام في شركة الأفق.",
+        {"سامي نور": P, "شركة الأفق": G},
+        [("المدير العام", "سامي نور", "شركة الأفق")],
+        id="holding-verb-without-subject",
+    ),
+    pytest.param(
+        "التقى سامي نور بالصحفيين. وقال كمال داود، الذي يشغل أيضا منصب نائب الرئيس، إن الوضع هادئ.",
+        {"سامي نور": P, "كمال داود": P},
+        [("نائب الرئيس", "كمال داود", None)],
+        id="relative-clause-before-the-holding-verb",
+    ),
+    pytest.param(
+        "وصل سامي عادل نور الذي يعمل في التجارة إلى المدينة. "
+        "يشغل نور، وهو من مواليد الجنوب، منصب رئيس غرفة التجارة.",
+        {"سامي عادل": P},
+        [("رئيس غرفة التجارة", "سامي عادل", None)],
+        id="holding-verb-subject-is-a-surname-the-ner-left-out",
+    ),
+    pytest.param(
+        "وصل سامي عادل إلى المدينة. يشغل نور، وهو من مواليد الجنوب، منصب رئيس غرفة التجارة.",
+        {"سامي عادل": P},
+        [],
+        id="holding-verb-subject-unknown",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "names", "expected"), ELSEWHERE)
+def test_post_named_elsewhere(
+    extractor: EventExtractor,
+    text: str,
+    names: dict[str, EntityType],
+    expected: list[tuple[str, str, str | None]],
+) -> None:
+    assert posts(run(extractor, text, names)) == expected

@@ -123,6 +123,8 @@ class Lexicons:
     function_words: dict[str, str]
     organization_heads: frozenset[str] = frozenset()
     role_status: PhraseIndex = PhraseIndex({})
+    # «الوزارة» after a post: the one ministry the document names («وزارة الخارجية»)
+    generic_organizations: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls) -> Lexicons:
@@ -166,5 +168,8 @@ class Lexicons:
             ),
             role_status=PhraseIndex.build(
                 Entry.parse(p) for p in read_lexicon("events/role_status.txt")
+            ),
+            generic_organizations=frozenset(
+                normalize(word) for word in read_lexicon("events/generic_organizations.txt")
             ),
         )

@@ -45,7 +45,7 @@ class RoleFinder(Reader):
                 head = match_at(self.lexicons.role_heads, view, i, span.stop)
                 if head is not None and self._accusative(view, head):
                     head = None  # «عيّنه مسؤولا عن …», «نظيرا ومسؤولا»: a predicate, not a title
-                found = [] if head is None else self._roles_from(view, head, span, previous)
+                found = [] if head is None else self._roles_from(view, head, span, previous, roles)
                 if found:
                     roles.extend(found)
                     previous = found[0]
@@ -55,11 +55,16 @@ class RoleFinder(Reader):
         return roles
 
     def _roles_from(
-        self, view: DocView, head: Match, span: range, previous: Role | None
+        self,
+        view: DocView,
+        head: Match,
+        span: range,
+        previous: Role | None,
+        earlier: Sequence[Role] = (),
     ) -> list[Role]:
         """The post at ``head`` and its holder; one role per holder when «منصب …» is followed by
         a list of them («تولى منصب مدير النادي، فلان، وفلان، وفلان»)."""
-        role = self._role_from(view, head, span, previous)
+        role = self._role_from(view, head, span, previous, earlier)
         if not self._is_post_word(view, head.first - 1):
             return [] if role is None else [role]
         end = view.token_span(role.start, role.end).stop if role else head.last
@@ -135,7 +140,12 @@ class RoleFinder(Reader):
         return people if len(people) >= 2 else []
 
     def _role_from(
-        self, view: DocView, head: Match, span: range, previous: Role | None = None
+        self,
+        view: DocView,
+        head: Match,
+        span: range,
+        previous: Role | None = None,
+        earlier: Sequence[Role] = (),
     ) -> Role | None:
         stop = span.stop
         inside = view.mention_at.get(head.first)
@@ -204,15 +214,19 @@ class RoleFinder(Reader):
             after_place = False
         if org is None and k < stop:
             org = self._organization_after(view, k, stop)
+        generic: int | None = None
+        if org is None:
+            org = self._generic_organization(view, head, phrase_end)
+            generic = None if org is None else phrase_end - 1
         before = head.first - 1
         if before >= 0 and view.toks[before].norm in ("،", ","):
             before -= 1
         person = view.mention_at.get(before)
         if person is not None and person.type is EntityType.PERSON:
             # «خالد العسيلي رئيس مجلس الإدارة، والدكتور …»: an apposition to the name before.
-            return self._make_role(view, head, phrase_end, person, org)
+            return self._make_role(view, head, phrase_end, person, org, generic)
         if ahead is None:
-            ahead = self._holder_of_post(view, head, span)
+            ahead = self._holder_of_post(view, head, span, earlier)
         if ahead is None and self._word_class(view, head.first - 1) == "pronoun":
             ahead = self._pronoun_holder(view, head.first - 1, span)
         if ahead is None and previous is not None and self._coordinated(view, head, previous):
@@ -222,7 +236,7 @@ class RoleFinder(Reader):
         if ahead is None and k < stop and view.toks[k].norm not in ("،", ","):
             # «الناشطة المعروفة في الحي، سلمى ناصر، …»
             ahead = self._name_after_comma(view, k, stop)
-        return self._make_role(view, head, phrase_end, ahead, org)
+        return self._make_role(view, head, phrase_end, ahead, org, generic)
 
     @staticmethod
     def _accusative(view: DocView, head: Match) -> bool:
@@ -289,6 +303,39 @@ class RoleFinder(Reader):
             ROLE_ORG_EXTRACTOR,
         )
 
+    def _generic_organization(self, view: DocView, head: Match, end: int) -> Mention | None:
+        """«المتحدثة باسم الوزارة»: a post phrase that ends on a definite generic head refers to
+        the one organisation of that head the document names («وزارة الخارجية»); none when it
+        names two («وزارة الخارجية» and «وزارة الدفاع») or none."""
+        k = end - 1
+        if k < head.last or k in view.mention_at:
+            return None
+        stem = next(
+            (
+                f.stem
+                for f in view.toks[k].noun_forms
+                if f.definite and f.stem in self.lexicons.generic_organizations
+            ),
+            None,
+        )
+        if stem is None:
+            return None
+        found: Mention | None = None
+        names: set[tuple[str, ...]] = set()
+        for mention in view.mentions:
+            if mention.type is not EntityType.ORGANIZATION:
+                continue
+            span = view.token_span(mention.start, mention.end)
+            if len(span) < 2 or view.toks[span.start].token.start < mention.start:
+                continue
+            first = view.toks[span.start]
+            # The head in construct state opens the name: «[و]وزارة الخارجية», not «الوزارة».
+            if not any(f.stem == stem and not f.definite for f in first.noun_forms):
+                continue
+            names.add(tuple(view.toks[j].norm for j in span[1:]))
+            found = found or mention
+        return found if len(names) == 1 else None
+
     def _organization_after(self, view: DocView, k: int, stop: int) -> Mention | None:
         """«مسؤول التدريب على السلامة في [هيئة …]»: the body named by «في» just after a post
         phrase that ended on a prepositional complement."""
@@ -317,8 +364,11 @@ class RoleFinder(Reader):
                 return mention
         return None
 
-    def _holder_of_post(self, view: DocView, head: Match, span: range) -> Mention | None:
-        """The holder of «منصب …»: «تولى داود منصب …», «داود، الذي يشغل منصب …»."""
+    def _holder_of_post(
+        self, view: DocView, head: Match, span: range, earlier: Sequence[Role] = ()
+    ) -> Mention | None:
+        """The holder of «منصب …»: «تولى داود منصب …», «داود، الذي يشغل منصب …», «وتولى منصب …»
+        (the person the text was talking about)."""
         post = head.first - 1
         if post < span.start or not self._is_post_word(view, post):
             return None
@@ -326,7 +376,10 @@ class RoleFinder(Reader):
             mention = view.mention_at.get(j)
             if mention is not None:
                 return mention if mention.type is EntityType.PERSON else None
-            if self._word_class(view, j) == "relative":
+            word_class = self._word_class(view, j)
+            if word_class == "holds" and self._word_class(view, j - 1) != "relative":
+                return self._holding_subject(view, j, post, earlier)
+            if word_class == "relative":
                 comma = j - 1
                 if comma >= span.start and view.toks[comma].norm in ("،", ","):
                     named = view.mention_at.get(comma - 1)
@@ -334,8 +387,74 @@ class RoleFinder(Reader):
                         return named
                 return None
             if view.toks[j].is_punct:
-                return None
+                break
+        # «يشغل داود، وهو …، منصب …»: the verb opens the sentence, its subject comes right after.
+        for verb in range(span.start, min(span.start + 2, post)):
+            if self._word_class(view, verb) == "holds":
+                if any(self._is_post_word(view, j) for j in range(verb + 1, post)):
+                    return None
+                return self._holding_subject(view, verb, post, earlier)
         return None
+
+    def _holding_subject(
+        self, view: DocView, verb: int, post: int, earlier: Sequence[Role]
+    ) -> Mention | None:
+        """The subject of a verb of holding («شغل», «تولى») before «منصب» at ``post``."""
+        k = verb + 1
+        person = self._person_at(view, self._honorific_end(view, k, post))
+        if person is not None:
+            return None if self._after_preposition(view, person) else person
+        if all(self._word_class(view, j) is not None for j in range(k, post)):
+            # «وشغل بعد ذلك منصب …»: no subject, so the person the text was talking about.
+            return self._topic_person(view, view.toks[verb].sentence, earlier)
+        tok = view.toks[k]
+        if k in view.mention_at or tok.is_punct or is_definite(tok) or self._word_class(view, k):
+            return None
+        return self._person_by_tail(view, k)
+
+    def _topic_person(
+        self, view: DocView, sentence: int, earlier: Sequence[Role]
+    ) -> Mention | None:
+        """Whom the previous sentence was about: the holder of its first post, else the first
+        person it names outside a prepositional phrase or a quotation."""
+        before = [s.index for s in view.sentences if s.index < sentence]
+        if not before:
+            return None
+        previous = before[-1]
+        held = [r.person for r in earlier if r.sentence == previous]
+        if held:
+            return held[0]
+        return next(
+            (
+                m
+                for m in view.mentions
+                if m.sentence == previous
+                and m.type is EntityType.PERSON
+                and not view.in_quote(m.start, m.end)
+                and not self._after_preposition(view, m)
+            ),
+            None,
+        )
+
+    @staticmethod
+    def _person_by_tail(view: DocView, k: int) -> Mention | None:
+        """«يشغل نور …» where the NER found only «سامي عادل» of «سامي عادل نور» elsewhere: a word
+        that trails a person mention elsewhere in the document, unmarked, is that person's
+        surname."""
+        word = view.toks[k].norm
+        found: Mention | None = None
+        for mention in view.mentions:
+            if mention.type is not EntityType.PERSON:
+                continue
+            after = view.token_span(mention.start, mention.end).stop
+            if after == k or after >= len(view.toks) or after in view.mention_at:
+                continue
+            if view.toks[after].norm != word:
+                continue
+            if found is not None and not same_person(found, mention):
+                return None  # two people end that way: no telling which
+            found = found or mention
+        return found
 
     @staticmethod
     def _coordinated(view: DocView, head: Match, previous: Role) -> bool:
@@ -390,9 +509,17 @@ class RoleFinder(Reader):
         phrase_end: int,
         person: Mention | None,
         org: Mention | None,
+        generic: int | None = None,
     ) -> Role | None:
+        """The role of ``person``; ``generic`` is the token of a word like «الوزارة» that stood
+        for ``org`` (named elsewhere), so the label stops before it."""
         if person is None:
             return None
+        if generic is not None and org is not None:
+            label = self._label(view, head, view.toks[generic - 1].token.end, org)
+            end = view.toks[phrase_end - 1].token.end
+            sentence = view.toks[head.first].sentence
+            return Role(view.doc.id, head.start, end, label, person, sentence, org)
         if org is None and self._possessive(view, head):
             span = view.tokens_of(view.toks[head.first].sentence)
             org = self._organization_before(view, head, span)
