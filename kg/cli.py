@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--ner", default="crf", help="NER backend (crf, camel, or a plugin)")
     build.add_argument("--ner-model", help="model path for the NER backend")
     build.add_argument(
+        "--rules",
+        help="rule extractors to run beside the NER backend, comma-separated (org-grammar, "
+        "place-names, person-names, acronyms), or 'none' (default: all of them)",
+    )
+    build.add_argument(
         "--top",
         type=int,
         help="show only the N most central entities in graph.html (default: all up to 20,000)",
@@ -207,6 +212,7 @@ def _progress(items: Iterable[T]) -> Iterable[T]:
 def _build(args: argparse.Namespace) -> int:
     from kg.extract import check_engine
     from kg.io import atomic_write_text, check_encoding
+    from kg.ner.base import RULE_EXTRACTORS
     from kg.pipeline import BuildConfig, build_directory
     from kg.report import BuildReport
 
@@ -218,9 +224,17 @@ def _build(args: argparse.Namespace) -> int:
     check_engine(args.engine)
     if args.scheduler is not None and args.engine != "dask":
         raise InputError("--scheduler is an address of a Dask scheduler: add --engine dask")
+    rules = BuildConfig.rules
+    if args.rules is not None:
+        rules = tuple(name.strip() for name in args.rules.split(",") if name.strip() != "none")
+        unknown = sorted(set(rules) - set(RULE_EXTRACTORS))
+        if unknown:  # a usage error, before any work
+            known = ", ".join(RULE_EXTRACTORS)
+            raise InputError(f"--rules: unknown rule extractor {unknown[0]!r}; known: {known}")
     config = BuildConfig(
         ner=args.ner,
         ner_model=args.ner_model,
+        rules=rules,
         jobs=args.jobs,
         engine=args.engine,
         scheduler=args.scheduler,

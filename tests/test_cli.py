@@ -238,6 +238,25 @@ def test_cli_build_unknown_engine_lists_known_ones(tmp_path: Path) -> None:
     assert not (tmp_path / "out" / "graph.trig").exists()
 
 
+def test_cli_build_rules_choose_the_rule_extractors(tmp_path: Path) -> None:
+    bad = run("build", SEEDS, "--out", tmp_path / "bad", "--rules", "org-grammar,spelling")
+    assert bad.returncode == 1
+    assert bad.stderr.strip().count("\n") == 0, bad.stderr  # one line
+    assert "'spelling'" in bad.stderr and "place-names" in bad.stderr
+    assert not (tmp_path / "bad" / "graph.trig").exists()
+    feed = tmp_path / "feed.txt"
+    feed.write_text("وقالت وزارة الزراعة الفنلندية إن المحصول تحسن.\n", encoding="utf-8")
+
+    def extractors(rules: str) -> set[str]:
+        out = tmp_path / rules
+        assert run("build", feed, "--out", out, "--rules", rules).returncode == 0
+        graph = (out / "graph.trig").read_text(encoding="utf-8")
+        return {line.split('"')[1] for line in graph.splitlines() if "kgo:extractor" in line}
+
+    assert "org-grammar" in extractors("org-grammar")
+    assert "org-grammar" not in extractors("none")
+
+
 def test_cli_query_row_limit_and_timeout(seed_build: Path) -> None:
     sparql = "SELECT ?m WHERE { ?m a nif:Phrase } ORDER BY ?m"
     limited = run("query", seed_build, "-e", sparql, "--format", "csv", "--max-rows", "2")
