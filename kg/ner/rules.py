@@ -11,9 +11,10 @@ Its spans join the tagger's under :func:`kg.ner.base.merge_mentions` (the longer
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 from kg.clitics import CliticJudge, Verdict, normalized_entries
 from kg.errors import ModelError
@@ -60,8 +61,7 @@ class _Word:
 
 
 @lru_cache(maxsize=100_000)
-def _word(text: str) -> _Word:
-    norm = normalize_token(text)
+def _word(norm: str) -> _Word:
     clitic, stem = strip_proclitics(norm)
     return _Word(norm, clitic, stem, bool(norm) and all("\u0621" <= ch <= "\u064a" for ch in norm))
 
@@ -116,29 +116,13 @@ class OrganisationGrammar:
         return (OrganisationGrammar.default, ())
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        mentions: list[Mention] = []
-        for sentence in sentences:
-            words = [_word(token.text) for token in sentence.tokens]
-            i = 0
-            while i < len(words):
-                end = self._phrase_end(words, i)
-                if end is None:
-                    i += 1
-                    continue
-                start_tok, end_tok = sentence.tokens[i], sentence.tokens[end - 1]
-                mentions.append(
-                    Mention(
-                        doc.id,
-                        start_tok.start,
-                        end_tok.end,
-                        doc.text[start_tok.start : end_tok.end],
-                        self.types.get(self._head(words[i]).stem, EntityType.ORGANIZATION),
-                        sentence.index,
-                        self.name,
-                    )
-                )
-                i = end
-        return mentions
+        return _scan(doc, sentences, self.name, self._match, _word)
+
+    def _match(self, words: Sequence[_Word], i: int) -> _Span | None:
+        end = self._phrase_end(words, i)
+        if end is None:
+            return None
+        return i, end, self.types.get(self._head(words[i]).stem, EntityType.ORGANIZATION)
 
     def _phrase_end(self, words: Sequence[_Word], i: int) -> int | None:
         """Where the organisation name opened by a head at ``i`` ends, or None."""
@@ -329,41 +313,18 @@ class PlaceNames:
         return (PlaceNames.default, ())
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        mentions: list[Mention] = []
-        for sentence in sentences:
-            tokens = sentence.tokens
-            norms = [normalize_token(token.text) for token in tokens]
-            i = 0
-            while i < len(tokens):
-                size = self._match(norms, i)
-                if not size:
-                    i += 1
-                    continue
-                first, last = tokens[i], tokens[i + size - 1]
-                mentions.append(
-                    Mention(
-                        doc.id,
-                        first.start,
-                        last.end,
-                        doc.text[first.start : last.end],
-                        EntityType.PLACE,
-                        sentence.index,
-                        self.name,
-                    )
-                )
-                i += size
-        return mentions
+        return _scan(doc, sentences, self.name, self._match, _same)
 
-    def _match(self, norms: Sequence[str], i: int) -> int:
-        """Tokens of the longest list phrase at ``i`` (its first word may carry a clitic)."""
+    def _match(self, norms: Sequence[str], i: int) -> _Span | None:
+        """The longest list phrase at ``i`` (its first word may carry a clitic)."""
         split = self.judge.split(norms[i])
         firsts = [split.bare, norms[i]] if split.bare else [norms[i]]
         for first in firsts:
             for phrase in self.phrases.get(first, ()):
                 size = len(phrase)
                 if tuple(norms[i + 1 : i + size]) == phrase[1:]:
-                    return size
-        return 0
+                    return i, i + size, EntityType.PLACE
+        return None
 
 
 def _list_entries(file_name: str) -> list[tuple[str, ...]]:
@@ -444,30 +405,11 @@ class PersonNames:
         return (PersonNames.default, ())
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        mentions: list[Mention] = []
-        for sentence in sentences:
-            tokens = sentence.tokens
-            norms = [normalize_token(token.text) for token in tokens]
-            i = 0
-            while i < len(tokens):
-                end = self._name_end(norms, i) if self._is_given(norms[i]) else i
-                if end - i < 2:
-                    i += 1
-                    continue
-                first, last = tokens[i], tokens[end - 1]
-                mentions.append(
-                    Mention(
-                        doc.id,
-                        first.start,
-                        last.end,
-                        doc.text[first.start : last.end],
-                        EntityType.PERSON,
-                        sentence.index,
-                        self.name,
-                    )
-                )
-                i = end
-        return mentions
+        return _scan(doc, sentences, self.name, self._match, _same)
+
+    def _match(self, norms: Sequence[str], i: int) -> _Span | None:
+        end = self._name_end(norms, i) if self._is_given(norms[i]) else i
+        return (i, end, EntityType.PERSON) if end - i >= 2 else None
 
     def _is_given(self, norm: str) -> bool:
         split = self.judge.split(norm)
@@ -498,6 +440,45 @@ class PersonNames:
             return False  # «بأسرع», «لديه»: a clitic and a common word, not a surname
         # «مظهر وملمس»: an unlisted word after «و» is the next item of a list, not a surname.
         return frequency < MAX_NAME_FREQUENCY and not norm.startswith("و")
+
+
+# A match: first token, end token (exclusive) and type.
+_Span = tuple[int, int, EntityType]
+W = TypeVar("W")
+
+
+def _scan(
+    doc: Document,
+    sentences: Sequence[Sentence],
+    extractor: str,
+    match: Callable[[Sequence[W], int], _Span | None],
+    word: Callable[[str], W],
+) -> list[Mention]:
+    """Mentions where ``match`` finds a span, trying each token of each sentence in turn and
+    going on after the span it found. ``match`` sees the sentence as ``word`` of each token's
+    matching form."""
+    mentions: list[Mention] = []
+    for sentence in sentences:
+        tokens = sentence.tokens
+        words = [word(normalize_token(token.text)) for token in tokens]
+        i = 0
+        while i < len(tokens):
+            found = match(words, i)
+            if found is None:
+                i += 1
+                continue
+            start, end, entity_type = found
+            first, last = tokens[start], tokens[end - 1]
+            text = doc.text[first.start : last.end]
+            mentions.append(
+                Mention(doc.id, first.start, last.end, text, entity_type, sentence.index, extractor)
+            )
+            i = max(end, i + 1)
+    return mentions
+
+
+def _same(norm: str) -> str:
+    return norm
 
 
 def _stop_words() -> list[str]:
@@ -544,32 +525,17 @@ class Acronyms:
         return cls(kinds["clear"], kinds["word"])
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        mentions: list[Mention] = []
-        for sentence in sentences:
-            tokens = sentence.tokens
-            norms = [normalize_token(token.text) for token in tokens]
-            i = 0
-            while i < len(tokens):
-                end = i
-                while end < len(tokens) and (norms[end] in self.clear or norms[end] in self.words):
-                    end += 1
-                start = i
-                while start < end and norms[start] in self.words:
-                    start += 1  # «إن سي إن إن»: the leading word is the particle
-                while end - start > MIN_TRIMMED_ACRONYM and norms[end - 1] in TRAILING_PARTICLES:
-                    end -= 1  # «قالت سي إن إن إن …»: «إن» opens the reported clause
-                if start < end and end - start >= MIN_ACRONYM_LETTERS:
-                    first, last = tokens[start], tokens[end - 1]
-                    mentions.append(
-                        Mention(
-                            doc.id,
-                            first.start,
-                            last.end,
-                            doc.text[first.start : last.end],
-                            EntityType.ORGANIZATION,
-                            sentence.index,
-                            self.name,
-                        )
-                    )
-                i = max(end, i + 1)
-        return mentions
+        return _scan(doc, sentences, self.name, self._match, _same)
+
+    def _match(self, norms: Sequence[str], i: int) -> _Span | None:
+        end = i
+        while end < len(norms) and (norms[end] in self.clear or norms[end] in self.words):
+            end += 1
+        start = i
+        while start < end and norms[start] in self.words:
+            start += 1  # «إن سي إن إن»: the leading word is the particle
+        while end - start > MIN_TRIMMED_ACRONYM and norms[end - 1] in TRAILING_PARTICLES:
+            end -= 1  # «قالت سي إن إن إن …»: «إن» opens the reported clause
+        if end - start >= MIN_ACRONYM_LETTERS:
+            return start, end, EntityType.ORGANIZATION
+        return None
