@@ -245,6 +245,8 @@ PERSON_LISTS = (
 # A one-word place title this common (Zipf 4.5) is mostly an ordinary word («دور», «بين»).
 MAX_PLACE_WORD_FREQUENCY = 45
 MAX_PLACE_WORDS = 4
+# Before a place name that is also a person's name, these say it is the place («في أوستن»).
+PLACE_PREPOSITIONS = ("في",)
 # Two-word names are matched written as one word too when that is this long («لاباز»).
 MIN_JOINED_LETTERS = 5
 
@@ -268,7 +270,11 @@ class PlaceNames:
     labels = ("LOC",)
 
     def __init__(
-        self, phrases: Mapping[str, Sequence[tuple[str, ...]]], judge: CliticJudge
+        self,
+        phrases: Mapping[str, Sequence[tuple[str, ...]]],
+        judge: CliticJudge,
+        after_cue: Iterable[str] = (),
+        cues: Iterable[str] = (),
     ) -> None:
         # First word -> the list phrases it opens, longest first.
         self.phrases = {
@@ -276,6 +282,9 @@ class PlaceNames:
             for first, found in phrases.items()
         }
         self.judge = judge
+        # Place names that are also person names («أوستن», «مارلو»): places only after a cue.
+        self.after_cue = frozenset(after_cue)
+        self.cues = frozenset(cues)
 
     @classmethod
     def default(cls) -> PlaceNames:
@@ -284,6 +293,7 @@ class PlaceNames:
         persons = {w for name in PERSON_LISTS for entry in _list_entries(name) for w in entry}
         stop_words = set(_stop_words())
         phrases: dict[str, list[tuple[str, ...]]] = {}
+        after_cue: set[str] = set()
 
         def add(entry: tuple[str, ...]) -> None:
             phrases.setdefault(entry[0], []).append(entry)
@@ -298,16 +308,18 @@ class PlaceNames:
             if len(entry) == 1:
                 word = entry[0]
                 bare = word[len(ARTICLE) :] if word.startswith(ARTICLE) else word
-                if len(bare) < 3 or word in persons or bare in persons:
+                if len(bare) < 3 or judge.frequency.get(word, 0) > MAX_PLACE_WORD_FREQUENCY:
                     continue
                 if train_types.get(word, train_types.get(bare, "LOC")) != "LOC":
                     continue
-                if judge.frequency.get(word, 0) > MAX_PLACE_WORD_FREQUENCY:
+                if word in persons or bare in persons:
+                    after_cue.add(word)
                     continue
             add(entry)
             if len(entry) == 2 and len("".join(entry)) >= MIN_JOINED_LETTERS:
                 add(("".join(entry),))
-        return cls(phrases, judge)
+        cues = [normalize(c) for c in (*read_lexicon("ner/location_cues.txt"), *PLACE_PREPOSITIONS)]
+        return cls(phrases, judge, after_cue, cues)
 
     def __reduce__(self) -> tuple[object, ...]:
         return (PlaceNames.default, ())
@@ -324,6 +336,8 @@ class PlaceNames:
                 size = len(phrase)
                 if tuple(norms[i + 1 : i + size]) == phrase[1:]:
                     return i, i + size, EntityType.PLACE
+        if norms[i] in self.after_cue and i > 0 and norms[i - 1] in self.cues:
+            return i, i + 1, EntityType.PLACE  # «في أوستن», «مدينة مارلو»
         return None
 
 
