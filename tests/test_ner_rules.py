@@ -124,3 +124,9 @@ def test_ner_rules_acronyms_spelt_in_letter_names() -> None:
     assert _found(acronyms, text) == ["إيه بي سي", "سي إن إن"]
     # Arabic words that spell letters («في», «أي», «إن») are no acronym on their own.
     assert _found(acronyms, "قال إن في أي حال سيحضر.") == []
+
+
+def test_ner_rules_place_that_is_also_a_name_needs_a_cue() -> None:
+    places = PlaceNames.default()
+    assert _found(places, "وصل الوفد إلى مدينة شارلوت مساء أمس.") == ["شارلوت"]
+    assert _found(places, "وقالت شارلوت إنها ستعود.") == []
