@@ -28,6 +28,8 @@ MAX_MERGE_DISTANCE = 3  # sentences between an event and a follow-up about «ا�
 MAX_CLOSING_WORDS = 4  # «…، قال داود [عقب المباراة]»: a verb closing what it reports
 MIN_UNATTRIBUTED_QUOTE_WORDS = 5  # shorter quotes without a speech verb are names or terms
 DASHES = frozenset("-–—")
+# Statuses after a post's organisation that make it a post held before («… السابق»).
+FORMER = frozenset(normalize(w) for w in ("السابق", "السابقة", "الأسبق", "الأسبقة"))
 # Name words shared by many people: never enough on their own to recognise someone.
 NAME_PARTICLES = frozenset({"عبد", "بن", "ابن", "ابو", "ام", "ال", "بنت", "الله", "الدين"})
 # Function-word classes that end a speech verb's subject («قال داود [في] …», «قال [إن] …»).

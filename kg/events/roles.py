@@ -9,6 +9,7 @@ from dataclasses import replace
 from kg.events.lexicons import (
     ALIAS_EXTRACTOR,
     COMMAS,
+    FORMER,
     MAX_ORG_GAP,
     MAX_ORG_TOKENS,
     MAX_ROLE_TOKENS,
@@ -25,6 +26,7 @@ from kg.events.tokens import (
     Match,
     is_definite,
     match_at,
+    mention_key,
     same_person,
     segment_at,
 )
@@ -236,6 +238,8 @@ class RoleFinder(Reader):
         if ahead is None and k < stop and view.toks[k].norm not in ("،", ","):
             # «الناشطة المعروفة في الحي، سلمى ناصر، …»
             ahead = self._name_after_comma(view, k, stop)
+        if ahead is None:
+            ahead = self._former_post_holder(view, head, org, earlier)
         return self._make_role(view, head, phrase_end, ahead, org, generic)
 
     @staticmethod
@@ -555,6 +559,31 @@ class RoleFinder(Reader):
             view.doc.id, head.start, end, label, person, view.toks[head.first].sentence, org
         )
 
+    def _former_post_holder(
+        self, view: DocView, head: Match, org: Mention | None, earlier: Sequence[Role]
+    ) -> Mention | None:
+        """«وقال مدرب نادي الأفق السابق …» with no name in its sentence, in a story about the coach
+        of another body: the one person known so far by that post elsewhere once held this one."""
+        if org is None or org.start < head.start:
+            return None
+        sentence = view.toks[head.first].sentence
+        if any(m.sentence == sentence and m.type is EntityType.PERSON for m in view.mentions):
+            return None
+        status = self._status_after(view, org)
+        if status is None or normalize(view.doc.text[status.start : status.end]) not in FORMER:
+            return None
+        post = _bare_head(head.entry.segments[0][0])
+        holders: list[Mention] = []
+        for role in earlier:
+            other = role.organization
+            if other is None or _bare_head(normalize(role.label.split()[0])) != post:
+                continue
+            if mention_key(other) == mention_key(org):
+                return None  # the post itself is known: whoever held it before is someone else
+            if not any(same_person(role.person, h) for h in holders):
+                holders.append(role.person)
+        return holders[0] if len(holders) == 1 else None
+
     def _status_after(self, view: DocView, org: Mention) -> Match | None:
         """«السابق» after the organisation of the post: «محافظ إقليم لابلاند السابق»."""
         k = view.token_span(org.start, org.end).stop
@@ -670,6 +699,11 @@ def _role(
         view.toks[head.first].sentence,
         org,
     )
+
+
+def _bare_head(word: str) -> str:
+    """A post's head word without the article: «المدرب» and «مدرب» are one post."""
+    return word[2:] if word.startswith("ال") and len(word) > 4 else word
 
 
 def _definite(label: str) -> str:
