@@ -471,6 +471,18 @@ ELSEWHERE = [
         id="former-post-with-two-holders-known",
     ),
     pytest.param(
+        "وانضم كمال داود الذي يبلغ خمسين عاما كمستشار في الربيع.",
+        {"كمال داود": P},
+        [("مستشار", "كمال داود", None)],
+        id="post-with-kaf-is-the-capacity-of-the-subject",
+    ),
+    pytest.param(
+        "وعمل سامي نور لدى كمال داود سنوات طويلة كمستشار.",
+        {"سامي نور": P, "كمال داود": P},
+        [("مستشار", "سامي نور", None)],
+        id="post-with-kaf-not-held-by-a-name-after-a-preposition",
+    ),
+    pytest.param(
         "وصل سامي عادل إلى المدينة. يشغل نور، وهو من مواليد الجنوب، منصب رئيس غرفة التجارة.",
         {"سامي عادل": P},
         [],

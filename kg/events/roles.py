@@ -231,6 +231,10 @@ class RoleFinder(Reader):
             ahead = self._holder_of_post(view, head, span, earlier)
         if ahead is None and self._word_class(view, head.first - 1) == "pronoun":
             ahead = self._pronoun_holder(view, head.first - 1, span)
+        if ahead is None and not head.definite and self._glued(view, head) in ("ك", "وك"):
+            # «وانضم داود إلى الشركة كمستشار»: «ك» + a post is the capacity of the person the
+            # clause is about, like «بصفته».
+            ahead = self._pronoun_holder(view, head.first, span, governed=True)
         if ahead is None and previous is not None and self._coordinated(view, head, previous):
             # «…، سفير بلاده لدى ماليزيا ومحافظ إقليم لابلاند السابق»: a second post of the
             # same holder.
@@ -355,9 +359,12 @@ class RoleFinder(Reader):
                 return None
         return None
 
-    def _pronoun_holder(self, view: DocView, pronoun: int, span: range) -> Mention | None:
+    def _pronoun_holder(
+        self, view: DocView, pronoun: int, span: range, *, governed: bool = False
+    ) -> Mention | None:
         """«سامي نور، المقيم في الحي، وهو رئيس النقابة»: the nearest person before
-        the pronoun, outside prepositional phrases, holds the post."""
+        the pronoun, outside prepositional phrases, holds the post. ``governed`` also passes
+        over a name after a preposition written apart («لدى كمال داود», «مع …»)."""
         for k in range(pronoun - 1, span.start - 1, -1):
             mention = view.mention_at.get(k)
             if (
@@ -365,6 +372,9 @@ class RoleFinder(Reader):
                 and mention.type is EntityType.PERSON
                 and not self._after_preposition(view, mention)
             ):
+                first = view.token_span(mention.start, mention.end).start
+                if governed and self._word_class(view, first - 1) in GOVERNING:
+                    continue
                 return mention
         return None
 
@@ -459,6 +469,11 @@ class RoleFinder(Reader):
                 return None  # two people end that way: no telling which
             found = found or mention
         return found
+
+    @staticmethod
+    def _glued(view: DocView, head: Match) -> str:
+        """The clitics written before the head word: «و», «ك», «وك» …"""
+        return normalize(view.doc.text[view.toks[head.first].token.start : head.start])
 
     @staticmethod
     def _coordinated(view: DocView, head: Match, previous: Role) -> bool:
@@ -699,6 +714,10 @@ def _role(
         view.toks[head.first].sentence,
         org,
     )
+
+
+# Function-word classes before a name that make it a complement, not the clause's subject.
+GOVERNING = frozenset({"place", "goal", "with", "target", "source", "clause"})
 
 
 def _bare_head(word: str) -> str:
