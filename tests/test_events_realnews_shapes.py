@@ -499,3 +499,13 @@ def test_post_named_elsewhere(
     expected: list[tuple[str, str, str | None]],
 ) -> None:
     assert posts(run(extractor, text, names)) == expected
+
+
+def test_feminine_ending_is_not_a_pronoun_on_a_post(extractor: EventExtractor) -> None:
+    # «محافظة» (a province) is not «محافظ» (a governor) with the pronoun «ه».
+    found = run(extractor, "زار كمال داود محافظة البصرة أمس.", {"كمال داود": P})
+    assert posts(found) == []
+    found = run(
+        extractor, "وقالت سلمى ناصر، المستشارة الخاصة للوزير، إن الوضع هادئ.", {"سلمى ناصر": P}
+    )
+    assert [label for label, _, _ in posts(found)] == ["المستشارة الخاصة للوزير"]

@@ -47,6 +47,8 @@ class RoleFinder(Reader):
                 head = match_at(self.lexicons.role_heads, view, i, span.stop)
                 if head is not None and self._accusative(view, head):
                     head = None  # «عيّنه مسؤولا عن …», «نظيرا ومسؤولا»: a predicate, not a title
+                if head is not None and self._feminine_ending(view, head):
+                    head = None  # «محافظة», «منظمة»: another noun, not «محافظ» + a pronoun
                 found = [] if head is None else self._roles_from(view, head, span, previous, roles)
                 if found:
                     roles.extend(found)
@@ -253,6 +255,18 @@ class RoleFinder(Reader):
             return False
         word = normalize(view.doc.text[head.start : view.toks[head.first].token.end])
         return word == head.entry.segments[0][0] + "ا"
+
+    def _feminine_ending(self, view: DocView, head: Match) -> bool:
+        """Whether the head word is written with «ة» that the match read as the pronoun «ه»,
+        and no feminine post is written that way («المستشارة» is one, «محافظة» is not)."""
+        word = view.doc.text[head.start : view.toks[head.first].token.end]
+        letters = [c for c in word if not "\u064b" <= c <= "\u0652"]  # vowel marks aside
+        if letters[-1:] != ["ة"] or head.entry.segments[0][0].endswith("ه"):
+            return False
+        heads = self.lexicons.role_heads.by_first
+        return not any(
+            f.stem.endswith("ه") and f.stem in heads for f in view.toks[head.first].noun_forms
+        )
 
     def _is_organization(self, view: DocView, mention: Mention, after_place: bool) -> bool:
         """Whether a name inside a post phrase is the post's organisation.
