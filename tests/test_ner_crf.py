@@ -155,6 +155,44 @@ def test_train_adds_unlabelled_plain_text_to_the_word_classes(tmp_path: Path) ->
         )
 
 
+def test_read_wikifane_rejoins_clitics_maps_classes_and_drops_test_overlap(tmp_path: Path) -> None:
+    from kg.ner.train import read_wikifane
+
+    (tmp_path / "label_mapping.tsv").write_text(
+        "# fine\tcoarse8\tanercorp4\nSports\tORG\tORG\nNation\tGPE\tLOC\nArtist\tPER\tPER\n",
+        encoding="utf-8",
+    )
+    rows = [
+        "\ufeff\u200eو\tO", "ب\tO", "نادي\tB-Sports", "النصر\tI-Sports", "فاز\tO", "ت\tO", "",
+        "غنى\tO", "فيروز\tB-Artist", "في\tO", "لبنان\tB-Nation", "",
+        "قال\tO", "رئيس\tO", "نادي\tB-Sports", "الهلال\tI-Sports", "اليوم\tO", "إن\tO", "",
+    ]  # fmt: skip
+    corpus = tmp_path / "fane.txt"
+    corpus.write_text("\r\n".join(rows) + "\r\n", encoding="utf-8")
+    test = [[("قال", "O"), ("رئيس", "O"), ("نادي", "B-ORG"), ("الهلال", "I-ORG"), ("اليوم", "O")]]
+    got = read_wikifane(corpus, exclude=test)
+    # Only the sentence naming an organisation is kept; the one sharing five words with the
+    # test sentence is dropped; «و ب نادي» is one word again, with the name's label.
+    assert got == [[("وبنادي", "B-ORG"), ("النصر", "I-ORG"), ("فاز", "O"), ("ت", "O")]]
+    assert len(read_wikifane(corpus, frozenset({"ORG", "PERS"}))) == 3
+
+
+def test_train_with_extra_sentences(tmp_path: Path) -> None:
+    import pycrfsuite
+
+    corpus = tmp_path / "tiny.txt"
+    corpus.write_text(TINY * 3, encoding="utf-8")
+    extra = [[("زار", "O"), ("وفد", "O"), ("شركة", "B-ORG"), ("أرامكو", "I-ORG")]]
+    model = tmp_path / "tiny.crfsuite"
+    train(corpus, model, dev_fraction=0.25, c1=0.0, c2=0.01, max_iterations=30, extra=extra)
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model))
+    attributes = {a for a, _ in tagger.info().state_features}
+    tagger.close()
+    assert "w=ارامكو" in attributes and "Xw=ارامكو" in attributes  # shared and source copies
+    assert "Xw=محمود" not in attributes  # ANERcorp's own features get no source copy
+
+
 @pytest.mark.corpus
 def test_shipped_model_dev_floor(shipped: CRFTagger) -> None:
     path = default_train_path()
