@@ -1,8 +1,8 @@
-"""Is the first letter of a name a glued proclitic («وتركيا», «للصين») or part of it («وليد»)?
+"""Is the first letter of a name a glued proclitic («وكينيا», «للهند») or part of it («وليد»)?
 
 Arabic writes the conjunctions و ف, the prepositions ب ل ك and their combinations as part of the
 next word, so a tagger's span often starts with one. Stripping blindly ruins real names («وليد»,
-«بلال», «لبنان», «فرنسا»); keeping blindly makes «وتركيا» an entity of its own beside «تركيا».
+«بلال», «لبنان», «فنزويلا»); keeping blindly makes «وكينيا» an entity of its own beside «كينيا».
 :class:`CliticJudge` decides from evidence shipped with the package, offline:
 
 - the name lists of the NER (Wikidata / Wikipedia / arabnamer given and family names, places,
@@ -49,7 +49,7 @@ NAME_FREQUENCY_MARGIN = 5
 # «و» before a word nobody knows is the conjunction far more often than a name's first letter.
 UNKNOWN_AFTER_WAW_MIN_LETTERS = 4
 # Choosing among readings (Zipf tenths): a listed name counts as 15 tenths more frequent, each
-# clitic letter beyond the first costs 8 («وبروس» is «و» + «بروس», not «وب» + «روس»).
+# clitic letter beyond the first costs 8 («وبغداد» is «و» + «بغداد», not «وب» + «غداد»).
 NAME_BONUS = 15
 CLITIC_LETTER_COST = 8
 
@@ -76,14 +76,14 @@ UNDECIDED = Split(Verdict.UNDECIDED)
 class CliticJudge:
     """Decides whether a (normalised) name word starts with a glued proclitic.
 
-    >>> names = ["تركيا", "وليد", "ليد", "فرنسا", "صين"]
-    >>> judge = CliticJudge(names, {"تركيا": 52, "وتركيا": 42, "الصين": 50})
-    >>> judge.split("وتركيا")
-    Split(verdict=<Verdict.STRIP: 'strip'>, letters=1, bare='تركيا')
-    >>> judge.split("وليد").verdict, judge.split("فرنسا").verdict
+    >>> names = ["كينيا", "وليد", "ليد", "فنزويلا", "هند"]
+    >>> judge = CliticJudge(names, {"كينيا": 50, "وكينيا": 40, "الهند": 50})
+    >>> judge.split("وكينيا")
+    Split(verdict=<Verdict.STRIP: 'strip'>, letters=1, bare='كينيا')
+    >>> judge.split("وليد").verdict, judge.split("فنزويلا").verdict
     (<Verdict.KEEP: 'keep'>, <Verdict.KEEP: 'keep'>)
-    >>> judge.split("للصين").bare  # «لل» is «ل» + «ال»: the article comes back
-    'الصين'
+    >>> judge.split("للهند").bare  # «لل» is «ل» + «ال»: the article comes back
+    'الهند'
     """
 
     def __init__(
@@ -168,19 +168,19 @@ class CliticJudge:
         )
         much_more_common = rest_frequency >= whole_frequency + FREQUENCY_MARGIN
         if whole_is_name:
-            # «وليد», «لبنان», «بكين» are names themselves: strip only when the remainder is a
+            # «وليد», «لبنان», «بيروت» are names themselves: strip only when the remainder is a
             # name far more common than the whole (noise in the lists: «لكوريا»).
             if rest_is_name and much_more_common:
                 return Split(Verdict.STRIP, len(clitic), rest)
             return KEEP
-        # A listed remainder must also be the commoner reading: «لاهاي» is not «ل» + «اهاي»,
-        # «بريد» not «ب» + «ريد», «لدينا» not «ل» + «دينا».
+        # A listed remainder must also be the commoner reading: «بلاد» is not «ب» + «لاد»,
+        # «لديه» not «ل» + «ديه».
         if rest_is_name and rest_frequency >= whole_frequency + NAME_FREQUENCY_MARGIN:
             return Split(Verdict.STRIP, len(clitic), rest)
         if much_more_common and rest_frequency >= MIN_REMAINDER_FREQUENCY:
             return Split(Verdict.STRIP, len(clitic), rest)
         if whole_frequency >= MIN_REMAINDER_FREQUENCY:
-            return KEEP  # a common word that happens to start like a clitic: «فيسبوك»
+            return KEEP  # a common word that happens to start like a clitic: «فيروس»
         if word.startswith("و") and whole_frequency == rest_frequency == 0:
             # «و» before a word nobody knows is the conjunction far more often than a letter of
             # a rare name; shorter remainders are left to the corpus.

@@ -19,14 +19,14 @@ def judge() -> CliticJudge:
 @pytest.mark.parametrize(
     ("word", "bare"),
     [
-        ("وتركيا", "تركيا"),
-        ("بتايوان", "تايوان"),
-        ("للصين", "الصين"),  # ل + ال is written «لل»
+        ("وكينيا", "كينيا"),
+        ("بنيجيريا", "نيجيريا"),
+        ("للهند", "الهند"),  # ل + ال is written «لل»
         ("وللاتحاد", "الاتحاد"),
-        ("بالولايات", "الولايات"),
+        ("بالمملكة", "المملكة"),
         ("وبغداد", "بغداد"),  # not «وب» + «غداد»
-        ("وبروس", "بروس"),
-        ("ونيكولاس", "نيكولاس"),
+        ("وبراون", "براون"),
+        ("وميشيل", "ميشيل"),
     ],
 )
 def test_clitics_strip_glued_proclitics(judge: CliticJudge, word: str, bare: str) -> None:
@@ -35,21 +35,21 @@ def test_clitics_strip_glued_proclitics(judge: CliticJudge, word: str, bare: str
     assert split.bare == normalize(bare)
 
 
-@pytest.mark.parametrize("word", ["وليد", "بلال", "لبنان", "فرنسا", "بكين", "واشنطن", "لاهاي"])
+@pytest.mark.parametrize("word", ["وليد", "بلال", "لبنان", "فنزويلا", "بيروت", "ويلز", "لوزان"])
 def test_clitics_keep_a_real_first_letter(judge: CliticJudge, word: str) -> None:
     assert judge.split(normalize(word)).verdict is Verdict.KEEP
 
 
 def test_resolve_labels_never_carry_a_vouched_clitic() -> None:
-    text = "وصل وفد من وتركيا وللاتحاد الأوروبي وديفيد شتاينر"
-    names = [("وتركيا", EntityType.PLACE), ("وللاتحاد الأوروبي", EntityType.ORGANIZATION),
+    text = "وصل وفد من وكينيا وللاتحاد الدولي وديفيد شتاينر"
+    names = [("وكينيا", EntityType.PLACE), ("وللاتحاد الدولي", EntityType.ORGANIZATION),
              ("وديفيد شتاينر", EntityType.PERSON)]  # fmt: skip
     mentions = [
         Mention("d", text.index(name), text.index(name) + len(name), name, kind, 0)
         for name, kind in names
     ]
     labels = {e.label for e in Resolver.default().resolve(mentions)}
-    assert labels == {"تركيا", "الاتحاد الأوروبي", "ديفيد شتاينر"}
+    assert labels == {"كينيا", "الاتحاد الدولي", "ديفيد شتاينر"}
 
 
 ANERCORP_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "data" / "anercorp" / "train.txt"
@@ -81,4 +81,4 @@ def test_clitics_no_glued_duplicates_among_anercorp_gold_names() -> None:
         and not judge.is_name(normalize(label.split()[0]))  # «ليون», «فاس» are names themselves
     )
     assert glued == []
-    assert sum(label.startswith("و") for label in labels) < 60  # «وليد», «واشنطن», «وكالة» …
+    assert sum(label.startswith("و") for label in labels) < 60  # «وليد», «وارسو», «وكالة» …

@@ -98,13 +98,13 @@ def merge_mentions(mention_lists: Iterable[Iterable[Mention]]) -> list[Mention]:
     """The one overlap policy for mentions from several extractors.
 
     Sorted by position; where spans overlap, the longer span wins, then a person, organisation
-    or place over MISC (the catch-all: «المسجد الأقصى» is a place), then the earlier extractor.
+    or place over MISC (the catch-all: «مسجد الفتح» is a place), then the earlier extractor.
     """
     ranked: list[tuple[int, int, Mention]] = []
     for rank, mentions in enumerate(mention_lists):
         ranked.extend((rank, index, mention) for index, mention in enumerate(mentions))
     # A span that shorter spans of other extractors tile exactly is two names run together
-    # («[المحكمة العليا] [بريت كافانو]» tagged as one): the finer reading wins.
+    # («[المحكمة الدستورية] [جوناثان بريمروز]» tagged as one): the finer reading wins.
     by_start: dict[int, list[Mention]] = defaultdict(list)
     for _, _, mention in ranked:
         by_start[mention.start].append(mention)

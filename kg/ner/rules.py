@@ -2,9 +2,9 @@
 
 :class:`OrganisationGrammar` reads the shape Arabic gives organisation names: a head noun
 («وزارة», «محكمة», «مجلس», «حزب» …) in construct with a genitive chain that ends in a definite
-word or a proper name, followed by adjectives — «وزارة الدفاع الأمريكية», «محكمة العدل الدولية»,
-«مكتب التحقيقات الفيدرالي» — or a definite head with a nisba adjective («البرلمان الأوروبي»,
-«المحكمة العليا»). A statistical tagger trained on older news misses many such names when their
+word or a proper name, followed by adjectives — «وزارة الزراعة الفنلندية», «هيئة مكافحة الفساد
+الوطنية», «مكتب الإحصاء المركزي» — or a definite head with a nisba adjective («البرلمان النمساوي»,
+«المحكمة الدستورية»). A statistical tagger trained on older news misses many such names when their
 words are new to it; the grammar needs only the head nouns (kg/data/ner/org_phrase_heads.tsv).
 Its spans join the tagger's under :func:`kg.ner.base.merge_mentions` (the longer span wins).
 """
@@ -71,9 +71,9 @@ class OrganisationGrammar:
 
     >>> from kg.text import split_sentences
     >>> grammar = OrganisationGrammar.default()
-    >>> doc = Document("d", "وقالت وزارة الدفاع الأمريكية إن المحكمة العليا رفضت الطعن.")
+    >>> doc = Document("d", "وقالت وزارة الزراعة الفنلندية إن المحكمة الدستورية رفضت الطعن.")
     >>> [m.text for m in grammar(doc, split_sentences(doc.text))]
-    ['وزارة الدفاع الأمريكية', 'المحكمة العليا']
+    ['وزارة الزراعة الفنلندية', 'المحكمة الدستورية']
     """
 
     name = "org-grammar"
@@ -131,12 +131,12 @@ class OrganisationGrammar:
         if follow is None or not head.arabic:
             return None
         if head.definite:
-            # «البرلمان الأوروبي»: a definite head is a name only with its adjective.
+            # «البرلمان النمساوي»: a definite head is a name only with its adjective.
             if follow == "name":
                 return None
             end = self._adjectives_end(words, i + 1)
             if end < len(words) and self._of_organisation(words[end]):
-                return None  # «المكتب السياسي لحركة …»: a body of the organisation named next
+                return None  # «المكتب التنفيذي لحركة …»: a body of the organisation named next
             return end if end > i + 1 else None
         if follow == "article":
             return None
@@ -195,7 +195,7 @@ class OrganisationGrammar:
         return k
 
     def _joined_by_and(self, word: _Word) -> bool:
-        """«بلدة ومستوطنة»: «و» opens the next item, unless the word is a name in «و» («واشنطن»)."""
+        """«بلدة ومستوطنة»: «و» opens the next item, unless the word is a name in «و» («وارسو»)."""
         return word.norm.startswith("و") and self.judge.split(word.norm).verdict is not Verdict.KEEP
 
     def _plain(self, word: _Word) -> bool:
@@ -245,25 +245,25 @@ PERSON_LISTS = (
 # A one-word place title this common (Zipf 4.5) is mostly an ordinary word («دور», «بين»).
 MAX_PLACE_WORD_FREQUENCY = 45
 MAX_PLACE_WORDS = 4
-# Before a place name that is also a person's name, these say it is the place («في أوستن»).
+# Before a place name that is also a person's name, these say it is the place («في شارلوت»).
 PLACE_PREPOSITIONS = ("في",)
-# Two-word names are matched written as one word too when that is this long («لاباز»).
+# Two-word names are matched written as one word too when that is this long («كوالالمبور»).
 MIN_JOINED_LETTERS = 5
 
 
 class PlaceNames:
     """Finds the names of countries and cities the shipped place lists know.
 
-    The tagger misses well-known places in contexts unlike its training news («بتزويد رواندا»).
+    The tagger misses well-known places in contexts unlike its training news («بتزويد أوغندا»).
     A list word counts only when nothing suggests another reading: the training gazetteer does
     not type it otherwise, it is not a person-name word and not an everyday word. On ANERcorp
     train, 94 % of the tokens it marks are gold locations (most of the rest are places named for
-    their clubs or governments: «مدريد», «قطر»).
+    their clubs or governments: «ليفربول», «قطر»).
 
     >>> from kg.text import split_sentences
-    >>> doc = Document("d", "وصل الوفد إلى بوخارست ثم إلى هندوراس وجمهورية الدومينيكان.")
+    >>> doc = Document("d", "وصل الوفد إلى بوخارست ثم إلى نيكاراغوا وجمهورية الدومينيكان.")
     >>> [m.text for m in PlaceNames.default()(doc, split_sentences(doc.text))]
-    ['بوخارست', 'هندوراس', 'وجمهورية الدومينيكان']
+    ['بوخارست', 'نيكاراغوا', 'وجمهورية الدومينيكان']
     """
 
     name = "place-names"
@@ -282,7 +282,7 @@ class PlaceNames:
             for first, found in phrases.items()
         }
         self.judge = judge
-        # Place names that are also person names («أوستن», «مارلو»): places only after a cue.
+        # Place names that are also person names («شارلوت»): places only after a cue.
         self.after_cue = frozenset(after_cue)
         self.cues = frozenset(cues)
 
@@ -301,7 +301,7 @@ class PlaceNames:
         for entry in _list_entries(COUNTRY_LIST):
             add(entry)
             if len(entry) == 2 and len("".join(entry)) >= MIN_JOINED_LETTERS:
-                add(("".join(entry),))  # «بيونغ يانغ» is also written «بيونغيانغ»
+                add(("".join(entry),))  # «كوالا لامبور» is also written «كوالالمبور»
         for entry in _list_entries(PLACE_LIST):
             if len(entry) > MAX_PLACE_WORDS or any(w in stop_words for w in entry):
                 continue
@@ -337,7 +337,7 @@ class PlaceNames:
                 if tuple(norms[i + 1 : i + size]) == phrase[1:]:
                     return i, i + size, EntityType.PLACE
         if norms[i] in self.after_cue and i > 0 and norms[i - 1] in self.cues:
-            return i, i + 1, EntityType.PLACE  # «في أوستن», «مدينة مارلو»
+            return i, i + 1, EntityType.PLACE  # «في شارلوت», «مدينة شارلوت»
         return None
 
 
@@ -360,7 +360,7 @@ def _train_types() -> dict[str, str]:
 FOREIGN_GIVEN_LISTS = ("gaz_latin_names.txt",)
 GIVEN_LISTS = ("gaz_wiki_given.txt", "names_first.txt")
 FAMILY_LISTS = ("gaz_wiki_family.txt", "names_last.txt", "gaz_latin_names.txt")
-# Given names this common are also everyday words («سكوت», «جاري»); surnames listed as such may be
+# Given names this common are also everyday words («جين», «دان»); surnames listed as such may be
 # commoner than an unknown word may be.
 MAX_GIVEN_FREQUENCY = 42
 MAX_LISTED_SURNAME_FREQUENCY = 40
@@ -372,7 +372,7 @@ MIN_COMMON_AFTER_CLITIC = 35
 class PersonNames:
     """Finds foreign full names: a listed foreign given name, then words that can only be names.
 
-    News transliterates names its readers have never seen («نيكولاس كليفز», «آلان ليثجو»); the
+    News transliterates names its readers have never seen («كريستوف فانديرمولن», «ماتيو شرودر»); the
     tagger knows the given name from the lists but not the surname. A surname word here is rare
     in general Arabic (or a listed surname), has no article and is no clitic plus a common word.
     On ANERcorp train, 202 of the 215 spans it marks start on a gold person (177 match exactly).
@@ -446,7 +446,7 @@ class PersonNames:
         if not all("\u0621" <= ch <= "\u064a" for ch in norm):
             return False
         frequency = self.judge.frequency.get(norm, 0)
-        if norm in self.surnames:  # listed: «فليك» is a surname, not «ف» + «ليك»
+        if norm in self.surnames:  # listed: «كوبر» is a surname, not «ك» + «وبر»
             return frequency <= MAX_LISTED_SURNAME_FREQUENCY
         split = self.judge.split(norm)
         common = self.judge.frequency.get(split.bare, 0) >= MIN_COMMON_AFTER_CLITIC
@@ -507,18 +507,18 @@ MIN_TRIMMED_ACRONYM = 3
 
 
 class Acronyms:
-    """Finds acronyms spelt out in Arabic letters' names: «بي بي سي», «أي تي في», «بي إم دبليو».
+    """Finds acronyms spelt out in Arabic letters' names: «إتش إس بي سي», «دي إتش إل», «إف بي آي».
 
     A run of at least two letter names with one that is only a letter name; spellings that are
     also Arabic words («في», «إن», «أو») count inside such a run, and are trimmed from its start
-    («قال إن سي إن إن» is «سي إن إن») and, as particles, from the end of a longer run. News
+    («قال إن إتش إس بي سي» is «إتش إس بي سي») and, as particles, from the end of a longer run. News
     spells out the names of broadcasters, companies and agencies this way, so the run is an
     organisation.
 
     >>> from kg.text import split_sentences
-    >>> doc = Document("d", "وقالت شبكة سي إن إن إن مصادر في بي إم دبليو أكدت ذلك.")
+    >>> doc = Document("d", "وقالت إتش إس بي سي إن مصادر في دي إتش إل أكدت ذلك.")
     >>> [m.text for m in Acronyms.default()(doc, split_sentences(doc.text))]
-    ['سي إن إن', 'بي إم دبليو']
+    ['إتش إس بي سي', 'دي إتش إل']
     """
 
     name = "acronyms"
@@ -547,9 +547,9 @@ class Acronyms:
             end += 1
         start = i
         while start < end and norms[start] in self.words:
-            start += 1  # «إن سي إن إن»: the leading word is the particle
+            start += 1  # «إن إتش إس بي سي»: the leading word is the particle
         while end - start > MIN_TRIMMED_ACRONYM and norms[end - 1] in TRAILING_PARTICLES:
-            end -= 1  # «قالت سي إن إن إن …»: «إن» opens the reported clause
+            end -= 1  # «قالت إتش إس بي سي إن …»: «إن» opens the reported clause
         if end - start >= MIN_ACRONYM_LETTERS:
             return start, end, EntityType.ORGANIZATION
         return None
