@@ -212,7 +212,7 @@ def _progress(items: Iterable[T]) -> Iterable[T]:
 def _build(args: argparse.Namespace) -> int:
     from kg.extract import check_engine
     from kg.io import atomic_write_text, check_encoding
-    from kg.ner.base import RULE_EXTRACTORS
+    from kg.ner.base import check_rules
     from kg.pipeline import BuildConfig, build_directory
     from kg.report import BuildReport
 
@@ -227,10 +227,7 @@ def _build(args: argparse.Namespace) -> int:
     rules = BuildConfig.rules
     if args.rules is not None:
         rules = tuple(name.strip() for name in args.rules.split(",") if name.strip() != "none")
-        unknown = sorted(set(rules) - set(RULE_EXTRACTORS))
-        if unknown:  # a usage error, before any work
-            known = ", ".join(RULE_EXTRACTORS)
-            raise InputError(f"--rules: unknown rule extractor {unknown[0]!r}; known: {known}")
+        check_rules(rules)  # a usage error, before any work
     config = BuildConfig(
         ner=args.ner,
         ner_model=args.ner_model,

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 
 from kg.ner.frequency import FREQUENCY, FrequencyTable
 from kg.text import is_normal_form, normalize
@@ -112,20 +113,14 @@ class CliticJudge:
 
     @classmethod
     def _load(cls, proclitics: tuple[str, ...] | None) -> CliticJudge:
-        base = resources.files("kg") / "data" / "ner"
         names: set[str] = set()
-        sha = hashlib.sha256()
         for file_name in NAME_LIST_FILES:
-            text = (base / file_name).read_text(encoding="utf-8")
-            sha.update(text.encode("utf-8"))
-            names.update(_words(text))
-        gazetteer = (base / TRAIN_GAZETTEER_FILE).read_text(encoding="utf-8")
-        sha.update(gazetteer.encode("utf-8"))
-        for line in gazetteer.splitlines():
-            word, _, entity_type = line.partition("\t")
-            if entity_type and entity_type != "O" and not line.startswith("#"):
-                names.add(word)
-        frequency = FrequencyTable(base / FREQUENCY)
+            names.update(word for entry in name_list(file_name) for word in entry)
+        names.update(word for word, kind in train_types().items() if kind != "O")
+        sha = hashlib.sha256()
+        for file_name in (*NAME_LIST_FILES, TRAIN_GAZETTEER_FILE):
+            sha.update(_data_file(file_name).read_bytes())
+        frequency = FrequencyTable(_data_file(FREQUENCY))
         extra = {} if proclitics is None else {"proclitics": proclitics}
         return cls(names, frequency, digest=sha.hexdigest()[:16], **extra)
 
@@ -196,21 +191,37 @@ GIVEN_NAME_FILES = ("gaz_wiki_given.txt", "names_first.txt")
 
 def given_names() -> list[str]:
     """The words of the shipped given-name lists (normalised)."""
-    base = resources.files("kg") / "data" / "ner"
-    return [
-        word
-        for file_name in GIVEN_NAME_FILES
-        for word in _words((base / file_name).read_text(encoding="utf-8"))
-    ]
+    return [word for file_name in GIVEN_NAME_FILES for e in name_list(file_name) for word in e]
+
+
+def _data_file(file_name: str) -> Traversable:
+    return resources.files("kg") / "data" / "ner" / file_name
+
+
+@lru_cache(maxsize=32)
+def name_list(file_name: str) -> tuple[tuple[str, ...], ...]:
+    """The entries of a shipped list in ``kg/data/ner`` as tuples of normalised words, read once
+    per process (the clitic judge, the resolver and the rule extractors share them)."""
+    text = _data_file(file_name).read_text(encoding="utf-8")
+    return tuple(tuple(entry.split()) for entry in normalized_entries(text) if entry.split())
+
+
+@lru_cache(maxsize=1)
+def train_types() -> dict[str, str]:
+    """The training gazetteer: a proclitic-stripped normalised word → its type in ANERcorp train
+    (PERS, LOC, ORG, MISC or O). Read once per process; callers never change it."""
+    types: dict[str, str] = {}
+    text = _data_file(TRAIN_GAZETTEER_FILE).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        word, _, entity_type = line.partition("\t")
+        if word and entity_type and not line.startswith("#"):
+            types[word] = entity_type
+    return types
 
 
 @lru_cache(maxsize=4)
 def _shipped_judge(proclitics: tuple[str, ...] | None) -> CliticJudge:
     return CliticJudge._load(proclitics)
-
-
-def _words(text: str) -> Iterable[str]:
-    return (word for entry in normalized_entries(text) for word in entry.split())
 
 
 def normalized_entries(text: str) -> list[str]:

@@ -17,7 +17,7 @@ from functools import lru_cache
 from kg.clitics import CliticJudge, Verdict, given_names
 from kg.model import Entity, EntityType, Mention
 from kg.resources import read_lexicon
-from kg.text import is_normal_form, normalize, normalize_token, spelling_skeleton
+from kg.text import is_normal_form, normalize, normalize_token, spelling_skeleton, strip_marks
 
 ARTICLE = "ال"
 # Types whose shorter names stand for longer ones («الصفدي» for «أيمن الصفدي», «فتح» for
@@ -372,8 +372,7 @@ def _drop_letters(word: str, letters: int) -> str:
 
 @lru_cache(maxsize=4096)
 def _as_written(text: str) -> str:
-    """``text`` without diacritics and tatweel, letters otherwise as written."""
-    return "".join(ch for ch in text if normalize(ch) or ch == " ").strip()
+    return strip_marks(text).strip()
 
 
 def _mention_order(mention: Mention) -> tuple[str, int]:

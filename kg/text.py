@@ -35,11 +35,19 @@ def normalize(text: str) -> str:
     >>> normalize("إسماعيل")
     'اسماعيل'
     """
-    text = normalize_unicode(text).replace(TATWEEL, "")
-    text = dediac_ar(text)
+    text = strip_marks(normalize_unicode(text))
     text = normalize_alef_ar(text)
     text = normalize_alef_maksura_ar(text)
     return str(normalize_teh_marbuta_ar(text))
+
+
+def strip_marks(text: str) -> str:
+    """``text`` without diacritics and tatweel, its letters as written («على» stays «على»).
+
+    >>> strip_marks("عَلَـى")
+    'على'
+    """
+    return str(dediac_ar(text.replace(TATWEEL, "")))
 
 
 @lru_cache(maxsize=200_000)

@@ -178,16 +178,23 @@ def load_extractor(name: str, model_path: str | None = None) -> Extractor:
     return TaggerExtractor(load_tagger(name, model_path), (name, model_path))
 
 
+def check_rules(names: Iterable[str]) -> None:
+    """:class:`~kg.errors.ConfigError` naming the known rule extractors when one of ``names``
+    is not one (checked before any work, without loading them)."""
+    for name in names:
+        if name not in RULE_EXTRACTORS:
+            known = ", ".join(sorted(RULE_EXTRACTORS))
+            raise ConfigError(f"unknown rule extractor {name!r}; choose from: {known}")
+
+
 def load_rules(names: Sequence[str]) -> list[Extractor]:
     """The rule extractors called ``names`` (see ``RULE_EXTRACTORS``).
 
     Raises :class:`~kg.errors.ConfigError` listing the known names for an unknown one.
     """
+    check_rules(names)
     extractors: list[Extractor] = []
     for name in names:
-        if name not in RULE_EXTRACTORS:
-            known = ", ".join(sorted(RULE_EXTRACTORS))
-            raise ConfigError(f"unknown rule extractor {name!r}; choose from: {known}")
         module_name, _, attribute_path = RULE_EXTRACTORS[name].partition(":")
         obj: Any = import_module(module_name)
         for attribute in attribute_path.split("."):

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TypeVar
 
-from kg.clitics import CliticJudge, Verdict, normalized_entries
+from kg.clitics import CliticJudge, Verdict, name_list, train_types
 from kg.errors import ModelError
 from kg.model import Document, EntityType, Mention, Sentence
 from kg.ner.features import strip_proclitics
-from kg.resources import data_path, read_lexicon
+from kg.resources import read_lexicon
 from kg.text import normalize, normalize_token
 
 ARTICLE = "ال"
@@ -289,20 +289,21 @@ class PlaceNames:
     @classmethod
     def default(cls) -> PlaceNames:
         judge = CliticJudge.default()
-        train_types = _train_types()
-        persons = {w for name in PERSON_LISTS for entry in _list_entries(name) for w in entry}
+        types = train_types()
+        persons = {w for name in PERSON_LISTS for entry in name_list(name) for w in entry}
         stop_words = set(_stop_words())
         phrases: dict[str, list[tuple[str, ...]]] = {}
         after_cue: set[str] = set()
 
         def add(entry: tuple[str, ...]) -> None:
             phrases.setdefault(entry[0], []).append(entry)
-
-        for entry in _list_entries(COUNTRY_LIST):
-            add(entry)
             if len(entry) == 2 and len("".join(entry)) >= MIN_JOINED_LETTERS:
-                add(("".join(entry),))  # «كوالا لامبور» is also written «كوالالمبور»
-        for entry in _list_entries(PLACE_LIST):
+                joined = "".join(entry)  # «كوالا لامبور» is also written «كوالالمبور»
+                phrases.setdefault(joined, []).append((joined,))
+
+        for entry in name_list(COUNTRY_LIST):
+            add(entry)
+        for entry in name_list(PLACE_LIST):
             if len(entry) > MAX_PLACE_WORDS or any(w in stop_words for w in entry):
                 continue
             if len(entry) == 1:
@@ -310,14 +311,12 @@ class PlaceNames:
                 bare = word[len(ARTICLE) :] if word.startswith(ARTICLE) else word
                 if len(bare) < 3 or judge.frequency.get(word, 0) > MAX_PLACE_WORD_FREQUENCY:
                     continue
-                if train_types.get(word, train_types.get(bare, "LOC")) != "LOC":
+                if types.get(word, types.get(bare, "LOC")) != "LOC":
                     continue
                 if word in persons or bare in persons:
                     after_cue.add(word)
                     continue
             add(entry)
-            if len(entry) == 2 and len("".join(entry)) >= MIN_JOINED_LETTERS:
-                add(("".join(entry),))
         cues = [normalize(c) for c in (*read_lexicon("ner/location_cues.txt"), *PLACE_PREPOSITIONS)]
         return cls(phrases, judge, after_cue, cues)
 
@@ -339,20 +338,6 @@ class PlaceNames:
         if norms[i] in self.after_cue and i > 0 and norms[i - 1] in self.cues:
             return i, i + 1, EntityType.PLACE  # «في شارلوت», «مدينة شارلوت»
         return None
-
-
-def _list_entries(file_name: str) -> list[tuple[str, ...]]:
-    text = data_path(f"ner/{file_name}").read_text(encoding="utf-8")
-    return [tuple(entry.split()) for entry in normalized_entries(text) if entry.split()]
-
-
-def _train_types() -> dict[str, str]:
-    types: dict[str, str] = {}
-    for line in read_lexicon("ner/train_gazetteer.tsv"):
-        word, _, entity_type = line.partition("\t")
-        if word and entity_type:
-            types[word] = entity_type
-    return types
 
 
 # A foreign given name opens a person's name: the lists of names as Arabic writes them (arabnamer)
@@ -403,9 +388,9 @@ class PersonNames:
     @classmethod
     def default(cls) -> PersonNames:
         judge = CliticJudge.default()
-        foreign = {w for name in FOREIGN_GIVEN_LISTS for e in _list_entries(name) for w in e}
-        given = {w for name in GIVEN_LISTS for e in _list_entries(name) for w in e}
-        surnames = {w for name in FAMILY_LISTS for e in _list_entries(name) for w in e}
+        foreign = {w for name in FOREIGN_GIVEN_LISTS for e in name_list(name) for w in e}
+        given = {w for name in GIVEN_LISTS for e in name_list(name) for w in e}
+        surnames = {w for name in FAMILY_LISTS for e in name_list(name) for w in e}
         particles = [normalize(p) for p in read_lexicon("ner/name_particles.txt")]
         return cls(
             (w for w in foreign & given if judge.frequency.get(w, 0) <= MAX_GIVEN_FREQUENCY),
