@@ -25,6 +25,7 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 
 from kg.ner.frequency import FREQUENCY, FrequencyTable
+from kg.resources import read_lexicon
 from kg.text import is_normal_form, normalize
 
 ARTICLE = "ال"
@@ -91,14 +92,15 @@ class CliticJudge:
         self,
         names: Iterable[str],
         frequency: Mapping[str, int],
-        proclitics: Iterable[str] = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك"),
+        proclitics: Iterable[str] | None = None,
         *,
         digest: str = "",
     ) -> None:
         self.names = frozenset(names)
         self.frequency = frequency
         # Longest first, ties in a fixed order: the first clitic that gives a name wins.
-        self.proclitics = tuple(sorted(set(proclitics), key=lambda c: (-len(c), c)))
+        # None: the shipped list (kg/data/lexicons/proclitics.txt), longest first.
+        self.proclitics = shipped_proclitics() if proclitics is None else by_length(proclitics)
         self.digest = digest
         self._cache: dict[str, Split] = {}
 
@@ -217,6 +219,18 @@ def train_types() -> dict[str, str]:
         if word and entity_type and not line.startswith("#"):
             types[word] = entity_type
     return types
+
+
+def by_length(proclitics: Iterable[str]) -> tuple[str, ...]:
+    """Normalised ``proclitics``, longest first, ties in a fixed order (so that fingerprints
+    agree between processes)."""
+    return tuple(sorted({normalize(p) for p in proclitics}, key=lambda c: (-len(c), c)))
+
+
+@lru_cache(maxsize=1)
+def shipped_proclitics() -> tuple[str, ...]:
+    """The proclitic sequences of ``kg/data/lexicons/proclitics.txt``, longest first."""
+    return by_length(read_lexicon("lexicons/proclitics.txt"))
 
 
 @lru_cache(maxsize=4)

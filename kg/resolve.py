@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kg.clitics import CliticJudge, Verdict, given_names
+from kg.clitics import CliticJudge, Verdict, by_length, given_names, shipped_proclitics
 from kg.model import Entity, EntityType, Mention
 from kg.resources import read_lexicon
 from kg.text import is_normal_form, normalize, normalize_token, spelling_skeleton, strip_marks
@@ -57,9 +57,7 @@ class Resolver:
     ) -> None:
         self.honorifics = frozenset(tuple(normalize(h).split()) for h in honorifics)
         self.max_honorific_words = max((len(h) for h in self.honorifics), default=0)
-        # Longest first; ties in a fixed order, so that fingerprints agree between processes.
-        forms = {normalize(p) for p in proclitics}
-        self.proclitics = tuple(sorted(forms, key=lambda clitic: (-len(clitic), clitic)))
+        self.proclitics = by_length(proclitics)
         # Skeletons shared by two given names («محمد», «محمود»): such words keep their letters.
         by_skeleton: dict[str, set[str]] = defaultdict(set)
         for name in distinct_names:
@@ -328,12 +326,8 @@ def _unglued(word: str, letters: int, restore: bool = True) -> str:
     first = _drop_letters(word, letters)
     clitic = normalize(word)[:letters]
     if restore and clitic.endswith("ل") and first.startswith("ل"):
-        first = ARTICLE + first[1:]  # «للصين», «وللاتحاد»: ل + ال is written «لل»
+        first = ARTICLE + first[1:]  # «للهند», «وللاتحاد»: ل + ال is written «لل»
     return first
-
-
-# Proclitic letters a surface form may carry in front of another surface form of its entity.
-_GLUED = ("وب", "ول", "وك", "فب", "فل", "فك", "و", "ف", "ب", "ل", "ك")
 
 
 def _without_glued_variants(surfaces: Iterable[str]) -> list[str]:
@@ -352,7 +346,7 @@ def _without_glued_variants(surfaces: Iterable[str]) -> list[str]:
         glued = any(
             first.startswith(clitic)
             and normalize_token(" ".join([_unglued(words[0], len(clitic)), *words[1:]])) in normal
-            for clitic in _GLUED
+            for clitic in shipped_proclitics()
         )
         if not glued:
             kept.append(form)
