@@ -20,6 +20,7 @@ from kg.clitics import CliticJudge, Verdict, name_list, train_types
 from kg.errors import ModelError
 from kg.model import Document, EntityType, Mention, Sentence
 from kg.ner.features import strip_proclitics
+from kg.ner.frequency import ARABIC_WORD
 from kg.resources import read_lexicon
 from kg.text import normalize, normalize_token
 
@@ -63,7 +64,7 @@ class _Word:
 @lru_cache(maxsize=100_000)
 def _word(norm: str) -> _Word:
     clitic, stem = strip_proclitics(norm)
-    return _Word(norm, clitic, stem, bool(norm) and all("\u0621" <= ch <= "\u064a" for ch in norm))
+    return _Word(norm, clitic, stem, ARABIC_WORD.fullmatch(norm) is not None)
 
 
 class OrganisationGrammar:
@@ -428,7 +429,7 @@ class PersonNames:
     def _is_surname(self, norm: str) -> bool:
         if len(norm) < 3 or norm.startswith(ARTICLE) or norm in self.stop_words:
             return False
-        if not all("\u0621" <= ch <= "\u064a" for ch in norm):
+        if ARABIC_WORD.fullmatch(norm) is None:
             return False
         frequency = self.judge.frequency.get(norm, 0)
         if norm in self.surnames:  # listed: «كوبر» is a surname, not «ك» + «وبر»
