@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from kg.errors import ConfigError, InputError, KGError
 from kg.events import ALIAS_EXTRACTOR, ROLE_ORG_EXTRACTOR, VENUE_EXTRACTOR, EventExtractor
 from kg.model import AnnotatedDocument, Document
-from kg.ner.base import Extractor, merge_mentions
+from kg.ner.base import Extractor, complete_mentions
 from kg.text import split_sentences
 
 # Mentions the event stage makes itself; they are made again whenever events are recomputed.
@@ -58,7 +58,7 @@ def annotate(
     sentences = tuple(split_sentences(doc.text))
     if not sentences:
         raise InputError(f"{doc.id}: document has no words")
-    mentions = merge_mentions(extractor(doc, sentences) for extractor in extractors)
+    mentions = complete_mentions(doc, sentences, extractors)
     annotated = AnnotatedDocument(doc, sentences, tuple(mentions))
     return add_events(annotated, event_extractor) if event_extractor else annotated
 

@@ -77,7 +77,14 @@ class BuildConfig:
     ner: str = "crf"
     ner_model: str | None = None
     # Rule extractors run beside the NER backend (kg.ner.base.RULE_EXTRACTORS).
-    rules: tuple[str, ...] = ("org-grammar", "place-names", "person-names", "acronyms")
+    rules: tuple[str, ...] = (
+        "org-grammar",
+        "place-names",
+        "person-names",
+        "acronyms",
+        "cued-names",
+        "list-items",
+    )
     base: str = DEFAULT_BASE
     # MISC spans (events, nationalities …) stay as typed mentions but do not become graph nodes.
     entity_types: frozenset[EntityType] = field(

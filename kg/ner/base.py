@@ -27,6 +27,8 @@ RULE_EXTRACTORS = {
     "place-names": "kg.ner.rules:PlaceNames.default",
     "person-names": "kg.ner.rules:PersonNames.default",
     "acronyms": "kg.ner.rules:Acronyms.default",
+    "cued-names": "kg.ner.cues:CuedNames.default",
+    "list-items": "kg.ner.neighbours:ListItems.default",
 }
 
 
@@ -38,6 +40,29 @@ class Extractor(Protocol):
     labels: tuple[str, ...]
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]: ...
+
+
+@runtime_checkable
+class Completer(Protocol):
+    """An extractor that also reads the mentions the others found (merged) and revises them:
+    adds list items beside a found name, drops a common noun that is no name."""
+
+    name: str
+
+    def complete(
+        self, doc: Document, sentences: Sequence[Sentence], mentions: Sequence[Mention]
+    ) -> list[Mention]: ...
+
+
+def complete_mentions(
+    doc: Document, sentences: Sequence[Sentence], extractors: Sequence[Extractor]
+) -> list[Mention]:
+    """Every extractor's mentions merged, then revised by each :class:`Completer` among them."""
+    mentions = merge_mentions(extractor(doc, sentences) for extractor in extractors)
+    for extractor in extractors:
+        if isinstance(extractor, Completer):
+            mentions = extractor.complete(doc, sentences, mentions)
+    return mentions
 
 
 class SequenceTagger(Protocol):

@@ -18,10 +18,17 @@ from kg.text import normalize
 _LABEL = re.compile(r"^(?:O|[BIES]-\S+)$")
 
 
-def read_conll(path: str | os.PathLike[str]) -> list[list[tuple[str, str]]]:
+# Marker lines, not tokens: CoNLL's document start and Wojood's segment end.
+MARKERS = frozenset({"-DOCSTART-", "$#$"})
+
+
+def read_conll(
+    path: str | os.PathLike[str], *, label_column: int = -1
+) -> list[list[tuple[str, str]]]:
     """Read ``token [... ] label`` lines (space or tab separated), blank line between sentences.
 
-    The first column is the token and the last the label; a one-column file gets label "O".
+    The first column is the token and the last the label (``label_column=1``: the second, the
+    outermost of Wojood's nested labels); a one-column file gets label "O".
     Raises :class:`InputError` naming the file and line on bad UTF-8 or a malformed label.
     """
     try:
@@ -44,9 +51,9 @@ def read_conll(path: str | os.PathLike[str]) -> list[list[tuple[str, str]]]:
                 sentences.append(current)
                 current = []
             continue
-        if cols[0] == "-DOCSTART-":
+        if cols[0] in MARKERS:
             continue
-        label = cols[-1] if len(cols) >= 2 else "O"
+        label = cols[label_column] if len(cols) >= 2 else "O"
         if not _LABEL.match(label):
             raise InputError(f"{path}: line {line_no}: malformed label {label!r}")
         current.append((cols[0], label))

@@ -1,0 +1,222 @@
+"""Names found through the names beside them: list items and places placed in a larger place.
+
+News lists names of one kind together («تنافس X مع A وB وC», «لاعبون من A، وB، وC») and places a
+small place in a known one («في X، Y», «في X في Y»). When the tagger or a rule extractor has found
+one item of such a list, the other items are names of the same type if their words can only be
+names (:class:`kg.ner.cues.NameWords`); a name-like word placed in a known place is a place.
+
+:class:`ListItems` runs after the other extractors' mentions are merged (it reads them), so it is a
+*completer* (:class:`kg.ner.base.Completer`): :func:`kg.ner.base.complete_mentions` hands it the
+merged mentions and keeps what it returns. It also drops the one misreading its neighbours
+disprove: a common noun joined by «و» to something that is no person («وبشارة» = «and good
+tidings») is not a one-word person.
+
+>>> from kg.model import Document
+>>> from kg.text import split_sentences
+>>> text = "تتنافس الشركة مع فيرنهولد وكراسبيك ومايكروسوفت. وافتتح فرعا في بلونتسيل، تكساس."
+>>> doc = Document("d", text)
+>>> sentences = split_sentences(text)
+>>> found = [Mention("d", text.index("ومايكروسوفت"), text.index("ومايكروسوفت") + 11,
+...                  "ومايكروسوفت", EntityType.ORGANIZATION, 0, "crf"),
+...          Mention("d", text.index("تكساس"), text.index("تكساس") + 5, "تكساس",
+...                  EntityType.PLACE, 1, "crf")]
+>>> revised = ListItems.default().complete(doc, sentences, found)
+>>> [(m.text, m.type.name) for m in revised if m.extractor == "list-items"]
+[('فيرنهولد', 'ORGANIZATION'), ('وكراسبيك', 'ORGANIZATION'), ('بلونتسيل', 'PLACE')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from kg.model import Document, EntityType, Mention, Sentence
+from kg.ner.cues import MAX_NAME_WORDS, NameWords
+from kg.text import normalize_token
+
+CONJUNCTION = "و"
+LIST_COMMAS = frozenset({"،", ","})
+PLACE_PREPOSITION = "في"
+TYPED = frozenset({EntityType.PERSON, EntityType.ORGANIZATION, EntityType.PLACE})
+
+
+class ListItems:
+    """Completes lists of same-type names and places inside known places (module docstring)."""
+
+    name = "list-items"
+    labels = ("PERS", "LOC", "ORG")
+
+    def __init__(self, words: NameWords) -> None:
+        self.words = words
+
+    @classmethod
+    def default(cls) -> ListItems:
+        return cls(NameWords.default())
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (ListItems.default, ())
+
+    def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
+        return []  # it needs the other extractors' mentions: see ``complete``
+
+    def complete(
+        self, doc: Document, sentences: Sequence[Sentence], mentions: Sequence[Mention]
+    ) -> list[Mention]:
+        """``mentions`` with the unmarked list items and places next to them added, and
+        common nouns read as one-word names dropped."""
+        kept = [m for m in mentions if not self._coordinated_noun(doc, m, mentions)]
+        found: list[Mention] = []
+        by_sentence: dict[int, list[Mention]] = {}
+        for mention in kept:
+            if mention.type in TYPED:
+                by_sentence.setdefault(mention.sentence, []).append(mention)
+        for sentence in sentences:
+            marked = by_sentence.get(sentence.index)
+            if marked:
+                found.extend(_Sentence(self, doc, sentence, marked).new_mentions())
+        taken = [(m.start, m.end) for m in kept]
+        free = {
+            (m.start, m.end): m  # a place item may also be a list item
+            for m in found
+            if all(m.end <= start or m.start >= end for start, end in taken)
+        }
+        return sorted([*kept, *free.values()], key=lambda m: (m.start, m.end))
+
+    def _coordinated_noun(
+        self, doc: Document, mention: Mention, mentions: Sequence[Mention]
+    ) -> bool:
+        """A one-word person «وX» where X is a common noun (used with the article and in the
+        plural: «وبشارة» = «and good tidings») and the item before «و» is no person. In ANERcorp
+        train no gold person has that shape."""
+        word = normalize_token(mention.text)
+        if mention.type is not EntityType.PERSON or " " in mention.text.strip():
+            return False
+        if not word.startswith(CONJUNCTION) or not self.words.common_noun(word[1:]):
+            return False
+        before = [m for m in mentions if m.end <= mention.start and m.sentence == mention.sentence]
+        if before and before[-1].type is EntityType.PERSON:
+            gap = doc.text[before[-1].end : mention.start].strip()
+            return gap not in ("", *LIST_COMMAS)  # «X، وY» lists two people
+        return True
+
+
+class _Sentence:
+    """One sentence's tokens, which of them are marked and by which mention."""
+
+    def __init__(
+        self, items: ListItems, doc: Document, sentence: Sentence, marked: Sequence[Mention]
+    ) -> None:
+        self.items = items
+        self.doc = doc
+        self.sentence = sentence
+        self.tokens = sentence.tokens
+        self.norms = [normalize_token(token.text) for token in self.tokens]
+        self.owner: dict[int, Mention] = {}
+        for mention in marked:
+            for k, token in enumerate(self.tokens):
+                if token.start >= mention.start and token.end <= mention.end:
+                    self.owner[k] = mention
+        self.first = {m: min(k for k, o in self.owner.items() if o is m) for m in marked}
+        self.last = {m: max(k for k, o in self.owner.items() if o is m) for m in marked}
+
+    def new_mentions(self) -> list[Mention]:
+        out: list[Mention] = []
+        for mention in sorted(self.first, key=lambda m: m.start):
+            out.extend(self._following_items(mention))
+            out.extend(self._preceding_items(mention))
+            if mention.type is EntityType.PLACE:
+                out.extend(self._place_inside(mention))
+        return out
+
+    def _following_items(self, mention: Mention) -> list[Mention]:
+        """«M وX», «M، X، وY»: items after the marked name, until the list ends. An item
+        after a bare comma counts only when a later item has its «و» («M، X، وY»): «M، X»
+        alone is more often a name and its post («نانسي، زعيمة الأقلية»)."""
+        out: list[Mention] = []
+        pending: list[Mention] = []
+        k = self.last[mention] + 1
+        while k < len(self.tokens):
+            comma = conjunction = False
+            if self.norms[k] in LIST_COMMAS:
+                comma, k = True, k + 1
+            if k < len(self.tokens) and self.norms[k] == CONJUNCTION:
+                conjunction, k = True, k + 1  # «و» written apart
+            if k >= len(self.tokens):
+                break
+            conjunction = conjunction or self.norms[k].startswith(CONJUNCTION)
+            if not (comma or conjunction):
+                break
+            if conjunction:
+                out += pending
+                pending = []
+            if k in self.owner:
+                k = self.last[self.owner[k]] + 1
+                continue
+            end = self._item_end(k)
+            if end == k:
+                break
+            (out if conjunction else pending).append(self._mention(k, end, mention))
+            k = end
+        return out
+
+    def _preceding_items(self, mention: Mention) -> list[Mention]:
+        """«X وM», «X، Y، وM»: the items before a marked name that «و» or a comma joins to it."""
+        out: list[Mention] = []
+        position = self.first[mention]
+        while position > 0:
+            end = position
+            if self.norms[end - 1] in LIST_COMMAS or self.norms[end - 1] == CONJUNCTION:
+                end -= 1
+            elif not self.norms[position].startswith(CONJUNCTION):
+                break
+            if end - 1 in self.owner:
+                position = self.first[self.owner[end - 1]]
+                continue
+            start = end
+            while start > 0 and end - start < MAX_NAME_WORDS and start - 1 not in self.owner:
+                norm = self.norms[start - 1]
+                if self.items.words(norm):
+                    start -= 1
+                elif self.items.words.after_conjunction(norm):
+                    start -= 1  # the item opens with «و»: the list goes on before it
+                    break
+                else:
+                    break
+            if start == end:
+                break
+            out.append(self._mention(start, end, mention))
+            position = start
+        return out
+
+    def _place_inside(self, place: Mention) -> list[Mention]:
+        """«في X، M», «في X في M»: a name-like word after «في» placed in the known place M."""
+        first = self.first[place]
+        end = first - 1
+        if end < 1 or self.norms[end] not in (*LIST_COMMAS, PLACE_PREPOSITION):
+            return []
+        start = end
+        while start > 0 and end - start < MAX_NAME_WORDS:
+            if start - 1 in self.owner or not self.items.words(self.norms[start - 1]):
+                break
+            start -= 1
+        if start == end or start == 0 or self.norms[start - 1] != PLACE_PREPOSITION:
+            return []
+        return [self._mention(start, end, place)]
+
+    def _item_end(self, k: int) -> int:
+        """End of the name-like item at ``k`` (its first word without the «و»)."""
+        if not self.items.words.after_conjunction(self.norms[k]):
+            return k
+        end = k + 1
+        while end < len(self.tokens) and end - k < MAX_NAME_WORDS:
+            norm = self.norms[end]
+            if end in self.owner or norm.startswith(CONJUNCTION) or not self.items.words(norm):
+                break
+            end += 1
+        return end
+
+    def _mention(self, start: int, end: int, like: Mention) -> Mention:
+        first, last = self.tokens[start], self.tokens[end - 1]
+        text = self.doc.text[first.start : last.end]
+        return Mention(
+            self.doc.id, first.start, last.end, text, like.type, self.sentence.index, ListItems.name
+        )
