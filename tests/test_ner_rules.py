@@ -72,7 +72,9 @@ def test_ner_rules_unknown_rule_lists_the_known_ones() -> None:
 def test_ner_rules_survive_pickling_for_worker_processes() -> None:
     import pickle
 
-    for extractor in load_rules(["org-grammar", "place-names", "person-names", "acronyms"]):
+    from kg.ner.base import RULE_EXTRACTORS
+
+    for extractor in load_rules(list(RULE_EXTRACTORS)):
         copy = pickle.loads(pickle.dumps(extractor))
         assert copy.name == extractor.name
 

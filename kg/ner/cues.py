@@ -34,6 +34,7 @@ from kg.model import Document, EntityType, Mention, Sentence
 from kg.ner.conll import bio_spans, read_conll
 from kg.ner.features import _paradigm
 from kg.ner.frequency import ARABIC_WORD
+from kg.resources import read_lexicon
 from kg.text import normalize
 
 CUES_FILE = "name_cues.tsv"
@@ -59,8 +60,10 @@ MIN_COMMON = 35  # a stem this common (Zipf 3.5) makes a word its inflected form
 MIN_VERB_FORM = 30  # another form of a verb this common (Zipf 3.0) makes a word that verb
 MIN_ARTICLE_FORM = 30  # a word used this often with the article is a noun («الزعيمة»)
 # Pronoun suffixes: «زيارته» is «زيارة» + «ه», not a name.
-ENCLITICS = ("تهما", "تهم", "تها", "تنا", "هما", "كما", "ته", "تك", "ها", "هم", "هن", "نا", "كم",
-             "ني", "ه", "ك", "ي")  # fmt: skip
+ENCLITICS = ("تهما", "تهم", "تها", "تنا", "هما", "كما", "يها", "يهم", "ته", "تك", "ها", "هم", "هن",
+             "نا", "كم", "ني", "يه", "ه", "ك", "ي")  # fmt: skip
+# A hamza seated on yeh or waw before a suffix stands alone at the end of the bare word.
+HAMZA_SEATS = str.maketrans({"ئ": "ء", "ؤ": "ء"})
 MAX_NAME_WORDS = 3
 # Cue selection: seen at least this often before a name-like word, and (with add-one smoothing)
 # at least this share of those times before a name of one type.
@@ -92,7 +95,8 @@ class NameWords:
     def default(cls) -> NameWords:
         from kg.ner.rules import _stop_words
 
-        return cls(CliticJudge.default(), _stop_words())
+        not_names = [normalize(word) for word in read_lexicon("lexicons/not_names.txt")]
+        return cls(CliticJudge.default(), [*_stop_words(), *not_names])
 
     def __call__(self, norm: str) -> bool:
         known = self._cache.get(norm)
@@ -108,18 +112,20 @@ class NameWords:
             return False  # «وتركيا»: the next item of a list, or a preposition and a word
         frequency = self.frequency.get(norm, 0)
         listed = self.judge.is_name(norm) and frequency <= MAX_LISTED_FREQUENCY
-        if norm.startswith(DEFINITE_PREFIXES):
-            return False  # «الشركات», «بالقرب»; the tagger and the lists find «ال» names
-        if (
-            norm[0] in PROCLITIC_LETTERS
-            and not listed
-            and self.frequency.get(norm[1:], 0) >= MIN_COMMON
+        if norm.startswith(ARTICLE) or (
+            norm.startswith(DEFINITE_PREFIXES) and norm not in self.judge.names
         ):
-            return False  # «وربما», «لكرة»: a clitic on a common word
+            # «الشركات», «بالقرب»; the tagger and the lists find «ال» names. A listed name may
+            # open like a clitic and the article: «فالكيرك», «والاس», «كاليفورنيا».
+            return False
+        if norm[0] in PROCLITIC_LETTERS and not listed and self.frequency.get(norm[1:], 0):
+            return False  # «وربما», «لكرة», «ورجح»: a clitic on a word the list knows
+        if listed and frequency < MAX_UNKNOWN_FREQUENCY:
+            return True
         if self._verb(norm) or self.frequency.get(ARTICLE + norm, 0) >= MIN_ARTICLE_FORM:
             return False  # «يقف», «سأل»; «حاكم» (a listed surname, but «الحاكم» is a noun)
         if listed:
-            return True
+            return not self._inflected(norm)  # «فوزه» is «فوز» + «ه», though a listed name too
         if self._inflected(norm) or _verb_shaped(norm):
             return False
         if frequency < MAX_UNKNOWN_FREQUENCY:
@@ -153,24 +159,28 @@ class NameWords:
 
     def _verb(self, norm: str) -> bool:
         """A verb form: the same stem with another person prefix or a past ending is common."""
-        stems = {norm}
-        for word in list(stems):
+        words = {norm}
+        for word in list(words):
             if word.startswith(CONJUNCTION) and len(word) > 3:
-                stems.add(word[1:])  # «ويحصلوا»
-        for word in list(stems):
+                words.add(word[1:])  # «ويحصلوا»
+        for word in list(words):
             if word.startswith(FUTURE) and len(word) > 3:
-                stems.add(word[1:])  # «سنتحرك»
-        for word in list(stems):
-            for ending in VERB_ENDINGS:
-                if word.endswith(ending) and len(word) - len(ending) >= 3:
-                    stems.add(word[: -len(ending)])
+                words.add(word[1:])  # «سنتحرك»
         forms: set[str] = set()
-        for stem in stems:
-            if stem[0] in PERSON_PREFIXES and len(stem) >= 3:
-                forms.update(prefix + stem[1:] for prefix in PERSON_PREFIXES)
-            past = stem[:-1] if stem.endswith("ت") else stem
+        for word in words:
+            past = word[:-1] if word.endswith("ت") else word
             forms.update(past + ending for ending in PAST_ENDINGS)
-        forms.discard(norm)
+            if word[0] not in PERSON_PREFIXES or len(word) < 3:
+                continue
+            stems = {word}
+            stems.update(
+                word[: -len(ending)]
+                for ending in VERB_ENDINGS
+                if word.endswith(ending) and len(word) - len(ending) >= 3
+            )  # «يحصلون»
+            for stem in stems:
+                forms.update(prefix + stem[1:] for prefix in PERSON_PREFIXES)
+        forms -= words
         return any(self.frequency.get(form, 0) >= MIN_VERB_FORM for form in forms)
 
     def _inflected(self, norm: str) -> bool:
@@ -189,6 +199,7 @@ class NameWords:
                 if word.endswith(suffix) and len(word) - len(suffix) >= 2:
                     stem = word[: -len(suffix)]
                     stems.add(stem)
+                    stems.add(stem[:-1] + stem[-1].translate(HAMZA_SEATS))  # «وزرائه»
                     if suffix.startswith("ت"):
                         stems.add(stem + "ه")  # «زيارته» → «زيارة»
         return any(
@@ -199,11 +210,13 @@ class NameWords:
 
 
 def _verb_shaped(norm: str) -> bool:
-    """A rare word shaped like a verb: the plural ending «وا» («واستباحوا») or the
-    derived-stem openings «است», «ان», «ت» with the feminine past «ت» («وتضاعفت»)."""
+    """A rare word shaped like a verb: the plural ending «وا» («واستباحوا»), the derived
+    stems «استفعل» and «انتفعل», or their openings with the feminine past «ت» («وتضاعفت»)."""
     word = norm[1:] if norm[0] in "وف" and len(norm) > 4 else norm
-    if word.endswith("وا"):
-        return True
+    if word.endswith("وا") or (word.startswith(("است", "انت")) and len(word) >= 5):
+        return True  # and the derived stems: «واستخلف», «وانتظم»
+    if word.startswith(("ي", "ت", "ن")) and word.endswith(("ون", "ين")):
+        return True  # the imperfect plural: «يعانون»
     return word.endswith("ت") and word.startswith(("است", "ان", "ت", "ا"))
 
 

@@ -349,6 +349,10 @@ FAMILY_LISTS = ("gaz_wiki_family.txt", "names_last.txt", "gaz_latin_names.txt")
 # Given names this common are also everyday words («جين», «دان»); surnames listed as such may be
 # commoner than an unknown word may be.
 MAX_GIVEN_FREQUENCY = 42
+# ... and foreign given names up to this common (Zipf 5.5: «سام», not «الان» = «now») before a
+# surname nobody writes otherwise.
+MAX_COMMON_GIVEN_FREQUENCY = 55
+MIN_UNHEARD_LETTERS = 4
 MAX_LISTED_SURNAME_FREQUENCY = 40
 MAX_SURNAME_WORDS = 3
 # A surname position word read as clitic + a word this common (Zipf 3.5) is that word.
@@ -379,8 +383,12 @@ class PersonNames:
         particles: Iterable[str],
         stop_words: Iterable[str],
         judge: CliticJudge,
+        common_given: Iterable[str] = (),
     ) -> None:
         self.given = frozenset(given)
+        # Listed given names that are also everyday words («سام», «جاري»): a name only before a
+        # surname nobody writes otherwise.
+        self.common_given = frozenset(common_given) - self.given
         self.surnames = frozenset(surnames)
         self.particles = frozenset(particles)
         self.stop_words = frozenset(stop_words)
@@ -393,12 +401,14 @@ class PersonNames:
         given = {w for name in GIVEN_LISTS for e in name_list(name) for w in e}
         surnames = {w for name in FAMILY_LISTS for e in name_list(name) for w in e}
         particles = [normalize(p) for p in read_lexicon("ner/name_particles.txt")]
+        frequency = judge.frequency
         return cls(
-            (w for w in foreign & given if judge.frequency.get(w, 0) <= MAX_GIVEN_FREQUENCY),
+            (w for w in foreign & given if frequency.get(w, 0) <= MAX_GIVEN_FREQUENCY),
             surnames,
             particles,
             _stop_words(),
             judge,
+            (w for w in foreign if frequency.get(w, 0) <= MAX_COMMON_GIVEN_FREQUENCY),
         )
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -408,8 +418,42 @@ class PersonNames:
         return _scan(doc, sentences, self.name, self._match, _same)
 
     def _match(self, norms: Sequence[str], i: int) -> _Span | None:
-        end = self._name_end(norms, i) if self._is_given(norms[i]) else i
+        if self._is_given(norms[i]):
+            end = self._name_end(norms, i)
+        elif (
+            self._is_common_given(norms[i])
+            and i + 1 < len(norms)
+            and (self._unheard(norms[i + 1]) or self._listed_surname(norms[i + 1]))
+        ):
+            end = i + 2  # «سام كرايستبرغ»: the two words, no more
+        else:
+            end = i
         return (i, end, EntityType.PERSON) if end - i >= 2 else None
+
+    def _is_common_given(self, norm: str) -> bool:
+        split = self.judge.split(norm)
+        return (split.bare or norm) in self.common_given
+
+    def _listed_surname(self, norm: str) -> bool:
+        """A listed surname that is no everyday word: not common, never inflected («هولت»)."""
+        frequency = self.judge.frequency
+        return (
+            norm in self.surnames
+            and frequency.get(norm, 0) <= MAX_LISTED_SURNAME_FREQUENCY
+            and frequency.get(ARTICLE + norm, 0) == 0
+            and self._is_surname(norm)
+        )
+
+    def _unheard(self, norm: str) -> bool:
+        """A word the frequency list does not have at all (under Zipf 2), with no sign of an
+        Arabic word: the surname of a foreign name («كرايستبرغ»)."""
+        if len(norm) < MIN_UNHEARD_LETTERS or self.judge.frequency.get(norm, 0):
+            return False
+        if norm.startswith(ARTICLE) and self.judge.frequency.get(norm[len(ARTICLE) :], 0):
+            return False  # an unknown form of a known word, not «ألارديس»
+        if self.judge.split(norm).verdict is Verdict.STRIP:
+            return False
+        return self._is_surname(norm) or norm.startswith(ARTICLE)
 
     def _is_given(self, norm: str) -> bool:
         split = self.judge.split(norm)
