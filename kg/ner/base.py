@@ -119,11 +119,17 @@ class TaggerExtractor:
         return mentions
 
 
+# Rule extractors whose span, where another extractor has the very same span with one of these
+# types, is read with the rule's type instead.
+OVERRULES: Mapping[str, frozenset[EntityType]] = {"place-names": frozenset({EntityType.PERSON})}
+
+
 def merge_mentions(mention_lists: Iterable[Iterable[Mention]]) -> list[Mention]:
     """The one overlap policy for mentions from several extractors.
 
     Sorted by position; where spans overlap, the longer span wins, then a person, organisation
-    or place over MISC (the catch-all: «مسجد الفتح» is a place), then the earlier extractor.
+    or place over MISC (the catch-all: «مسجد الفتح» is a place), then the earlier extractor;
+    but a listed place beats a person reading of the same words (``OVERRULES``).
     """
     ranked: list[tuple[int, int, Mention]] = []
     for rank, mentions in enumerate(mention_lists):
@@ -134,6 +140,19 @@ def merge_mentions(mention_lists: Iterable[Iterable[Mention]]) -> list[Mention]:
     for _, _, mention in ranked:
         by_start[mention.start].append(mention)
     ranked = [item for item in ranked if not _tiled(item[2], by_start)]
+    # A listed place the tagger read as a person («قيام بيونغيانغ») is the place: the place list
+    # leaves out words that are also person names, unless a place cue stands before them.
+    overruled = {
+        (other.start, other.end, other.extractor)
+        for _, _, mention in ranked
+        for other in by_start[mention.start]
+        if other.end == mention.end
+        and other.type in OVERRULES.get(mention.extractor, ())
+        and other.extractor != mention.extractor
+    }
+    ranked = [
+        item for item in ranked if (item[2].start, item[2].end, item[2].extractor) not in overruled
+    ]
     ranked.sort(
         key=lambda item: (
             -(item[2].end - item[2].start),

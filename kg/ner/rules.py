@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TypeVar
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from kg.ner.cues import NameWords
 
 from kg.clitics import CliticJudge, Verdict, name_list, train_types
 from kg.errors import ModelError
 from kg.model import Document, EntityType, Mention, Sentence
-from kg.ner.features import strip_proclitics
+from kg.ner.features import _paradigm, strip_proclitics
 from kg.ner.frequency import ARABIC_WORD
 from kg.resources import read_lexicon
 from kg.text import normalize, normalize_token
@@ -30,6 +33,9 @@ ARTICLE = "ال"
 MAX_NAME_FREQUENCY = 30
 # A listed name word may be commoner, but not a word of everyday prose («يوم», «بين»).
 MAX_LISTED_NAME_FREQUENCY = 45
+# ... or up to Zipf 5.5 when no inflected form of it is in use (a name, not a noun).
+MAX_UNINFLECTED_NAME_FREQUENCY = 55
+MAX_UNINFLECTED_FREQUENCY = 46  # the same for unlisted words
 # Words more common than this (Zipf 5.0) are function words or verbs, never part of a name:
 # «منظمة غير حكومية» is not the name «منظمة غير».
 MAX_WORD_FREQUENCY = 50
@@ -111,6 +117,12 @@ class OrganisationGrammar:
         not_adjectives = [normalize(a) for a in read_lexicon("ner/org_not_adjectives.txt")]
         stop_words = _stop_words()
         return cls(heads, adjectives, stop_words, CliticJudge.default(), types, not_adjectives)
+
+    @cached_property
+    def _name_words(self) -> NameWords:
+        from kg.ner.cues import NameWords  # the cue module builds on this one
+
+        return NameWords(self.judge, self.stop_words)
 
     def __reduce__(self) -> tuple[object, ...]:
         # Worker processes of a parallel build load the shipped lexicons themselves.
@@ -227,8 +239,22 @@ class OrganisationGrammar:
             return False
         frequency = self.judge.frequency.get(word.norm, 0)
         if self.judge.is_name(word.norm):
-            return frequency <= MAX_LISTED_NAME_FREQUENCY
-        return frequency < MAX_NAME_FREQUENCY
+            if frequency <= MAX_LISTED_NAME_FREQUENCY:
+                return True
+            # «تنظيم داعش», «شركة جوجل»: a name of today's news is common, but never inflected.
+            return frequency <= MAX_UNINFLECTED_NAME_FREQUENCY and self._uninflected(word)
+        if frequency < MAX_NAME_FREQUENCY:
+            return True  # after a head noun a rare word is a name, Arabic or not («بلدية عقربا»)
+        # «حكومة ترامب»: an unlisted word as common as a noun, but never inflected like one
+        # and no verb (kg.ner.cues.NameWords): not «مجموعة منتجاتنا», «شركة تستند».
+        return (
+            frequency <= MAX_UNINFLECTED_FREQUENCY
+            and self._uninflected(word)
+            and self._name_words(word.norm)
+        )
+
+    def _uninflected(self, word: _Word) -> bool:
+        return _paradigm(word.norm, self.judge.frequency)[-1] == "zv#=0"
 
 
 # Place lists (kg/data/ner; built by kg.ner.namelists): CLDR territory names are always places;
