@@ -17,7 +17,14 @@ from functools import lru_cache
 from kg.clitics import CliticJudge, Verdict, by_length, given_names, shipped_proclitics
 from kg.model import Entity, EntityType, Mention
 from kg.resources import read_lexicon
-from kg.text import is_normal_form, normalize, normalize_token, spelling_skeleton, strip_marks
+from kg.text import (
+    is_normal_form,
+    normalize,
+    normalize_token,
+    spelling_skeleton,
+    split_glued,
+    strip_marks,
+)
 
 ARTICLE = "ال"
 # Types whose shorter names stand for longer ones («الصفدي» for «أيمن الصفدي», «فتح» for
@@ -223,7 +230,8 @@ class Resolver:
         return _Analysis(mention, *found)
 
     def _analyse_text(self, text: str) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
-        words = tuple(text.split())
+        # Words the source glued together are two words of the label: «مجلةواشنطن بوست».
+        words = tuple(part for word in text.split() for part in split_glued(word))
         words = words[self._title_length(words) :] or words
         first = normalize(words[0])
         verdict = None if self.clitics is None else self.clitics.split(first)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from itertools import pairwise
 
 from camel_tools.tokenizers.word import simple_word_tokenize
 from camel_tools.utils.dediac import dediac_ar
@@ -160,9 +161,55 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         found = text.find(piece, cursor, end)
         if found < 0:  # the tokenizer only splits, so this means a camel-tools behaviour change
             raise ValueError(f"token {piece!r} not found in text after offset {cursor}")
-        tokens.append(Token(piece, found, found + len(piece)))
-        cursor = found + len(piece)
+        for word in split_glued(piece):
+            tokens.append(Token(word, found, found + len(word)))
+            found += len(word)
+        cursor = found
     return tokens
+
+
+# Letters Arabic writes only at the end of a word (teh marbuta, alef maksura, optionally with
+# their marks), or the adverbial ending «ًا» / «اً»: a letter right after them (not a hamza:
+# «شاطىء» is an old spelling of «شاطئ») opens the next word, which the source glued on
+# («مجلةواشنطن», «علىالرغم», «أيضًابأن»).
+_WORD_END = re.compile(
+    r"(?<=[\u0621-\u064a]{2})(?:[ةى]|\u064bا|ا\u064b)[\u064b-\u0652]*(?=[\u0622-\u064a])"
+)
+# «إ» opens a word: inside a token it follows only proclitics and the article («والإعلام»,
+# «لإيران»); after anything else it starts a glued word («أمامإيران»).
+_HAMZA_BELOW = re.compile(r"(?<=[\u0621-\u064a\u064b-\u0652])(?=إ)")
+MIN_GLUED_LETTERS = 2
+_CLITICS_BEFORE_HAMZA = re.compile(r"^(?:[وف]?[بلكس]?(?:ال)?|[وف]?لل)$")
+
+
+@lru_cache(maxsize=50_000)
+def split_glued(token: str) -> tuple[str, ...]:
+    """``token`` cut where the source glued two words together, by spelling alone.
+
+    >>> split_glued("مجلةواشنطن"), split_glued("أمامإيان"), split_glued("علىالرغم")
+    (('مجلة', 'واشنطن'), ('أمام', 'إيان'), ('على', 'الرغم'))
+    >>> split_glued("والإعلام"), split_glued("مدينة"), split_glued("أيضًا")
+    (('والإعلام',), ('مدينة',), ('أيضًا',))
+    """
+    cuts = {m.end() for m in _WORD_END.finditer(token)}
+    for match in _HAMZA_BELOW.finditer(token):
+        start = max((c for c in cuts if c < match.start()), default=0)
+        before = strip_marks(token[start : match.start()])
+        if not _CLITICS_BEFORE_HAMZA.match(before):
+            # «منالإنتقادات»: the article belongs to the glued word after it
+            article = before.endswith("ال") and not _CLITICS_BEFORE_HAMZA.match(before[:-2])
+            cuts.add(match.start() - 2 if article else match.start())
+    # A piece of one letter is a typo («أخرىن»), not a word.
+    bounds = [0, *sorted(cuts), len(token)]
+    cuts = {
+        cut
+        for cut, (a, b) in zip(bounds[1:-1], zip(bounds, bounds[2:], strict=False), strict=False)
+        if cut - a >= MIN_GLUED_LETTERS and b - cut >= MIN_GLUED_LETTERS
+    }
+    if not cuts:
+        return (token,)
+    bounds = [0, *sorted(cuts), len(token)]
+    return tuple(token[a:b] for a, b in pairwise(bounds) if a < b)
 
 
 def split_sentences(text: str) -> list[Sentence]:

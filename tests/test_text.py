@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.text import normalize, sentence_spans, split_sentences, tokenize
+from kg.text import normalize, sentence_spans, split_glued, split_sentences, tokenize
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,28 @@ def test_text_split_sentences_indexes_and_offsets() -> None:
     sentences = split_sentences(text)
     assert [s.index for s in sentences] == [0, 1]
     assert text[sentences[1].start : sentences[1].end] == "ثم غادر"
+
+
+@pytest.mark.parametrize(
+    ("token", "words"),
+    [
+        ("مجلةواشنطن", ("مجلة", "واشنطن")),  # teh marbuta ends a word
+        ("علىالرغم", ("على", "الرغم")),  # so does alef maksura
+        ("أيضًابأن", ("أيضًا", "بأن")),  # and the adverbial «ًا»
+        ("أمامإيران", ("أمام", "إيران")),  # «إ» opens one
+        ("منالإنتقادات", ("من", "الإنتقادات")),  # with its article
+        ("والإعلام", ("والإعلام",)),  # after clitics and the article «إ» is inside a word
+        ("شاطىء", ("شاطىء",)),  # an old spelling of «شاطئ», not «شاطى» + «ء»
+        ("أخرىن", ("أخرىن",)),  # a typo: no one-letter word
+        ("مدينة", ("مدينة",)),
+    ],
+)
+def test_text_split_glued_words(token: str, words: tuple[str, ...]) -> None:
+    assert split_glued(token) == words
+
+
+def test_text_tokens_of_glued_words_point_into_the_text() -> None:
+    text = "قالت صحيفةالحياة إن الوفد وصل."
+    tokens = tokenize(text)
+    assert [t.text for t in tokens][:3] == ["قالت", "صحيفة", "الحياة"]
+    assert all(text[t.start : t.end] == t.text for t in tokens)
