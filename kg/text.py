@@ -178,6 +178,10 @@ _WORD_END = re.compile(
 # «إ» opens a word: inside a token it follows only proclitics and the article («والإعلام»,
 # «لإيران»); after anything else it starts a glued word («أمامإيران»).
 _HAMZA_BELOW = re.compile(r"(?<=[\u0621-\u064a\u064b-\u0652])(?=إ)")
+# Arabic and Latin letters never share a word.
+_SCRIPT_CHANGE = re.compile(
+    r"[\u0621-\u064a][\u064b-\u0652]*(?=[A-Za-z])|[A-Za-z](?=[\u0621-\u064a])"
+)
 MIN_GLUED_LETTERS = 2
 _CLITICS_BEFORE_HAMZA = re.compile(r"^(?:[وف]?[بلكس]?(?:ال)?|[وف]?لل)$")
 
@@ -188,6 +192,8 @@ def split_glued(token: str) -> tuple[str, ...]:
 
     >>> split_glued("مجلةواشنطن"), split_glued("أمامإيان"), split_glued("علىالرغم")
     (('مجلة', 'واشنطن'), ('أمام', 'إيان'), ('على', 'الرغم'))
+    >>> split_glued("شركةZentrix")
+    ('شركة', 'Zentrix')
     >>> split_glued("والإعلام"), split_glued("مدينة"), split_glued("أيضًا")
     (('والإعلام',), ('مدينة',), ('أيضًا',))
     """
@@ -206,6 +212,8 @@ def split_glued(token: str) -> tuple[str, ...]:
         for cut, (a, b) in zip(bounds[1:-1], zip(bounds, bounds[2:], strict=False), strict=False)
         if cut - a >= MIN_GLUED_LETTERS and b - cut >= MIN_GLUED_LETTERS
     }
+    # A change of script is always a cut, even after a one-letter clitic: «شركةZentrix», «وCNN».
+    cuts |= {m.end() for m in _SCRIPT_CHANGE.finditer(token)}
     if not cuts:
         return (token,)
     bounds = [0, *sorted(cuts), len(token)]

@@ -132,3 +132,25 @@ def test_ner_rules_place_that_is_also_a_name_needs_a_cue() -> None:
     places = PlaceNames.default()
     assert _found(places, "وصل الوفد إلى مدينة شارلوت مساء أمس.") == ["شارلوت"]
     assert _found(places, "وقالت شارلوت إنها ستعود.") == []
+
+
+def test_ner_rules_latin_names_after_a_head(grammar: OrganisationGrammar) -> None:
+    # A name kept in Latin script is the name the head noun announces, glued on or not.
+    text = "ووجد استطلاع أجرته قناة Zentrix المقدونية أن الوضع صعب."
+    assert _found(grammar, text) == ["قناة Zentrix المقدونية"]
+    assert _found(grammar, "كانت فكرة شركةZentrix جيدة.") == ["شركةZentrix"]
+    assert _found(grammar, "وصرح للحركة الشعبية Stay Means Stay بمدينة كبيرة.") == [
+        "للحركة الشعبية Stay Means Stay"
+    ]
+
+
+def test_ner_rules_merge_a_listed_place_beats_the_taggers_person() -> None:
+    text = "وصل الوفد إلى بوخارست أمس"
+    backend = [_span(text, "بوخارست", EntityType.PERSON, "crf")]
+    places = [_span(text, "بوخارست", EntityType.PLACE, "place-names")]
+    [merged] = merge_mentions([backend, places])
+    assert (merged.type, merged.extractor) == (EntityType.PLACE, "place-names")
+    # Other disagreements still go to the backend.
+    organisation = [_span(text, "بوخارست", EntityType.ORGANIZATION, "crf")]
+    [merged] = merge_mentions([organisation, places])
+    assert merged.type is EntityType.ORGANIZATION

@@ -68,6 +68,7 @@ ENCLITICS = ("تهما", "تهم", "تها", "تنا", "هما", "كما", "يه
 # A hamza seated on yeh or waw before a suffix stands alone at the end of the bare word.
 HAMZA_SEATS = str.maketrans({"ئ": "ء", "ؤ": "ء"})
 MAX_NAME_WORDS = 3
+MAX_CACHED_WORDS = 200_000
 # Cue selection: seen at least this often before a name-like word, and (with add-one smoothing)
 # at least this share of those times before a name of one type.
 MIN_CUE_COUNT = 4
@@ -104,6 +105,8 @@ class NameWords:
     def __call__(self, norm: str) -> bool:
         known = self._cache.get(norm)
         if known is None:
+            if len(self._cache) >= MAX_CACHED_WORDS:
+                self._cache.clear()  # a corpus of millions of documents stays flat in memory
             known = self._cache[norm] = self._decide(norm)
         return known
 

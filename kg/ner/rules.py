@@ -11,6 +11,7 @@ Its spans join the tagger's under :func:`kg.ner.base.merge_mentions` (the longer
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -65,6 +66,10 @@ class _Word:
     @property
     def conjoined(self) -> bool:
         return self.clitic.startswith(("و", "ف"))
+
+
+# A name word in Latin script inside Arabic text: capitalised («Zentrix», «Face++», «BDI»).
+LATIN_NAME = re.compile(r"[A-Z][A-Za-z0-9+&.\-]*")
 
 
 @lru_cache(maxsize=100_000)
@@ -150,12 +155,18 @@ class OrganisationGrammar:
             end = self._adjectives_end(words, i + 1)
             if end < len(words) and self._of_organisation(words[end]):
                 return None  # «المكتب التنفيذي لحركة …»: a body of the organisation named next
+            latin = self._latin_end(words, end)
+            if latin > end:
+                return latin  # «الحركة الشعبية Zentrix Now»: the description, then the name
             return end if end > i + 1 else None
         if follow == "article":
             return None
         if follow == "name":
             end = self._name_end(words, i + 1)
             return None if end == i + 1 else self._adjectives_end(words, end)
+        latin = self._latin_end(words, i + 1)
+        if latin > i + 1:
+            return self._adjectives_end(words, latin)  # «مؤسسة Zentrix الأمريكية»
         # «وكالة مشاريع البحوث المتطورة»: indefinite nouns until a definite word or a name.
         k = i + 1
         while k < len(words) and k - i <= MAX_CHAIN and self._chain_noun(words[k]):
@@ -207,6 +218,12 @@ class OrganisationGrammar:
             k += 1
         return k
 
+    def _latin_end(self, words: Sequence[_Word], k: int) -> int:
+        start = k
+        while k < len(words) and k - start < MAX_NAME_WORDS and LATIN_NAME.fullmatch(words[k].norm):
+            k += 1
+        return k
+
     def _joined_by_and(self, word: _Word) -> bool:
         """«بلدة ومستوطنة»: «و» opens the next item, unless the word is a name in «و» («وارسو»)."""
         return word.norm.startswith("و") and self.judge.split(word.norm).verdict is not Verdict.KEEP
@@ -235,6 +252,8 @@ class OrganisationGrammar:
         return self._plain(word) and (nisba or stem in self.adjectives)
 
     def _is_name(self, word: _Word) -> bool:
+        if LATIN_NAME.fullmatch(word.norm):
+            return True  # «قناة Zentrix»: a name kept in its own script
         if not self._plain(word) or word.definite:
             return False
         frequency = self.judge.frequency.get(word.norm, 0)
