@@ -7,7 +7,7 @@ import gc
 import logging
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -67,11 +67,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--top",
-        type=int,
+        type=_at_least(1),
         help="show only the N most central entities in graph.html (default: all up to 20,000)",
     )
     build.add_argument(
-        "--jobs", type=int, default=1, help="worker processes for extraction (same output)"
+        "--jobs",
+        type=_at_least(1),
+        default=1,
+        help="worker processes for extraction (same output)",
     )
     build.add_argument(
         "--engine",
@@ -115,7 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--max-chars",
-        type=int,
+        type=_at_least(1),
         default=1_000_000,
         help="longest document accepted, in characters (default 1,000,000)",
     )
@@ -133,8 +136,8 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help="rdflib in memory, or Oxigraph on disk (auto: Oxigraph for big graphs)",
     )
-    query.add_argument("--timeout", type=float, help="give up after this many seconds")
-    query.add_argument("--max-rows", type=int, help="print at most this many rows")
+    query.add_argument("--timeout", type=_seconds, help="give up after this many seconds")
+    query.add_argument("--max-rows", type=_at_least(1), help="print at most this many rows")
     query.set_defaults(handler=_query)
 
     serve = commands.add_parser(
@@ -147,8 +150,10 @@ def _parser() -> argparse.ArgumentParser:
         "--public", action="store_true", help="allow a non-loopback --host (exposes the graph)"
     )
     serve.add_argument("--store", choices=("auto", "memory", "oxigraph"), default="auto")
-    serve.add_argument("--timeout", type=float, default=10.0, help="seconds per query")
-    serve.add_argument("--max-rows", type=int, default=10_000, help="rows per answer at most")
+    serve.add_argument("--timeout", type=_seconds, default=10.0, help="seconds per query")
+    serve.add_argument(
+        "--max-rows", type=_at_least(1), default=10_000, help="rows per answer at most"
+    )
     serve.add_argument("--cors", metavar="ORIGIN", help="allow browser pages from ORIGIN ('*')")
     serve.set_defaults(handler=_serve)
 
@@ -165,7 +170,7 @@ def _parser() -> argparse.ArgumentParser:
     view = commands.add_parser("view", help="(re)draw the interactive HTML view")
     view.add_argument("graph", help="DIR or DIR/graph.trig")
     view.add_argument("--out", help="HTML file (default: graph.html beside the graph)")
-    view.add_argument("--top", type=int, help="keep the N most central entities")
+    view.add_argument("--top", type=_at_least(1), help="keep the N most central entities")
     view.set_defaults(handler=_view)
 
     ner = commands.add_parser("ner", help="tag, evaluate or train the NER model on CoNLL files")
@@ -201,6 +206,33 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse type: an integer of at least ``minimum``, else a one-line usage error before
+    any work («--top -1» must not fail after the extraction it follows)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    return parse
+
+
+def _seconds(text: str) -> float:
+    """An argparse type: a positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0 seconds, got {text}")
+    return value
+
+
 def _progress(items: Iterable[T]) -> Iterable[T]:
     """A progress bar over extracted documents, on a terminal only."""
     if not sys.stderr.isatty():
@@ -217,10 +249,6 @@ def _build(args: argparse.Namespace) -> int:
     from kg.pipeline import BuildConfig, build_directory
     from kg.report import BuildReport
 
-    if args.jobs < 1:
-        raise InputError(f"--jobs must be at least 1, got {args.jobs}")
-    if args.max_chars < 1:
-        raise InputError(f"--max-chars must be at least 1, got {args.max_chars}")
     check_encoding(args.encoding)  # an unknown codec is a usage error, before any work
     check_engine(args.engine)
     if args.scheduler is not None and args.engine != "dask":

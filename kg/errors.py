@@ -53,3 +53,17 @@ class OutputError(KGError):
 
 class BusyError(KGError):
     """Another kg process is writing the same output folder."""
+
+
+def check_top(top: int | None) -> None:
+    """:class:`ConfigError` unless ``top`` (how many entities a view keeps) is None, for all, or
+    at least 1: a view of no entities is never what was asked for.
+
+    >>> try:
+    ...     check_top(0)
+    ... except ConfigError as error:
+    ...     print(error)
+    --top must be at least 1, got 0
+    """
+    if top is not None and top < 1:
+        raise ConfigError(f"--top must be at least 1, got {top}")

@@ -275,8 +275,10 @@ def _read_jsonl(
     # that document.
     source = Source(_display(str(path)))
     first_line: dict[str, int] = {}
+    lines = 0
     with path.open("rb") as stream:
         for number, line in _jsonl_lines(stream, source, encoding, max_chars):
+            lines += 1
             where = Source(source.path, number)
             try:
                 if isinstance(line, InputError):
@@ -294,6 +296,9 @@ def _read_jsonl(
                 _report(error, on_error)
                 continue
             yield where, doc
+    if not lines:
+        # Like an empty .txt file: a build of nothing is a mistake to say, not an empty graph.
+        _report(bad_input(source, "no documents: the JSONL file has no lines"), on_error)
 
 
 def _jsonl_lines(

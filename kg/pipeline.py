@@ -28,7 +28,7 @@ from kg.corpus import (
     entities_csv,
     write_analytics,
 )
-from kg.errors import InputError, KGError
+from kg.errors import InputError, KGError, check_top
 from kg.events import EventExtractor
 from kg.extract import (
     DaskRunner,
@@ -270,6 +270,7 @@ def build_directory(
     built; outputs are written only when at least one good document was read.
     """
     check_engine(config.engine)
+    check_top(top)  # before any work, not after the extraction
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out must be a folder")

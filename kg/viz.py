@@ -27,6 +27,7 @@ import pyvis
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
+from kg.errors import check_top
 from kg.text import normalize
 
 __all__ = ["PHYSICS_MAX_NODES", "TYPE_STYLES", "render_html", "select_top"]
@@ -80,8 +81,7 @@ def select_top(G: nx.Graph, top: int) -> nx.Graph:
     >>> sorted(select_top(G, 2).nodes)
     ['b', 'c']
     """
-    if top < 0:
-        raise ValueError(f"top must be >= 0, got {top}")
+    check_top(top)
     ranked = sorted(
         G.nodes(data=True),
         key=lambda nd: (

@@ -311,3 +311,26 @@ def test_ner_train_names_a_missing_unlabelled_file_before_training(tmp_path: Pat
     assert result.returncode != 0
     assert "gigaword.txt" in result.stderr and "Traceback" not in result.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("view", "GRAPH", "--top", "-1"),
+        ("view", "GRAPH", "--top", "0"),
+        ("build", "INPUT", "--out", "OUT", "--top", "-1"),
+        ("build", "INPUT", "--out", "OUT", "--jobs", "0"),
+        ("query", "GRAPH", "-e", "ASK {}", "--max-rows", "many"),
+        ("serve", "GRAPH", "--timeout", "0"),
+    ],
+)
+def test_cli_bad_numbers_are_usage_errors_before_any_work(
+    args: tuple[str, ...], seed_build: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    named = {"GRAPH": str(seed_build), "INPUT": str(SEEDS), "OUT": str(out)}
+    result = run(*(named.get(arg, arg) for arg in args))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "error: argument --" in result.stderr.splitlines()[-1]
+    assert not out.exists()  # nothing started, nothing left behind

@@ -44,6 +44,8 @@ def test_io_reads_txt_jsonl_and_folders_recursively(tmp_path: Path) -> None:
     ("name", "content", "problem"),
     [
         ("empty.txt", b"  \n", "empty"),
+        ("empty.jsonl", b"", "no documents"),  # as much a mistake as an empty .txt
+        ("blank.jsonl", b"\n  \n", "no documents"),
         ("binary.txt", b"\x89PNG\x00\x00\x01", "binary"),
         ("latin1.txt", "café au lait, s'il vous plaît".encode("latin-1"), "not valid UTF-8"),
         ("cp1256.txt", "مرحبا بكم في القاهرة".encode("cp1256"), "looks like Windows-1256"),

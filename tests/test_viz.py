@@ -8,6 +8,7 @@ import re
 import networkx as nx
 import pytest
 
+from kg.errors import ConfigError
 from kg.viz import render_html, select_top
 
 HOSTILE_SCRIPT = "</script><script>alert(1)</script>"
@@ -124,8 +125,9 @@ def test_select_top() -> None:
     assert set(top) == {E + "gaza", E + "safadi"}
     assert top.has_node(E + "gaza") and top.nodes[E + "gaza"]["label"] == "غزّة"
     assert set(select_top(G, 10)) == set(G)
-    assert len(select_top(G, 0)) == 0
-    with pytest.raises(ValueError):
+    with pytest.raises(ConfigError, match="--top must be at least 1"):
+        select_top(G, 0)  # a view of no entities is never what was asked for
+    with pytest.raises(ConfigError, match="got -1"):
         select_top(G, -1)
     # ties broken by label, not by insertion order
     H = nx.Graph()

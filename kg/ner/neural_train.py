@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -10,6 +11,8 @@ import numpy as np
 
 from kg.ner.features import Lexicons
 from kg.ner.neural import CHAR_WIDTH, HIT_NAMES, MAX_CHARS, SHAPES, UNK, Encoded, Vocab, save
+
+LOG = logging.getLogger(__name__)
 
 Sentence = Sequence[tuple[str, str]]
 
@@ -166,6 +169,6 @@ def _train(
                 pr = tg.tag([[t for t, _ in s] for s in dev])
                 sc = evaluate([[lab for _, lab in s] for s in dev], pr)["overall"]
                 msg += f" dev F1 {100 * sc.f1:.2f}"
-            print(msg, flush=True)
+            LOG.info(msg)  # the CLI's -v shows it; library code never prints
     weights = {k: v.detach().numpy().copy() for k, v in net.state_dict().items()}
     save(path, weights, vocab)
