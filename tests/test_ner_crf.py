@@ -317,3 +317,27 @@ def test_unseen_name_copies_hide_the_name_after_an_organisation_head() -> None:
     assert "ORGH:B" in copy[1] and "w=حزب" in copy[1]  # the head stays as it is
     for i in (2, 3):  # the name after it looks unseen
         assert not [f for f in copy[i] if f.startswith(("w=", "s="))] and "T?" in copy[i]
+
+
+def test_train_records_feature_settings_and_load_uses_them(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from kg.errors import ModelError
+    from kg.ner.crf import features_sidecar
+    from kg.ner.features import FeatureConfig
+
+    corpus = tmp_path / "tiny.txt"
+    corpus.write_text(TINY * 3, encoding="utf-8")
+    model = tmp_path / "ablated.crfsuite"
+    ablated = replace(FeatureConfig(), affixes=False, clusters=False)
+    train(corpus, model, dev_fraction=0.25, c1=0.0, c2=0.01, max_iterations=20, config=ablated)
+    assert features_sidecar(model).is_file()
+    assert CRFTagger.load(model)._config == ablated  # it tags with the features it learnt
+    assert not model.with_suffix(".dev.features.json").exists()
+    # The default settings need no record, and a stale one is removed.
+    train(corpus, model, dev_fraction=0.25, c1=0.0, c2=0.01, max_iterations=20)
+    assert not features_sidecar(model).exists()
+    assert CRFTagger.load(model)._config == FeatureConfig()
+    features_sidecar(model).write_text('{"no_such_feature": true}', encoding="utf-8")
+    with pytest.raises(ModelError, match="no_such_feature"):
+        CRFTagger.load(model)

@@ -5,9 +5,11 @@ char-CNN/BiLSTM (:mod:`kg.ner.neural`, numpy at run time), then document-level l
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from contextlib import ExitStack
+from dataclasses import asdict, fields
 from importlib import resources
 from pathlib import Path
 
@@ -37,6 +39,40 @@ def gazetteer_sidecar(model_path: str | os.PathLike[str]) -> Path:
 def clusters_sidecar(model_path: str | os.PathLike[str]) -> Path:
     """Where a model's word classes live: ``m.crfsuite`` → ``m.clusters.tsv``."""
     return Path(model_path).with_suffix(".clusters.tsv")
+
+
+def features_sidecar(model_path: str | os.PathLike[str]) -> Path:
+    """Where a model trained with other feature settings than the defaults records them:
+    ``m.crfsuite`` → ``m.features.json`` (absent: the defaults, as the shipped model)."""
+    return Path(model_path).with_suffix(".features.json")
+
+
+def write_features(config: FeatureConfig, model_path: str | os.PathLike[str]) -> None:
+    """Record ``config`` beside the model when it is not the default (and clear a stale one)."""
+    path = features_sidecar(model_path)
+    if config == FeatureConfig():
+        path.unlink(missing_ok=True)
+        return
+    path.write_text(json.dumps(asdict(config), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def read_features(model_path: str | os.PathLike[str]) -> FeatureConfig:
+    """The feature settings a model was trained with (see :func:`write_features`).
+
+    Raises :class:`ModelError` naming the file when it is not a feature record of this kg."""
+    path = features_sidecar(model_path)
+    if not path.is_file():
+        return FeatureConfig()
+    try:
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+        known = {f.name for f in fields(FeatureConfig)}
+        if not isinstance(recorded, dict) or not set(recorded) <= known:
+            raise ValueError(f"unknown settings {sorted(set(recorded) - known)}")
+        if not all(isinstance(value, bool) for value in recorded.values()):
+            raise ValueError("every setting is true or false")
+        return FeatureConfig(**recorded)
+    except (OSError, ValueError, TypeError) as exc:
+        raise ModelError(f"{path}: not a feature record of this kg ({exc})") from exc
 
 
 def neural_sidecar(model_path: str | os.PathLike[str]) -> Path:
@@ -100,6 +136,8 @@ class CRFTagger:
             if not tagger.labels():
                 raise ModelError(f"{model}: CRFsuite model has no labels")
             lexicons = Lexicons.load(train_gazetteer=gazetteer, clusters=classes)
+            # A model trained with --off/--on tags with the same features, or it tags wrongly.
+            config = read_features(model)
             neural = None
             if neural_path is not None and neural_path.is_file():
                 try:
@@ -108,7 +146,7 @@ class CRFTagger:
                     raise ModelError(
                         f"{neural_path}: not a valid neural NER model ({exc})"
                     ) from exc
-        return cls(tagger, lexicons, neural=neural)
+        return cls(tagger, lexicons, config, neural=neural)
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO labels for each sentence of tokens (an empty sentence gives an empty list).

@@ -29,8 +29,10 @@ from kg.ner.crf import (
     MODEL_NAME,
     CRFTagger,
     clusters_sidecar,
+    features_sidecar,
     gazetteer_sidecar,
     neural_sidecar,
+    write_features,
 )
 from kg.ner.features import (
     CLUSTERS,
@@ -434,6 +436,7 @@ def _fit(
         ]
         items.extend(zip(second, labels, strict=True))
     _train_crf(items, model_path, params)
+    write_features(config, model_path)
 
 
 def _fit_neural(
@@ -534,6 +537,7 @@ def train(
         scores.update(evaluate_novelty(dev_tokens, gold, pred, entity_texts(train_part)))
         if use_dev_for_final:
             dev_model.unlink()
+            features_sidecar(dev_model).unlink(missing_ok=True)
             clusters_sidecar(dev_model).unlink(missing_ok=True)
             neural_sidecar(dev_model).unlink(missing_ok=True)
         else:
