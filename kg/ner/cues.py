@@ -32,8 +32,9 @@ from kg.clitics import CliticJudge, Verdict
 from kg.errors import ModelError
 from kg.model import Document, EntityType, Mention, Sentence
 from kg.ner.conll import bio_spans, read_conll
-from kg.ner.features import _paradigm
+from kg.ner.features import paradigm
 from kg.ner.frequency import ARABIC_WORD
+from kg.ner.scan import Span, function_words, same, scan
 from kg.resources import read_lexicon
 from kg.text import normalize
 
@@ -97,10 +98,8 @@ class NameWords:
 
     @classmethod
     def default(cls) -> NameWords:
-        from kg.ner.rules import _stop_words
-
         not_names = [normalize(word) for word in read_lexicon("lexicons/not_names.txt")]
-        return cls(CliticJudge.default(), [*_stop_words(), *not_names])
+        return cls(CliticJudge.default(), [*function_words(), *not_names])
 
     def __call__(self, norm: str) -> bool:
         known = self._cache.get(norm)
@@ -140,13 +139,13 @@ class NameWords:
             return False
         if frequency < MAX_UNKNOWN_FREQUENCY:
             return True
-        uninflected = _paradigm(norm, self.frequency)[-1] == "zv#=0"
+        uninflected = paradigm(norm, self.frequency)[-1] == "zv#=0"
         return frequency <= MAX_UNINFLECTED_FREQUENCY and uninflected
 
     def common_noun(self, norm: str) -> bool:
         """A noun in common use: with the article and in the plural («بشارة»: «البشارة»,
         «بشارات»)."""
-        variants = _paradigm(norm, self.frequency)
+        variants = paradigm(norm, self.frequency)
         return "zv:al" in variants and "zv:pl" in variants
 
     def after_conjunction(self, norm: str) -> bool:
@@ -248,11 +247,9 @@ class CuedNames:
         return (CuedNames.default, ())
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        from kg.ner.rules import _same, _scan
+        return scan(doc, sentences, self.name, self._match, same)
 
-        return _scan(doc, sentences, self.name, self._match, _same)
-
-    def _match(self, norms: Sequence[str], i: int) -> tuple[int, int, EntityType] | None:
+    def _match(self, norms: Sequence[str], i: int) -> Span | None:
         if i == 0 or (cue := self.cues.get(self.words.cue_key(norms[i - 1]))) is None:
             return None
         end = i

@@ -252,7 +252,7 @@ def _frequency_features(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig)
 
 def _unseen_word(stem: str, lex: Lexicons) -> list[str]:
     """The frequency features of a word unseen in training (none for stems under 3 letters)."""
-    return _paradigm(stem, lex.frequency) if len(stem) >= 3 else []
+    return paradigm(stem, lex.frequency) if len(stem) >= 3 else []
 
 
 # Variant name → (prefix, suffix after a plain stem, suffix after a stem in ة/ه).
@@ -266,7 +266,7 @@ _PARADIGM: Mapping[str, tuple[str, str, str]] = {
 }
 
 
-def _paradigm(stem: str, table: Mapping[str, int]) -> list[str]:
+def paradigm(stem: str, table: Mapping[str, int]) -> list[str]:
     fem = stem.endswith("ه")
     base = stem[:-1] if fem else stem
     # A variant counts when it is at least 1 % as frequent as the stem (Zipf − 2): chance

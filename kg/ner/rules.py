@@ -12,21 +12,19 @@ Its spans join the tagger's under :func:`kg.ner.base.merge_mentions` (the longer
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING, TypeVar
-
-if TYPE_CHECKING:
-    from kg.ner.cues import NameWords
 
 from kg.clitics import CliticJudge, Verdict, name_list, train_types
 from kg.errors import ModelError
 from kg.model import Document, EntityType, Mention, Sentence
-from kg.ner.features import _paradigm, strip_proclitics
+from kg.ner.cues import NameWords
+from kg.ner.features import paradigm, strip_proclitics
 from kg.ner.frequency import ARABIC_WORD
+from kg.ner.scan import Span, function_words, same, scan
 from kg.resources import read_lexicon
-from kg.text import normalize, normalize_token
+from kg.text import normalize
 
 ARTICLE = "ال"
 # A name word: listed as a name, or rarer than this in wordfreq (Zipf tenths; 3.0 = once per
@@ -120,13 +118,11 @@ class OrganisationGrammar:
             types[normalize(head)] = EntityType.from_label(rest[0] if rest else "ORG")
         adjectives = [normalize(a) for a in read_lexicon("ner/org_adjectives.txt")]
         not_adjectives = [normalize(a) for a in read_lexicon("ner/org_not_adjectives.txt")]
-        stop_words = _stop_words()
+        stop_words = function_words()
         return cls(heads, adjectives, stop_words, CliticJudge.default(), types, not_adjectives)
 
     @cached_property
     def _name_words(self) -> NameWords:
-        from kg.ner.cues import NameWords  # the cue module builds on this one
-
         return NameWords(self.judge, self.stop_words)
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -134,9 +130,9 @@ class OrganisationGrammar:
         return (OrganisationGrammar.default, ())
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        return _scan(doc, sentences, self.name, self._match, _word)
+        return scan(doc, sentences, self.name, self._match, _word)
 
-    def _match(self, words: Sequence[_Word], i: int) -> _Span | None:
+    def _match(self, words: Sequence[_Word], i: int) -> Span | None:
         end = self._phrase_end(words, i)
         if end is None:
             return None
@@ -273,7 +269,7 @@ class OrganisationGrammar:
         )
 
     def _uninflected(self, word: _Word) -> bool:
-        return _paradigm(word.norm, self.judge.frequency)[-1] == "zv#=0"
+        return paradigm(word.norm, self.judge.frequency)[-1] == "zv#=0"
 
 
 # Place lists (kg/data/ner; built by kg.ner.namelists): CLDR territory names are always places;
@@ -337,7 +333,7 @@ class PlaceNames:
         judge = CliticJudge.default()
         types = train_types()
         persons = {w for name in PERSON_LISTS for entry in name_list(name) for w in entry}
-        stop_words = set(_stop_words())
+        stop_words = set(function_words())
         phrases: dict[str, list[tuple[str, ...]]] = {}
         after_cue: set[str] = set()
 
@@ -370,9 +366,9 @@ class PlaceNames:
         return (PlaceNames.default, ())
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        return _scan(doc, sentences, self.name, self._match, _same)
+        return scan(doc, sentences, self.name, self._match, same)
 
-    def _match(self, norms: Sequence[str], i: int) -> _Span | None:
+    def _match(self, norms: Sequence[str], i: int) -> Span | None:
         """The longest list phrase at ``i`` (its first word may carry a clitic)."""
         split = self.judge.split(norms[i])
         firsts = [split.bare, norms[i]] if split.bare else [norms[i]]
@@ -451,7 +447,7 @@ class PersonNames:
             (w for w in foreign & given if frequency.get(w, 0) <= MAX_GIVEN_FREQUENCY),
             surnames,
             particles,
-            _stop_words(),
+            function_words(),
             judge,
             (w for w in foreign if frequency.get(w, 0) <= MAX_COMMON_GIVEN_FREQUENCY),
         )
@@ -460,9 +456,9 @@ class PersonNames:
         return (PersonNames.default, ())
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        return _scan(doc, sentences, self.name, self._match, _same)
+        return scan(doc, sentences, self.name, self._match, same)
 
-    def _match(self, norms: Sequence[str], i: int) -> _Span | None:
+    def _match(self, norms: Sequence[str], i: int) -> Span | None:
         if self._is_given(norms[i]):
             end = self._name_end(norms, i)
         elif (
@@ -531,49 +527,6 @@ class PersonNames:
         return frequency < MAX_NAME_FREQUENCY and not norm.startswith("و")
 
 
-# A match: first token, end token (exclusive) and type.
-_Span = tuple[int, int, EntityType]
-W = TypeVar("W")
-
-
-def _scan(
-    doc: Document,
-    sentences: Sequence[Sentence],
-    extractor: str,
-    match: Callable[[Sequence[W], int], _Span | None],
-    word: Callable[[str], W],
-) -> list[Mention]:
-    """Mentions where ``match`` finds a span, trying each token of each sentence in turn and
-    going on after the span it found. ``match`` sees the sentence as ``word`` of each token's
-    matching form."""
-    mentions: list[Mention] = []
-    for sentence in sentences:
-        tokens = sentence.tokens
-        words = [word(normalize_token(token.text)) for token in tokens]
-        i = 0
-        while i < len(tokens):
-            found = match(words, i)
-            if found is None:
-                i += 1
-                continue
-            start, end, entity_type = found
-            first, last = tokens[start], tokens[end - 1]
-            text = doc.text[first.start : last.end]
-            mentions.append(
-                Mention(doc.id, first.start, last.end, text, entity_type, sentence.index, extractor)
-            )
-            i = max(end, i + 1)
-    return mentions
-
-
-def _same(norm: str) -> str:
-    return norm
-
-
-def _stop_words() -> list[str]:
-    return [normalize(line.split("\t")[0]) for line in read_lexicon("events/function_words.tsv")]
-
-
 LETTER_NAMES = "ner/letter_names.tsv"
 MIN_ACRONYM_LETTERS = 2
 # «إن»/«أن», «أو» after an acronym of at least three letters are the particles, not letters.
@@ -614,9 +567,9 @@ class Acronyms:
         return cls(kinds["clear"], kinds["word"])
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        return _scan(doc, sentences, self.name, self._match, _same)
+        return scan(doc, sentences, self.name, self._match, same)
 
-    def _match(self, norms: Sequence[str], i: int) -> _Span | None:
+    def _match(self, norms: Sequence[str], i: int) -> Span | None:
         end = i
         while end < len(norms) and (norms[end] in self.clear or norms[end] in self.words):
             end += 1
