@@ -27,6 +27,7 @@ tidings») is not a one-word person.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from kg.model import Document, EntityType, Mention, Sentence
@@ -63,7 +64,12 @@ class ListItems:
     ) -> list[Mention]:
         """``mentions`` with the unmarked list items and places next to them added, and
         common nouns read as one-word names dropped."""
-        kept = [m for m in mentions if not self._coordinated_noun(doc, m, mentions)]
+        ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+        kept = [
+            mention
+            for previous, mention in zip([None, *ordered], ordered, strict=False)
+            if not self._coordinated_noun(doc, mention, previous)
+        ]
         found: list[Mention] = []
         by_sentence: dict[int, list[Mention]] = {}
         for mention in kept:
@@ -73,28 +79,29 @@ class ListItems:
             marked = by_sentence.get(sentence.index)
             if marked:
                 found.extend(_Sentence(self, doc, sentence, marked).new_mentions())
-        taken = [(m.start, m.end) for m in kept]
-        free = {
-            (m.start, m.end): m  # a place item may also be a list item
-            for m in found
-            if all(m.end <= start or m.start >= end for start, end in taken)
-        }
+        starts = [m.start for m in kept]
+        free: dict[tuple[int, int], Mention] = {}
+        for mention in found:  # a place item may also be a list item: one mention of it
+            after = bisect_left(starts, mention.end)  # the kept mentions starting before its end
+            if after == 0 or kept[after - 1].end <= mention.start:
+                free[(mention.start, mention.end)] = mention
         return sorted([*kept, *free.values()], key=lambda m: (m.start, m.end))
 
-    def _coordinated_noun(
-        self, doc: Document, mention: Mention, mentions: Sequence[Mention]
-    ) -> bool:
+    def _coordinated_noun(self, doc: Document, mention: Mention, previous: Mention | None) -> bool:
         """A one-word person «وX» where X is a common noun (used with the article and in the
-        plural: «وبشارة» = «and good tidings») and the item before «و» is no person. In ANERcorp
-        train no gold person has that shape."""
+        plural: «وبشارة» = «and good tidings») and the item before «و» (``previous``, the
+        mention before it) is no person. In ANERcorp train no gold person has that shape."""
         word = normalize_token(mention.text)
         if mention.type is not EntityType.PERSON or " " in mention.text.strip():
             return False
         if not word.startswith(CONJUNCTION) or not self.words.common_noun(word[1:]):
             return False
-        before = [m for m in mentions if m.end <= mention.start and m.sentence == mention.sentence]
-        if before and before[-1].type is EntityType.PERSON:
-            gap = doc.text[before[-1].end : mention.start].strip()
+        if (
+            previous is not None
+            and previous.sentence == mention.sentence
+            and previous.type is EntityType.PERSON
+        ):
+            gap = doc.text[previous.end : mention.start].strip()
             return gap not in ("", *LIST_COMMAS)  # «X، وY» lists two people
         return True
 
@@ -111,12 +118,16 @@ class _Sentence:
         self.tokens = sentence.tokens
         self.norms = [normalize_token(token.text) for token in self.tokens]
         self.owner: dict[int, Mention] = {}
+        self.first: dict[Mention, int] = {}
+        self.last: dict[Mention, int] = {}
+        token_starts = [token.start for token in self.tokens]
         for mention in marked:
-            for k, token in enumerate(self.tokens):
-                if token.start >= mention.start and token.end <= mention.end:
-                    self.owner[k] = mention
-        self.first = {m: min(k for k, o in self.owner.items() if o is m) for m in marked}
-        self.last = {m: max(k for k, o in self.owner.items() if o is m) for m in marked}
+            k = bisect_left(token_starts, mention.start)
+            while k < len(self.tokens) and self.tokens[k].end <= mention.end:
+                self.owner[k] = mention
+                self.first.setdefault(mention, k)
+                self.last[mention] = k
+                k += 1
 
     def new_mentions(self) -> list[Mention]:
         out: list[Mention] = []
