@@ -26,6 +26,7 @@ from kg.text import (
     strip_marks,
 )
 
+CONJUNCTION = "و"
 ARTICLE = "ال"
 # Types whose shorter names stand for longer ones («الصفدي» for «أيمن الصفدي», «فتح» for
 # «حركة فتح»); places are left alone because «القدس» is not «القدس الشرقية».
@@ -239,6 +240,13 @@ class Resolver:
             # Vouched for by the name and frequency lists: no need to wait for the corpus.
             stripped_key = self.key_of([verdict.bare, *words[1:]])
             return words, ((stripped_key, verdict.letters),)
+        judge = self.clitics
+        if judge is not None and judge.split(first).verdict is Verdict.UNDECIDED and words[1:]:
+            # «وألفا عمر كوناري» after another name: «و» + a listed name opening a longer name is
+            # the conjunction (a name that itself starts with «و», «وليد», is listed whole).
+            bare = first[len(CONJUNCTION) :]
+            if first.startswith(CONJUNCTION) and len(bare) >= 3 and bare in judge.names:
+                return words, ((self.key_of([bare, *words[1:]]), len(CONJUNCTION)),)
         # Otherwise (a known name such as «وسام», or no evidence) the corpus decides: strip only
         # towards a bare form attested in the build («وسام كيرتس» beside «سام كيرتس»).
         candidates = [(self.key_of(words), 0)]

@@ -52,6 +52,16 @@ def test_resolve_labels_never_carry_a_vouched_clitic() -> None:
     assert labels == {"كينيا", "الاتحاد الدولي", "ديفيد شتاينر"}
 
 
+def test_resolve_conjunction_before_a_listed_name_that_opens_a_longer_name() -> None:
+    # «ألفا» is listed and «والفا» is not: before more name words, «و» is the conjunction
+    # (the frequency list alone cannot say so for a one-word mention).
+    text = "وجه الأمين العام رسالة، وألفا كرايستبرغ رئيس المفوضية"
+    name = "وألفا كرايستبرغ"
+    start = text.index(name)
+    mention = Mention("d", start, start + len(name), name, EntityType.PERSON, 0)
+    assert {e.label for e in Resolver.default().resolve([mention])} == {"ألفا كرايستبرغ"}
+
+
 ANERCORP_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "data" / "anercorp" / "train.txt"
 
 
