@@ -25,19 +25,62 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from kg.errors import (
+    BusyError,
+    ConfigError,
+    GraphError,
+    InputError,
+    KGError,
+    ModelError,
+    OutputError,
+    QueryError,
+)
+
 if TYPE_CHECKING:
-    from kg.model import Document
-    from kg.pipeline import BuildConfig, KnowledgeGraph
+    from kg.io import read_documents
+    from kg.model import Document, Entity, EntityType, Event, Mention, Relation
+    from kg.pipeline import BuildConfig, KnowledgeGraph, build_directory
 
 __version__ = "0.1.0"
-__all__ = ["BuildConfig", "Document", "KnowledgeGraph", "__version__", "build", "load"]
+# The public API: what the README and the notebook use. Other modules are kg's inside and may
+# change between versions.
+__all__ = [
+    "BuildConfig",
+    "BusyError",
+    "ConfigError",
+    "Document",
+    "Entity",
+    "EntityType",
+    "Event",
+    "GraphError",
+    "InputError",
+    "KGError",
+    "KnowledgeGraph",
+    "Mention",
+    "ModelError",
+    "OutputError",
+    "QueryError",
+    "Relation",
+    "__version__",
+    "build",
+    "build_directory",
+    "load",
+    "read_documents",
+]
 
 # Names served lazily from their modules by __getattr__ (PEP 562): importing kg does not import
 # rdflib, networkx or camel-tools until one of them is asked for.
 _LAZY = {
     "KnowledgeGraph": "kg.pipeline",
     "BuildConfig": "kg.pipeline",
+    "build_directory": "kg.pipeline",
     "Document": "kg.model",
+    "Entity": "kg.model",
+    "EntityType": "kg.model",
+    "Event": "kg.model",
+    "Mention": "kg.model",
+    "Relation": "kg.model",
+    "read_documents": "kg.io",
 }
 
 

@@ -57,3 +57,21 @@ def test_api_build_reads_paths(tmp_path: Path) -> None:
     graph = kg.build(tmp_path)
     frame = graph.query("SELECT ?id WHERE { ?c kgo:documentId ?id }")
     assert list(frame["id"]) == ["a"]
+
+
+def test_api_public_names_resolve_without_loading_the_heavy_modules() -> None:
+    import subprocess
+    import sys
+
+    # In a fresh interpreter: import kg stays light, and every public name resolves.
+    code = (
+        "import sys, kg\n"
+        "assert 'rdflib' not in sys.modules and 'camel_tools' not in sys.modules\n"
+        "missing = [n for n in kg.__all__ if getattr(kg, n, None) is None]\n"
+        "assert not missing, missing\n"
+        "assert issubclass(kg.InputError, kg.KGError)\n"
+        "print(kg.EntityType.PERSON.value)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "PERS"
