@@ -351,10 +351,6 @@ def _query(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError) as error:
             raise InputError(f"{path}: cannot read query ({error})") from error
     trig = graph_file(args.graph)
-    if args.timeout is not None and args.timeout <= 0:
-        raise InputError(f"--timeout must be positive, got {args.timeout}")
-    if args.max_rows is not None and args.max_rows < 0:
-        raise InputError(f"--max-rows must be 0 or more, got {args.max_rows}")
     store = open_store(trig, args.store)
     deadline = None if args.timeout is None else time.monotonic() + args.timeout
     # Queries read stored analytics, so no projection or recomputation is needed here.
