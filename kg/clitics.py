@@ -111,7 +111,9 @@ class CliticJudge:
         One per process (the resolver and the rule extractors share it): reading the lists
         takes a quarter of a second.
         """
-        return _shipped_judge(None if proclitics is None else tuple(proclitics))
+        # The shipped list given explicitly (the resolver's default) is the same judge.
+        chosen = None if proclitics is None else by_length(proclitics)
+        return _shipped_judge(None if chosen == shipped_proclitics() else chosen)
 
     @classmethod
     def _load(cls, proclitics: tuple[str, ...] | None) -> CliticJudge:
