@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from kg.model import Document, Entity, EntityType, Event, Mention, Relation
     from kg.pipeline import BuildConfig, KnowledgeGraph, build_directory
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 # The public API: what the README and the notebook use. Other modules are kg's inside and may
 # change between versions.
 __all__ = [

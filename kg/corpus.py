@@ -402,6 +402,8 @@ class _Stored:
         self.trig, self.iris = trig, iris
         self.path = out / DOCUMENTS_FILE
         self.linking: str | None = None  # how the stored documents were linked (see _Linker)
+        # The extraction settings of the build that wrote them (BuildSettings.fingerprint).
+        self.extraction: str | None = None
         self._parsed: list[dict[str, Any]] | None = None
         self._graph: IO[bytes] | None = None
         if not trig.is_file():
@@ -456,6 +458,7 @@ class _Stored:
         ):
             return False
         self.linking = header.get("linking")
+        self.extraction = header.get("extraction")
         return True
 
     def _parse_graph(self, events: EventExtractor | None) -> list[dict[str, Any]]:
@@ -561,8 +564,11 @@ class StreamingBuild:
                 if self.build.engine == "dask"
                 else None
             )
+            # Under other extraction settings (NER backend, rules, kg version) a document given
+            # again is extracted again, though its text is unchanged.
+            reusable = seen if self.stored.extraction == self.build.fingerprint else {}
             for doc_id, at, doc_anchors in self._extract(
-                documents, seen, runner, progress, on_error
+                documents, reusable, runner, progress, on_error
             ):
                 anchors.update(doc_anchors)
                 replaced.add(doc_id)
@@ -702,6 +708,7 @@ class StreamingBuild:
             "base": self.iris.base,
             "graph_bytes": self._graph_bytes,
             "linking": self._linking,
+            "extraction": self.build.fingerprint,
         }
         stream.write(json.dumps(header) + "\n")
         for iri in sorted(self._documents):

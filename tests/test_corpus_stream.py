@@ -281,3 +281,25 @@ def test_stream_view_of_a_huge_graph_keeps_the_most_central(
     build_directory([source], tmp_path / "all", extractors=[news_extractor], top=10)
     everything = embedded((tmp_path / "all" / HTML_FILE).read_text("utf-8"), "nodes")
     assert len(everything) == len(ranked)  # an explicit --top wins
+
+
+def test_corpus_documents_given_again_are_extracted_again_under_other_settings(
+    tmp_path: Path,
+) -> None:
+    from kg.pipeline import BuildConfig, build_directory
+
+    text = "أعلنت وزارة الزراعة الفنلندية خطة جديدة."
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "a.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    build_directory([source], out, BuildConfig(rules=()))
+    bare = {
+        row["label"] for row in build_directory([source], out, BuildConfig(rules=())).entity_rows()
+    }
+    # The same text under other rules is not taken from the folder: it is extracted again.
+    ruled = {row["label"] for row in build_directory([source], out, BuildConfig()).entity_rows()}
+    assert bare == set() and ruled == {"وزارة الزراعة الفنلندية"}  # found by the phrase grammar
+    fresh = tmp_path / "fresh"
+    build_directory([source], fresh, BuildConfig())
+    assert (out / "graph.trig").read_bytes() == (fresh / "graph.trig").read_bytes()
