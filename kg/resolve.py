@@ -231,7 +231,7 @@ class Resolver:
         return _Analysis(mention, *found)
 
     def _analyse_text(self, text: str) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
-        # Words the source glued together are two words of the label: «مجلةواشنطن بوست».
+        # Words the source glued together are two words of the label: «صحيفةالأنباء اليومية».
         words = tuple(part for word in text.split() for part in split_glued(word))
         words = words[self._title_length(words) :] or words
         first = normalize(words[0])

@@ -171,12 +171,12 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 # Letters Arabic writes only at the end of a word (teh marbuta, alef maksura, optionally with
 # their marks), or the adverbial ending «ًا» / «اً»: a letter right after them (not a hamza:
 # «شاطىء» is an old spelling of «شاطئ») opens the next word, which the source glued on
-# («مجلةواشنطن», «علىالرغم», «أيضًابأن»).
+# («مجلةزيلتارا», «علىالرغم», «دائمًابعد»).
 _WORD_END = re.compile(
     r"(?<=[\u0621-\u064a]{2})(?:[ةى]|\u064bا|ا\u064b)[\u064b-\u0652]*(?=[\u0622-\u064a])"
 )
 # «إ» opens a word: inside a token it follows only proclitics and the article («والإعلام»,
-# «لإيران»); after anything else it starts a glued word («أمامإيران»).
+# «لإيران»); after anything else it starts a glued word («أمامإبراهيم»).
 _HAMZA_BELOW = re.compile(r"(?<=[\u0621-\u064a\u064b-\u0652])(?=إ)")
 # Arabic and Latin letters never share a word.
 _SCRIPT_CHANGE = re.compile(
@@ -190,8 +190,8 @@ _CLITICS_BEFORE_HAMZA = re.compile(r"^(?:[وف]?[بلكس]?(?:ال)?|[وف]?لل
 def split_glued(token: str) -> tuple[str, ...]:
     """``token`` cut where the source glued two words together, by spelling alone.
 
-    >>> split_glued("مجلةواشنطن"), split_glued("أمامإيان"), split_glued("علىالرغم")
-    (('مجلة', 'واشنطن'), ('أمام', 'إيان'), ('على', 'الرغم'))
+    >>> split_glued("مجلةزيلتارا"), split_glued("أمامإبراهيم"), split_glued("علىالرغم")
+    (('مجلة', 'زيلتارا'), ('أمام', 'إبراهيم'), ('على', 'الرغم'))
     >>> split_glued("شركةZentrix")
     ('شركة', 'Zentrix')
     >>> split_glued("والإعلام"), split_glued("مدينة"), split_glued("أيضًا")

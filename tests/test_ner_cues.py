@@ -100,12 +100,12 @@ def _completed(text: str, found: list[Mention]) -> list[tuple[str, EntityType, s
 
 
 def test_neighbours_list_items_take_the_type_of_the_found_item() -> None:
-    text = "تتنافس الشركة مع فيرنهولد وكراسبيك ومايكروسوفت في السوق."
-    found = [_mention(text, "ومايكروسوفت", EntityType.ORGANIZATION)]
+    text = "تتنافس الشركة مع فيرنهولد وكراسبيك وبرايتمور في السوق."
+    found = [_mention(text, "وبرايتمور", EntityType.ORGANIZATION)]
     assert _completed(text, found) == [
         ("فيرنهولد", EntityType.ORGANIZATION, "list-items"),
         ("وكراسبيك", EntityType.ORGANIZATION, "list-items"),
-        ("ومايكروسوفت", EntityType.ORGANIZATION, "crf"),
+        ("وبرايتمور", EntityType.ORGANIZATION, "crf"),
     ]
 
 
@@ -124,8 +124,8 @@ def test_neighbours_a_comma_alone_does_not_make_a_list() -> None:
 
 
 def test_neighbours_a_name_placed_in_a_known_place_is_a_place() -> None:
-    text = "افتتح المتجر الثاني في بلونتسيل، تكساس الشهر الماضي."
-    found = [_mention(text, "تكساس", EntityType.PLACE)]
+    text = "افتتح المتجر الثاني في بلونتسيل، أونتاريو الشهر الماضي."
+    found = [_mention(text, "أونتاريو", EntityType.PLACE)]
     assert ("بلونتسيل", EntityType.PLACE, "list-items") in _completed(text, found)
 
 
@@ -149,22 +149,23 @@ def test_neighbours_completer_runs_after_the_merge_in_a_build() -> None:
         name, labels = "demo", ("ORG",)
 
         def __call__(self, doc: Document, sentences: object) -> list[Mention]:
-            return [_mention(doc.text, "ومايكروسوفت", EntityType.ORGANIZATION)]
+            return [_mention(doc.text, "وبرايتمور", EntityType.ORGANIZATION)]
 
-    text = "تتنافس الشركة مع فيرنهولد ومايكروسوفت."
+    text = "تتنافس الشركة مع فيرنهولد وبرايتمور."
     doc = Document("d", text)
     mentions = complete_mentions(doc, split_sentences(text), [Found(), items])
-    assert [m.text for m in mentions] == ["فيرنهولد", "ومايكروسوفت"]
+    assert [m.text for m in mentions] == ["فيرنهولد", "وبرايتمور"]
     assert [m.text for m in annotate(doc, [Found(), items]).mentions] == [
         "فيرنهولد",
-        "ومايكروسوفت",
+        "وبرايتمور",
     ]
 
 
 def test_person_names_a_common_given_name_before_an_unheard_surname() -> None:
     people = PersonNames.default()
-    # «سام» is an everyday word too; before a surname nobody writes otherwise it is a name.
-    assert _found(people, "وقال سام كرايستبرغ إن الفريق جاهز.") == [
-        ("سام كرايستبرغ", EntityType.PERSON)
+    # «فيل» is an everyday word too (an elephant); before a surname nobody writes otherwise
+    # it is a name.
+    assert _found(people, "وقال فيل كرايستبرغ إن الفريق جاهز.") == [
+        ("فيل كرايستبرغ", EntityType.PERSON)
     ]
-    assert _found(people, "وقال إن السم سام جدا.") == []
+    assert _found(people, "شاهد الزوار فيل الحديقة أمس.") == []

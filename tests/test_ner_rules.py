@@ -136,11 +136,11 @@ def test_ner_rules_place_that_is_also_a_name_needs_a_cue() -> None:
 
 def test_ner_rules_latin_names_after_a_head(grammar: OrganisationGrammar) -> None:
     # A name kept in Latin script is the name the head noun announces, glued on or not.
-    text = "ووجد استطلاع أجرته قناة Zentrix المقدونية أن الوضع صعب."
-    assert _found(grammar, text) == ["قناة Zentrix المقدونية"]
+    text = "ووجد استطلاع أجرته قناة Zentrix الرومانية أن الوضع صعب."
+    assert _found(grammar, text) == ["قناة Zentrix الرومانية"]
     assert _found(grammar, "كانت فكرة شركةZentrix جيدة.") == ["شركةZentrix"]
-    assert _found(grammar, "وصرح للحركة الشعبية Stay Means Stay بمدينة كبيرة.") == [
-        "للحركة الشعبية Stay Means Stay"
+    assert _found(grammar, "وصرح للحركة الشعبية Green Tomorrow Now بمدينة كبيرة.") == [
+        "للحركة الشعبية Green Tomorrow Now"
     ]
 
 

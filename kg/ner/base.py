@@ -140,7 +140,7 @@ def merge_mentions(mention_lists: Iterable[Iterable[Mention]]) -> list[Mention]:
     for _, _, mention in ranked:
         by_start[mention.start].append(mention)
     ranked = [item for item in ranked if not _tiled(item[2], by_start)]
-    # A listed place the tagger read as a person («قيام بيونغيانغ») is the place: the place list
+    # A listed place the tagger read as a person («زيارة كاتماندو») is the place: the place list
     # leaves out words that are also person names, unless a place cue stands before them.
     overruled = {
         (other.start, other.end, other.extractor)

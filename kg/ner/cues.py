@@ -45,7 +45,7 @@ CONJUNCTION = "و"
 DEFINITE_PREFIXES = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل")
 PROCLITIC_LETTERS = frozenset("وفبلك")
 # ... read as clitic + word when the word alone is this much commoner (Zipf 0.3, about twice as
-# common): «ورجح» (2.4 against 2.8), not «فاست» (3.0 against 3.2).
+# common): «ورجح» (2.4 against 2.8), not a transliteration whose remainder is barely commoner.
 CLITIC_MARGIN = 3
 # Imperfect-verb prefixes: «يقف» is a verb when «تقف» or «نقف» is common.
 PERSON_PREFIXES = ("ي", "ت", "ن", "ا")
@@ -57,8 +57,8 @@ VERB_ENDINGS = ("وا", "ون", "ين", "ان", "ن")
 # Frequencies in Zipf tenths (kg.ner.frequency): 3.0 = once per million words.
 MAX_UNKNOWN_FREQUENCY = 30  # rarer words without a common reading pass as names
 MAX_LISTED_FREQUENCY = 45  # a listed name may be commoner, not an everyday word («يوم»)
-# A word this common passes only when no inflected variant of it is in use («ترامب»: no
-# «الترامب», no «ترامبها»), which marks a name rather than a noun.
+# A word this common passes only when no inflected variant of it is in use (a foreign surname
+# in the news: no form with the article, none with a pronoun suffix): a name, not a noun.
 MAX_UNINFLECTED_FREQUENCY = 46
 MIN_COMMON = 35  # a stem this common (Zipf 3.5) makes a word its inflected form
 MIN_VERB_FORM = 30  # another form of a verb this common (Zipf 3.0) makes a word that verb
@@ -121,7 +121,7 @@ class NameWords:
             norm.startswith(DEFINITE_PREFIXES) and norm not in self.judge.names
         ):
             # «الشركات», «بالقرب»; the tagger and the lists find «ال» names. A listed name may
-            # open like a clitic and the article: «فالكيرك», «والاس», «كاليفورنيا».
+            # open like a clitic and the article: «فالنسيا», «كاليفورنيا».
             return False
         if (
             norm[0] in PROCLITIC_LETTERS
@@ -143,8 +143,8 @@ class NameWords:
         return frequency <= MAX_UNINFLECTED_FREQUENCY and uninflected
 
     def common_noun(self, norm: str) -> bool:
-        """A noun in common use: with the article and in the plural («بشارة»: «البشارة»,
-        «بشارات»)."""
+        """A noun in common use: with the article and in the plural («سلام»: «السلام»,
+        «سلامات»)."""
         variants = paradigm(norm, self.frequency)
         return "zv:al" in variants and "zv:pl" in variants
 

@@ -8,17 +8,17 @@ names (:class:`kg.ner.cues.NameWords`); a name-like word placed in a known place
 :class:`ListItems` runs after the other extractors' mentions are merged (it reads them), so it is a
 *completer* (:class:`kg.ner.base.Completer`): :func:`kg.ner.base.complete_mentions` hands it the
 merged mentions and keeps what it returns. It also drops the one misreading its neighbours
-disprove: a common noun joined by «و» to something that is no person («وبشارة» = «and good
-tidings») is not a one-word person.
+disprove: a common noun joined by «و» to something that is no person («وجميل» = «and
+beautiful») is not a one-word person.
 
 >>> from kg.model import Document
 >>> from kg.text import split_sentences
->>> text = "تتنافس الشركة مع فيرنهولد وكراسبيك ومايكروسوفت. وافتتح فرعا في بلونتسيل، تكساس."
+>>> text = "تتنافس الشركة مع فيرنهولد وكراسبيك وبرايتمور. وافتتح فرعا في بلونتسيل، أونتاريو."
 >>> doc = Document("d", text)
 >>> sentences = split_sentences(text)
->>> found = [Mention("d", text.index("ومايكروسوفت"), text.index("ومايكروسوفت") + 11,
-...                  "ومايكروسوفت", EntityType.ORGANIZATION, 0, "crf"),
-...          Mention("d", text.index("تكساس"), text.index("تكساس") + 5, "تكساس",
+>>> found = [Mention("d", text.index("وبرايتمور"), text.index("وبرايتمور") + 9,
+...                  "وبرايتمور", EntityType.ORGANIZATION, 0, "crf"),
+...          Mention("d", text.index("أونتاريو"), text.index("أونتاريو") + 8, "أونتاريو",
 ...                  EntityType.PLACE, 1, "crf")]
 >>> revised = ListItems.default().complete(doc, sentences, found)
 >>> [(m.text, m.type.name) for m in revised if m.extractor == "list-items"]
@@ -89,7 +89,7 @@ class ListItems:
 
     def _coordinated_noun(self, doc: Document, mention: Mention, previous: Mention | None) -> bool:
         """A one-word person «وX» where X is a common noun (used with the article and in the
-        plural: «وبشارة» = «and good tidings») and the item before «و» (``previous``, the
+        plural: «وجميل» = «and beautiful») and the item before «و» (``previous``, the
         mention before it) is no person. In ANERcorp train no gold person has that shape."""
         word = normalize_token(mention.text)
         if mention.type is not EntityType.PERSON or " " in mention.text.strip():
@@ -141,7 +141,7 @@ class _Sentence:
     def _following_items(self, mention: Mention) -> list[Mention]:
         """«M وX», «M، X، وY»: items after the marked name, until the list ends. An item
         after a bare comma counts only when a later item has its «و» («M، X، وY»): «M، X»
-        alone is more often a name and its post («نانسي، زعيمة الأقلية»)."""
+        alone is more often a name and its post («ماركوفيتسكي، زعيم الحزب»)."""
         out: list[Mention] = []
         pending: list[Mention] = []
         k = self.last[mention] + 1
