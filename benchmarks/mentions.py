@@ -22,6 +22,7 @@ from pathlib import Path
 from kg.extract import annotate
 from kg.model import Document, EntityType
 from kg.ner.base import RULE_EXTRACTORS, load_extractors
+from kg.ner.conll import bio_spans
 from kg.ner.cues import read_typed
 
 TYPE_OF_ENTITY = {
@@ -36,21 +37,15 @@ Span = tuple[int, int, str]
 def gold_spans(sentence: list[tuple[str, str]], offset: int) -> tuple[str, list[Span]]:
     """The sentence's text (tokens joined by spaces) and its gold (start, end, type) spans,
     character offsets counted from ``offset``."""
-    spans: list[Span] = []
+    starts: list[int] = []
     position = offset
-    open_span: list[int | str] | None = None
-    for token, label in sentence:
-        start, end = position, position + len(token)
-        prefix, _, kind = label.partition("-")
-        if prefix == "I" and open_span is not None and open_span[2] == kind:
-            open_span[1] = end
-        else:
-            if open_span is not None:
-                spans.append((int(open_span[0]), int(open_span[1]), str(open_span[2])))
-            open_span = [start, end, kind] if prefix in ("B", "I") and kind else None
-        position = end + 1
-    if open_span is not None:
-        spans.append((int(open_span[0]), int(open_span[1]), str(open_span[2])))
+    for token, _ in sentence:
+        starts.append(position)
+        position += len(token) + 1
+    spans = [
+        (starts[first], starts[end - 1] + len(sentence[end - 1][0]), kind)
+        for first, end, kind in bio_spans([label for _, label in sentence])
+    ]
     return " ".join(token for token, _ in sentence), spans
 
 

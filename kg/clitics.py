@@ -29,6 +29,7 @@ from kg.resources import read_lexicon
 from kg.text import is_normal_form, normalize
 
 ARTICLE = "ال"
+CONJUNCTION = "و"
 # Name lists whose words count as "a known name" (kg/data/ner; see kg.ner.namelists).
 NAME_LIST_FILES = (
     "gaz_wiki_given.txt",

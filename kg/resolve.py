@@ -14,7 +14,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kg.clitics import CliticJudge, Verdict, by_length, given_names, shipped_proclitics
+from kg.clitics import (
+    ARTICLE,
+    CONJUNCTION,
+    CliticJudge,
+    Verdict,
+    by_length,
+    given_names,
+    shipped_proclitics,
+)
 from kg.model import Entity, EntityType, Mention
 from kg.resources import read_lexicon
 from kg.text import (
@@ -26,8 +34,6 @@ from kg.text import (
     strip_marks,
 )
 
-CONJUNCTION = "و"
-ARTICLE = "ال"
 # Types whose shorter names stand for longer ones («الصفدي» for «أيمن الصفدي», «فتح» for
 # «حركة فتح»); places are left alone because «القدس» is not «القدس الشرقية».
 PARTIAL_NAME_TYPES = frozenset({EntityType.PERSON, EntityType.ORGANIZATION})

@@ -209,8 +209,8 @@ def split_glued(token: str) -> tuple[str, ...]:
     bounds = [0, *sorted(cuts), len(token)]
     cuts = {
         cut
-        for cut, (a, b) in zip(bounds[1:-1], zip(bounds, bounds[2:], strict=False), strict=False)
-        if cut - a >= MIN_GLUED_LETTERS and b - cut >= MIN_GLUED_LETTERS
+        for before, cut, after in zip(bounds, bounds[1:], bounds[2:], strict=False)
+        if cut - before >= MIN_GLUED_LETTERS and after - cut >= MIN_GLUED_LETTERS
     }
     # A change of script is always a cut, even after a one-letter clitic: «شركةZentrix», «وCNN».
     cuts |= {m.end() for m in _SCRIPT_CHANGE.finditer(token)}

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from importlib.resources import files
 from pathlib import Path
 
-from kg.clitics import CliticJudge, Verdict
+from kg.clitics import ARTICLE, CONJUNCTION, CliticJudge, Verdict, shipped_proclitics
 from kg.errors import ModelError
 from kg.model import Document, EntityType, Mention, Sentence
 from kg.ner.conll import bio_spans, read_conll
@@ -39,13 +39,11 @@ from kg.resources import read_lexicon
 from kg.text import normalize
 
 CUES_FILE = "name_cues.tsv"
-ARTICLE = "ال"
-CONJUNCTION = "و"
 # A proclitic before the article («والشركات», «بالقرب», «للحركة»): never a name word.
 DEFINITE_PREFIXES = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل")
-PROCLITIC_LETTERS = frozenset("وفبلك")
-# ... read as clitic + word when the word alone is this much commoner (Zipf 0.3, about twice as
-# common): «ورجح» (2.4 against 2.8), not a transliteration whose remainder is barely commoner.
+# A word opening with a shipped one-letter proclitic (و ف ب ل ك) is clitic + word when the word
+# alone is this much commoner (Zipf 0.3, about twice as common): «ورجح» (2.4 against 2.8), not a
+# transliteration whose remainder is barely commoner.
 CLITIC_MARGIN = 3
 # Imperfect-verb prefixes: «يقف» is a verb when «تقف» or «نقف» is common.
 PERSON_PREFIXES = ("ي", "ت", "ن", "ا")
@@ -94,6 +92,7 @@ class NameWords:
         self.judge = judge
         self.frequency = judge.frequency
         self.stop_words = frozenset(stop_words)
+        self.proclitic_letters = frozenset(c for c in shipped_proclitics() if len(c) == 1)
         self._cache: dict[str, bool] = {}
 
     @classmethod
@@ -124,7 +123,7 @@ class NameWords:
             # open like a clitic and the article: «فالنسيا», «كاليفورنيا».
             return False
         if (
-            norm[0] in PROCLITIC_LETTERS
+            norm[0] in self.proclitic_letters
             and not listed
             and self.frequency.get(norm[1:], 0) >= frequency + CLITIC_MARGIN
         ):
@@ -139,8 +138,12 @@ class NameWords:
             return False
         if frequency < MAX_UNKNOWN_FREQUENCY:
             return True
-        uninflected = paradigm(norm, self.frequency)[-1] == "zv#=0"
-        return frequency <= MAX_UNINFLECTED_FREQUENCY and uninflected
+        return frequency <= MAX_UNINFLECTED_FREQUENCY and self.uninflected(norm)
+
+    def uninflected(self, norm: str) -> bool:
+        """No inflected form of the word (with the article, plural, pronoun suffix) is in
+        common use: a name, or a function word."""
+        return paradigm(norm, self.frequency)[-1] == "zv#=0"
 
     def common_noun(self, norm: str) -> bool:
         """A noun in common use: with the article and in the plural («سلام»: «السلام»,
@@ -199,7 +202,7 @@ class NameWords:
         split = self.judge.split(norm)
         if split.bare:
             stems.add(split.bare)
-        if norm[0] in PROCLITIC_LETTERS:
+        if norm[0] in self.proclitic_letters:
             stems.add(norm[1:])  # «ومحيطها»
         for word in list(stems):
             if word.endswith("ا") and len(word) > 3:

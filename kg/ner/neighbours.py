@@ -30,11 +30,11 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 
+from kg.clitics import CONJUNCTION
 from kg.model import Document, EntityType, Mention, Sentence
 from kg.ner.cues import MAX_NAME_WORDS, NameWords
 from kg.text import normalize_token
 
-CONJUNCTION = "و"
 LIST_COMMAS = frozenset({"،", ","})
 PLACE_PREPOSITION = "في"
 TYPED = frozenset({EntityType.PERSON, EntityType.ORGANIZATION, EntityType.PLACE})
@@ -182,16 +182,7 @@ class _Sentence:
             if end - 1 in self.owner:
                 position = self.first[self.owner[end - 1]]
                 continue
-            start = end
-            while start > 0 and end - start < MAX_NAME_WORDS and start - 1 not in self.owner:
-                norm = self.norms[start - 1]
-                if self.items.words(norm):
-                    start -= 1
-                elif self.items.words.after_conjunction(norm):
-                    start -= 1  # the item opens with «و»: the list goes on before it
-                    break
-                else:
-                    break
+            start = self._item_start(end, joined=True)
             if start == end:
                 break
             out.append(self._mention(start, end, mention))
@@ -204,14 +195,24 @@ class _Sentence:
         end = first - 1
         if end < 1 or self.norms[end] not in (*LIST_COMMAS, PLACE_PREPOSITION):
             return []
-        start = end
-        while start > 0 and end - start < MAX_NAME_WORDS:
-            if start - 1 in self.owner or not self.items.words(self.norms[start - 1]):
-                break
-            start -= 1
+        start = self._item_start(end, joined=False)
         if start == end or start == 0 or self.norms[start - 1] != PLACE_PREPOSITION:
             return []
         return [self._mention(start, end, place)]
+
+    def _item_start(self, end: int, *, joined: bool) -> int:
+        """Start of the unmarked name-like item that ends before ``end``; with ``joined`` its
+        first word may carry the «و» that joins it to an item before it."""
+        start = end
+        while start > 0 and end - start < MAX_NAME_WORDS and start - 1 not in self.owner:
+            norm = self.norms[start - 1]
+            if self.items.words(norm):
+                start -= 1
+            elif joined and self.items.words.after_conjunction(norm):
+                return start - 1  # the item opens with «و»: the list goes on before it
+            else:
+                break
+        return start
 
     def _item_end(self, k: int) -> int:
         """End of the name-like item at ``k`` (its first word without the «و»)."""

@@ -20,7 +20,7 @@ from kg.clitics import CliticJudge, Verdict, name_list, train_types
 from kg.errors import ModelError
 from kg.model import Document, EntityType, Mention, Sentence
 from kg.ner.cues import NameWords
-from kg.ner.features import paradigm, strip_proclitics
+from kg.ner.features import strip_proclitics
 from kg.ner.frequency import ARABIC_WORD
 from kg.ner.scan import Span, function_words, same, scan
 from kg.resources import read_lexicon
@@ -257,19 +257,18 @@ class OrganisationGrammar:
             if frequency <= MAX_LISTED_NAME_FREQUENCY:
                 return True
             # «حركة زيلتارا», «شركة زيلتارا»: a name of today's news is common, but never inflected.
-            return frequency <= MAX_UNINFLECTED_NAME_FREQUENCY and self._uninflected(word)
+            return frequency <= MAX_UNINFLECTED_NAME_FREQUENCY and self._name_words.uninflected(
+                word.norm
+            )
         if frequency < MAX_NAME_FREQUENCY:
             return True  # after a head noun a rare word is a name, Arabic or not («بلدية عقربا»)
         # «حكومة كرايستبرغ»: an unlisted word as common as a noun, but never inflected like one
         # and no verb (kg.ner.cues.NameWords): not «مجموعة أعمالنا», «شركة تعمل».
         return (
             frequency <= MAX_UNINFLECTED_FREQUENCY
-            and self._uninflected(word)
+            and self._name_words.uninflected(word.norm)
             and self._name_words(word.norm)
         )
-
-    def _uninflected(self, word: _Word) -> bool:
-        return paradigm(word.norm, self.judge.frequency)[-1] == "zv#=0"
 
 
 # Place lists (kg/data/ner; built by kg.ner.namelists): CLDR territory names are always places;
