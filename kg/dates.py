@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from kg.resources import data_path
 from kg.text import normalize
@@ -58,13 +58,14 @@ def fold(text: str) -> tuple[str, list[int]]:
     >>> folded, where
     ('غزه', [0, 1, 3])
     """
-    pieces: list[str] = []
+    pieces = list(map(_fold_char, text))
+    folded = "".join(pieces)
+    if len(folded) == len(text) and "" not in pieces:
+        return folded, list(range(len(text)))  # one character each: the common case
     origin: list[int] = []
-    for index, char in enumerate(text):
-        folded = _fold_char(char)
-        pieces.append(folded)
-        origin.extend([index] * len(folded))
-    return "".join(pieces), origin
+    for index, piece in enumerate(pieces):
+        origin.extend([index] * len(piece))
+    return folded, origin
 
 
 @lru_cache(maxsize=4096)
@@ -162,32 +163,7 @@ def find_dates(text: str, *, anchor: dt.date | None = None) -> list[DateMatch]:
     >>> [(m.text, str(m.date)) for m in find_dates("وصل أمس", anchor=dt.date(2023, 5, 2))]
     [('أمس', '2023-05-01')]
     """
-    folded, origin = fold(text)
-    lex, patterns = _lexicon(), _patterns()
-    found: list[tuple[int, int, dt.date | None]] = []  # folded spans, in priority order
-    for match in patterns.textual.finditer(folded):
-        found.append((*_core_span(match), _textual_date(match, lex, anchor)))
-    for match in patterns.day_first.finditer(folded):
-        found.append((match.start(), match.end(), _numeric_date(match, year_first=False)))
-    for match in patterns.year_first.finditer(folded):
-        found.append((match.start(), match.end(), _numeric_date(match, year_first=True)))
-    for match in patterns.month_year.finditer(folded):
-        found.append((*_core_span(match), None))  # a month is not a day: never pick one
-    for match in patterns.days_ago.finditer(folded):
-        count = match.group("count")
-        days = int(count) if count.isdigit() else lex.numbers[_squash(count)]
-        found.append((*_core_span(match), _shift(anchor, -days)))
-    for match in patterns.relative.finditer(folded):
-        offset = lex.relative[_squash(match.group("rel"))]
-        found.append((*_core_span(match), _shift(anchor, offset)))
-    for match in patterns.weekday.finditer(folded):
-        weekday = lex.weekdays[match.group("weekday")]
-        found.append((*_core_span(match), _weekday_date(anchor, weekday, match.group("direction"))))
-    matches = []
-    for start, end, date in _without_overlaps(found):
-        first, last = origin[start], _with_marks(text, origin[end - 1] + 1)
-        matches.append(DateMatch(first, last, text[first:last], date))
-    return matches
+    return DateScan(text).dates(anchor)
 
 
 def document_anchor(text: str, published: dt.date | None) -> dt.date | None:
@@ -200,9 +176,80 @@ def document_anchor(text: str, published: dt.date | None) -> dt.date | None:
     >>> document_anchor("أعلن الجيش أمس", None) is None
     True
     """
-    if published is not None:
-        return published
-    return next((m.date for m in find_dates(text) if m.date is not None), None)
+    return DateScan(text).anchor(published)
+
+
+# How a found expression is dated against an anchor (None: no anchor).
+_Dating = Callable[[dt.date | None], dt.date | None]
+
+
+class DateScan:
+    """The date expressions of one text, found once and then dated against any anchor (the
+    patterns are the costly part; a document asks for its dates with and without an anchor).
+
+    >>> scan = DateScan("وصل أمس، وفي 12/7/2023 غادر")
+    >>> scan.anchor(None), [m.text for m in scan.dates()]
+    (datetime.date(2023, 7, 12), ['أمس', '12/7/2023'])
+    >>> [str(m.date) for m in scan.dates(scan.anchor(None))]
+    ['2023-07-11', '2023-07-12']
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        folded, origin = fold(text)
+        lex, patterns = _lexicon(), _patterns()
+        found: list[tuple[int, int, _Dating]] = []  # folded spans, in priority order
+        for match in patterns.textual.finditer(folded):
+            found.append((*_core_span(match), partial(_textual_date, match, lex)))
+        for match in patterns.day_first.finditer(folded):
+            date = _numeric_date(match, year_first=False)
+            found.append((match.start(), match.end(), partial(_fixed, date)))
+        for match in patterns.year_first.finditer(folded):
+            date = _numeric_date(match, year_first=True)
+            found.append((match.start(), match.end(), partial(_fixed, date)))
+        for match in patterns.month_year.finditer(folded):
+            # a month is not a day: never pick one
+            found.append((*_core_span(match), partial(_fixed, None)))
+        for match in patterns.days_ago.finditer(folded):
+            count = match.group("count")
+            days = int(count) if count.isdigit() else lex.numbers[_squash(count)]
+            found.append((*_core_span(match), partial(_shifted, -days)))
+        for match in patterns.relative.finditer(folded):
+            offset = lex.relative[_squash(match.group("rel"))]
+            found.append((*_core_span(match), partial(_shifted, offset)))
+        for match in patterns.weekday.finditer(folded):
+            weekday = lex.weekdays[match.group("weekday")]
+            direction = match.group("direction")
+            found.append((*_core_span(match), partial(_weekday_dating, weekday, direction)))
+        self._found: list[tuple[int, int, _Dating]] = []
+        for start, end, dating in _without_overlaps(found):
+            first, last = origin[start], _with_marks(text, origin[end - 1] + 1)
+            self._found.append((first, last, dating))
+
+    def dates(self, anchor: dt.date | None = None) -> list[DateMatch]:
+        """The expressions in order, dated against ``anchor``."""
+        return [
+            DateMatch(first, last, self.text[first:last], dating(anchor))
+            for first, last, dating in self._found
+        ]
+
+    def anchor(self, published: dt.date | None) -> dt.date | None:
+        """:func:`document_anchor` of the text."""
+        if published is not None:
+            return published
+        return next((m.date for m in self.dates() if m.date is not None), None)
+
+
+def _fixed(date: dt.date | None, anchor: dt.date | None) -> dt.date | None:
+    return date
+
+
+def _shifted(days: int, anchor: dt.date | None) -> dt.date | None:
+    return _shift(anchor, days)
+
+
+def _weekday_dating(weekday: int, direction: str | None, anchor: dt.date | None) -> dt.date | None:
+    return _weekday_date(anchor, weekday, direction)
 
 
 def _with_marks(text: str, end: int) -> int:
@@ -279,11 +326,11 @@ def _weekday_date(anchor: dt.date | None, weekday: int, direction: str | None) -
 
 
 def _without_overlaps(
-    found: list[tuple[int, int, dt.date | None]],
-) -> list[tuple[int, int, dt.date | None]]:
+    found: list[tuple[int, int, _Dating]],
+) -> list[tuple[int, int, _Dating]]:
     # ``found`` lists the most explicit patterns first, so the first claim on a span wins.
-    kept: list[tuple[int, int, dt.date | None]] = []
-    for start, end, date in found:
+    kept: list[tuple[int, int, _Dating]] = []
+    for start, end, dating in found:
         if all(end <= other_start or start >= other_end for other_start, other_end, _ in kept):
-            kept.append((start, end, date))
-    return sorted(kept)
+            kept.append((start, end, dating))
+    return sorted(kept, key=lambda claim: claim[:2])

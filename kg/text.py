@@ -7,12 +7,12 @@ compare strings (so «غزّة» and «غزة» match) and never replace what th
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 from itertools import pairwise
 
-from camel_tools.tokenizers.word import simple_word_tokenize
-from camel_tools.utils.dediac import dediac_ar
+import regex
 from camel_tools.utils.normalize import (
     normalize_alef_ar,
     normalize_alef_maksura_ar,
@@ -23,6 +23,8 @@ from camel_tools.utils.normalize import (
 from kg.model import Sentence, Token
 
 TATWEEL = "\u0640"
+# The Arabic diacritics camel-tools' ``dediac_ar`` removes (fathatan … sukun, superscript alef).
+_DIACRITICS = re.compile("[\u064b-\u0652\u0670]")
 
 
 def normalize(text: str) -> str:
@@ -48,7 +50,7 @@ def strip_marks(text: str) -> str:
     >>> strip_marks("عَلَـى")
     'على'
     """
-    return str(dediac_ar(text.replace(TATWEEL, "")))
+    return _DIACRITICS.sub("", text.replace(TATWEEL, ""))
 
 
 @lru_cache(maxsize=200_000)
@@ -146,8 +148,8 @@ def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]
 def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Word tokens of ``text[start:end]`` with code-point offsets into ``text``.
 
-    Uses camel-tools' ``simple_word_tokenize`` (punctuation split off, clitics kept attached)
-    and maps every token back onto the original string.
+    The pieces of :func:`word_pieces` (punctuation split off, clitics kept attached), words the
+    source glued together cut apart (:func:`split_glued`), each mapped back onto the original.
 
     >>> [t.text for t in tokenize("التقى الرئيسُ، في «غزة».")]
     ['التقى', 'الرئيسُ', '،', 'في', '«', 'غزة', '»', '.']
@@ -157,15 +159,77 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
     tokens: list[Token] = []
     cursor = start
-    for piece in simple_word_tokenize(text[start:end]):
+    for piece in word_pieces(text[start:end]):
         found = text.find(piece, cursor, end)
-        if found < 0:  # the tokenizer only splits, so this means a camel-tools behaviour change
+        if found < 0:  # the pieces only split the text, so this is a bug in word_pieces
             raise ValueError(f"token {piece!r} not found in text after offset {cursor}")
         for word in split_glued(piece):
             tokens.append(Token(word, found, found + len(word)))
             found += len(word)
         cursor = found
     return tokens
+
+
+# What may split off a word: a flag (two regional indicators), an emoji with its modifier,
+# presentation selector, keycap or tag sequence and any zero-width-joined emoji after it, a
+# keycap, or one symbol or punctuation character.
+_EMOJI = r"""
+    \p{Emoji}(?:\p{EMod}|\uFE0F\u20E3?|[\U000E0020-\U000E007E]+\U000E007F)?"""
+_SPLIT_CANDIDATE = regex.compile(
+    rf"""(?:
+        (?:\p{{RI}}\p{{RI}}|{_EMOJI})(?:\u200D(?:\p{{RI}}\p{{RI}}|{_EMOJI}))*
+      | [0-9*\#]\u20E3
+      | \p{{S}}
+      | \p{{P}}
+    )""",
+    regex.VERBOSE,
+)
+
+
+def word_pieces(text: str) -> list[str]:
+    """``text`` split at white space, with punctuation, symbols and emoji split off the words.
+
+    The pieces of camel-tools' ``simple_word_tokenize`` (tested to agree), found without the
+    character tables it builds over all of Unicode when imported (0.4 s of every start): most
+    words hold no candidate at all, and only they are scanned character by character.
+
+    >>> word_pieces("قال: «نعم»، 2023 😀!")
+    ['قال', ':', '«', 'نعم', '»', '،', '2023', '😀', '!']
+    """
+    pieces: list[str] = []
+    for word in text.split():
+        first = _SPLIT_CANDIDATE.search(word)
+        if first is None:
+            pieces.append(word)
+            continue
+        start, index = 0, first.start()
+        while index < len(word):
+            match = _SPLIT_CANDIDATE.match(word, index)
+            if match is not None and _splits_off(match[0]):
+                if index != start:
+                    pieces.append(word[start:index])
+                pieces.append(match[0])
+                index = start = match.end()
+            else:
+                index += 1
+        if start < len(word):
+            pieces.append(word[start:])
+    return pieces
+
+
+def _splits_off(candidate: str) -> bool:
+    # One punctuation or symbol character, or a whole emoji (a digit matches as an emoji
+    # character but is none).
+    if len(candidate) == 1 and unicodedata.category(candidate)[0] in "PS":
+        return True
+    return candidate in _emoji()
+
+
+@lru_cache(maxsize=1)
+def _emoji() -> frozenset[str]:
+    from emoji import EMOJI_DATA  # only text with emoji or digits needs the table
+
+    return frozenset(EMOJI_DATA)
 
 
 # Letters Arabic writes only at the end of a word (teh marbuta, alef maksura, optionally with

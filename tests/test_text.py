@@ -1,8 +1,19 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kg.text import normalize, sentence_spans, split_glued, split_sentences, tokenize
+from kg.text import (
+    normalize,
+    sentence_spans,
+    split_glued,
+    split_sentences,
+    strip_marks,
+    tokenize,
+    word_pieces,
+)
+from tests.conftest import require_shared_data
 
 
 @pytest.mark.parametrize(
@@ -71,3 +82,39 @@ def test_text_tokens_of_glued_words_point_into_the_text() -> None:
     tokens = tokenize(text)
     assert [t.text for t in tokens][:3] == ["قالت", "صحيفة", "الحياة"]
     assert all(text[t.start : t.end] == t.text for t in tokens)
+
+
+# kg.text splits words itself rather than through camel-tools (whose import builds character
+# tables over all of Unicode): the pieces and the diacritic stripping must stay camel-tools'.
+_MIXED = [
+    "قال الرئيسُ: «إن غزّة،والضفة في القلب» (21/6/2023).",
+    "سعر السهم 3.5$ ارتفع ٪12 — “جيد” ‘جدا’ … ؟؛،",
+    "😀👍🏽 🇸🇦نص #️⃣ 1️⃣2 a_b ℹ️ ℹ ©2023 ®x 👨‍👩‍👧 ‍ ~` ±§ ٪٫ ‽ 𝔸 ➡️ ☺ ☺️ *⃣",
+    "مُحَمَّدٌ ذَهَبَ إِلَى المَدْرَسَةِ، وَقَرَأَ الكِتَابَ!",
+]
+
+
+@pytest.mark.parametrize("text", _MIXED)
+def test_text_word_pieces_are_camel_tools_pieces(text: str) -> None:
+    from camel_tools.tokenizers.word import simple_word_tokenize
+    from camel_tools.utils.dediac import dediac_ar
+
+    assert word_pieces(text) == simple_word_tokenize(text)
+    assert strip_marks(text) == dediac_ar(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30))
+def test_text_word_pieces_agree_on_any_text(text: str) -> None:
+    from camel_tools.tokenizers.word import simple_word_tokenize
+
+    assert word_pieces(text) == simple_word_tokenize(text)
+
+
+def test_text_word_pieces_agree_on_a_news_corpus() -> None:
+    from camel_tools.tokenizers.word import simple_word_tokenize
+
+    train = require_shared_data() / "anercorp" / "train.txt"
+    lines = train.read_text(encoding="utf-8").splitlines()
+    text = " ".join(line.split()[0] for line in lines if line.strip())
+    assert word_pieces(text) == simple_word_tokenize(text)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from kg.dates import document_anchor, find_dates
+from kg.dates import DateScan
 from kg.events.lexicons import MAX_MERGE_DISTANCE, ROLE_ORG_EXTRACTOR, Lexicons
 from kg.events.places import PlaceFinder
 from kg.events.reader import Found, Reader
@@ -77,9 +77,9 @@ class EventExtractor(Reader):
         if not view.toks:
             return Extraction((), (), (), ())
         view.set_mentions(mentions)
-        anchor = document_anchor(doc.text, doc.date)
-        dates = [d for d in find_dates(doc.text, anchor=anchor) if d.date is not None]
-        explicit = frozenset(d.start for d in find_dates(doc.text) if d.date is not None)
+        scan = DateScan(doc.text)
+        dates = [d for d in scan.dates(scan.anchor(doc.date)) if d.date is not None]
+        explicit = frozenset(d.start for d in scan.dates() if d.date is not None)
         found = Found(view, dates, explicit)
         found.roles = self.role_finder.roles(view)
         alias_pairs = self.role_finder.aliases(view, found.roles)

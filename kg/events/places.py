@@ -32,15 +32,16 @@ class PlaceFinder(Reader):
             if view.toks[nxt].is_punct or self._word_class(view, nxt) is not None:
                 continue
             named = view.mention_at.get(nxt)
-            if named is not None and named.type is EntityType.PLACE and named.start <= form.start:
+            start = tok.start_of(form)
+            if named is not None and named.type is EntityType.PLACE and named.start <= start:
                 venues[tok.index] = named  # the NER already marked the whole venue
                 continue
             end = named.end if named is not None else view.toks[nxt].token.end
             venues[tok.index] = Mention(
                 view.doc.id,
-                form.start,
+                start,
                 end,
-                view.doc.text[form.start : end],
+                view.doc.text[start:end],
                 EntityType.PLACE,
                 tok.sentence,
                 VENUE_EXTRACTOR,
@@ -48,7 +49,7 @@ class PlaceFinder(Reader):
         return venues
 
     def _introduced_as_place(self, view: DocView, tok: Tok, form: Form) -> bool:
-        glued = normalize(view.doc.text[tok.token.start : form.start])
+        glued = normalize(view.doc.text[tok.token.start : tok.start_of(form)])
         return glued.endswith("ب") or self._word_class(view, tok.index - 1) == "place"
 
     def dateline(self, found: Found) -> None:

@@ -291,7 +291,8 @@ class RoleFinder(Reader):
         form = next((f for f in tok.noun_forms if f.stem in self.lexicons.organization_heads), None)
         if form is None:
             return None
-        glued = normalize(view.doc.text[tok.token.start : form.start])
+        start = tok.start_of(form)
+        glued = normalize(view.doc.text[tok.token.start : start])
         if len(glued) > 2:
             return None
         # Right after the post, only a head in construct state names a body («عضو مجلس الأعيان»);
@@ -317,9 +318,9 @@ class RoleFinder(Reader):
         last = view.toks[end - 1].token.end
         return Mention(
             view.doc.id,
-            form.start,
+            start,
             last,
-            view.doc.text[form.start : last],
+            view.doc.text[start:last],
             EntityType.ORGANIZATION,
             tok.sentence,
             ROLE_ORG_EXTRACTOR,
@@ -687,12 +688,13 @@ class RoleFinder(Reader):
         tok = view.toks[i]
         form = next((f for f in tok.noun_forms if f.stem == key[0]), None)
         if tok.norm == key[0]:
-            form = Form(tok.norm, tok.token.start, False)
+            form = Form(tok.norm, 0, False)
         stop = view.tokens_of(tok.sentence).stop
         if form is None or not segment_at(view, key[1:], i + 1, stop):
             return None
         end = view.toks[i + len(key) - 1].token.end
-        overlaps = any(s < end and form.start < e for s, e in role_spans)
+        start = tok.start_of(form)
+        overlaps = any(s < end and start < e for s, e in role_spans)
         named = any(
             view.mention_at.get(k) is not None and view.mention_at[k].type is EntityType.PERSON
             for k in range(i, i + len(key))
@@ -701,9 +703,9 @@ class RoleFinder(Reader):
             return None
         return Mention(
             view.doc.id,
-            form.start,
+            start,
             end,
-            view.doc.text[form.start : end],
+            view.doc.text[start:end],
             EntityType.PERSON,
             tok.sentence,
             ALIAS_EXTRACTOR,
