@@ -20,10 +20,12 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
+from kg.cache import compiled
 from kg.ner.frequency import FREQUENCY, FrequencyTable
 from kg.resources import read_lexicon
 from kg.text import is_normal_form, normalize
@@ -207,7 +209,12 @@ def _data_file(file_name: str) -> Traversable:
 def name_list(file_name: str) -> tuple[tuple[str, ...], ...]:
     """The entries of a shipped list in ``kg/data/ner`` as tuples of normalised words, read once
     per process (the clitic judge, the resolver and the rule extractors share them)."""
-    text = _data_file(file_name).read_text(encoding="utf-8")
+    with resources.as_file(_data_file(file_name)) as path:
+        return compiled(f"names-{path.stem}", [path], partial(_read_name_list, path))
+
+
+def _read_name_list(path: Path) -> tuple[tuple[str, ...], ...]:
+    text = path.read_text(encoding="utf-8")
     return tuple(tuple(entry.split()) for entry in normalized_entries(text) if entry.split())
 
 

@@ -69,6 +69,10 @@ from kg.resolve import EntityTally, Resolver
 from kg.turtle import TrigWriter
 from kg.vocab import Iris
 
+# A graph this big has its view drawn in a process of its own while the corpus graph is written;
+# a smaller one draws in less time than a process takes to start (~0.2 s).
+PARALLEL_VIEW_NODES = 500
+
 DOCUMENTS_FILE = ".kg-documents.jsonl"
 RESUME_FILE = ".kg-resume.jsonl"
 DOCUMENTS_FORMAT = 1
@@ -568,7 +572,7 @@ class StreamingBuild:
             # again is extracted again, though its text is unchanged.
             reusable = seen if self.stored.extraction == self.build.fingerprint else {}
             for doc_id, at, doc_anchors in self._extract(
-                documents, reusable, runner, progress, on_error
+                documents, reusable, resolver, runner, progress, on_error
             ):
                 anchors.update(doc_anchors)
                 replaced.add(doc_id)
@@ -608,6 +612,7 @@ class StreamingBuild:
         self,
         documents: Iterable[Document],
         seen: Mapping[str, tuple[str, list[Any]]],
+        resolver: Resolver,
         runner: DaskRunner | None,
         progress: Progress | None,
         on_error: DocumentFailed | None,
@@ -628,7 +633,7 @@ class StreamingBuild:
                 yield doc
 
         build = self.build
-        finish = partial(_extracted_entry, Resolver.default(), build.entity_types)
+        finish = partial(_extracted_entry, resolver, build.entity_types)
         work = (pending(), build.extractors, build.event_extractor, finish)
         if runner is not None:
             results = annotate_dask(*work, runner=runner, on_error=on_error)
@@ -666,7 +671,7 @@ class StreamingBuild:
         metrics = analyse(G, seed=self.build.seed)
         with contextlib.ExitStack() as stack:
             html: Future[str] | str | None = None
-            if view is not None and (os.cpu_count() or 1) > 1:
+            if view is not None and (os.cpu_count() or 1) > 1 and len(G) >= PARALLEL_VIEW_NODES:
                 # The view is drawn in another process while this one writes the corpus graph
                 # (whatever --jobs says: that counts extraction workers).
                 pool = stack.enter_context(ProcessPoolExecutor(max_workers=1))

@@ -52,13 +52,14 @@ from kg.io import (
 from kg.lock import folder_lock
 from kg.model import AnnotatedDocument, Document, Entity, EntityType, Mention
 from kg.ner.base import Extractor, load_extractors
-from kg.query import QueryResult, run_query, to_records
 from kg.report import BuildReport
 from kg.resolve import Resolver
 from kg.vocab import DEFAULT_BASE, Iris
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from kg.query import QueryResult
 
 GRAPH_FILE = "graph.trig"
 HTML_FILE = "graph.html"
@@ -111,11 +112,15 @@ class KnowledgeGraph:
         """Run a read-only SPARQL SELECT and return a pandas DataFrame."""
         import pandas as pd
 
+        from kg.query import to_records  # the SPARQL engine loads only when a query runs
+
         result = self.run(sparql)
         return pd.DataFrame(to_records(result), columns=list(result.variables))
 
     def run(self, sparql: str) -> QueryResult:
         """Run a read-only SPARQL query and return the raw result."""
+        from kg.query import run_query
+
         return run_query(self.dataset, sparql)
 
     def to_networkx(self) -> nx.Graph:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from kg.cache import compiled
 from kg.clitics import (
     ARTICLE,
     CONJUNCTION,
@@ -24,7 +25,7 @@ from kg.clitics import (
     shipped_proclitics,
 )
 from kg.model import Entity, EntityType, Mention
-from kg.resources import read_lexicon
+from kg.resources import data_files, read_lexicon
 from kg.text import (
     is_normal_form,
     normalize,
@@ -49,6 +50,19 @@ class _Analysis:
     candidates: tuple[tuple[str, int], ...]  # (key, letters of clitic stripped from word 0)
 
 
+def ambiguous_skeletons(names: Iterable[str]) -> frozenset[str]:
+    """The spelling skeletons that two distinct ``names`` share («محمد», «محمود»).
+
+    >>> sorted(ambiguous_skeletons(["محمد", "محمود", "أمريكا"]))
+    ['محمد']
+    """
+    by_skeleton: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        norm = name if is_normal_form(name) else normalize(name)
+        by_skeleton[spelling_skeleton(norm)].add(norm)
+    return frozenset(k for k, v in by_skeleton.items() if len(v) > 1)
+
+
 class Resolver:
     """Groups mentions into entities.
 
@@ -68,16 +82,17 @@ class Resolver:
         clitics: CliticJudge | None = None,
         not_names: Iterable[str] = (),
         distinct_names: Iterable[str] = (),
+        ambiguous: Iterable[str] | None = None,
     ) -> None:
+        """``ambiguous``: the :func:`ambiguous_skeletons` of ``distinct_names`` when already
+        known (the shipped given names' come compiled from :mod:`kg.cache`)."""
         self.honorifics = frozenset(tuple(normalize(h).split()) for h in honorifics)
         self.max_honorific_words = max((len(h) for h in self.honorifics), default=0)
         self.proclitics = by_length(proclitics)
         # Skeletons shared by two given names («محمد», «محمود»): such words keep their letters.
-        by_skeleton: dict[str, set[str]] = defaultdict(set)
-        for name in distinct_names:
-            norm = name if is_normal_form(name) else normalize(name)
-            by_skeleton[spelling_skeleton(norm)].add(norm)
-        self.ambiguous_skeletons = frozenset(k for k, v in by_skeleton.items() if len(v) > 1)
+        self.ambiguous_skeletons = (
+            ambiguous_skeletons(distinct_names) if ambiguous is None else frozenset(ambiguous)
+        )
         self.known_names = frozenset(self.key_of(name.split()) for name in known_names)
         # Lexical evidence on glued clitics; without it only corpus anchors decide.
         self.clitics = clitics
@@ -98,7 +113,11 @@ class Resolver:
             proclitics,
             clitics=CliticJudge.default(proclitics),
             not_names=read_lexicon("lexicons/not_names.txt"),
-            distinct_names=given_names(),
+            ambiguous=compiled(
+                "ambiguous-skeletons",
+                data_files("ner"),
+                lambda: ambiguous_skeletons(given_names()),
+            ),
         )
 
     def key_of(self, words: Sequence[str]) -> str:

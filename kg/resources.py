@@ -27,3 +27,17 @@ def read_lexicon(relative: str) -> tuple[str, ...]:
     return tuple(
         line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
     )
+
+
+def data_files(*folders: str) -> list[Path]:
+    """The shipped data files directly in each of ``folders`` (under ``kg/data``), sorted: the
+    sources of a table compiled from them (:func:`kg.cache.compiled`).
+
+    >>> any(p.name == "honorifics.txt" for p in data_files("lexicons"))
+    True
+    """
+    found: list[Path] = []
+    for folder in folders:
+        with as_file(files("kg") / "data" / folder) as path:
+            found.extend(p for p in path.iterdir() if p.is_file())
+    return sorted(found)

@@ -135,7 +135,7 @@ class TrigWriter:
 
 def _order(node: Node) -> tuple[int, str, str]:
     """A total order over terms: IRIs, then blank nodes, then literals (by value, then type)."""
-    if isinstance(node, URIRef):
+    if type(node) is URIRef or isinstance(node, URIRef):  # the exact type first: most terms
         return (0, str(node), "")
     if isinstance(node, BNode):
         return (1, str(node), "")

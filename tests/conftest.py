@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -11,6 +13,10 @@ import pytest
 
 from kg.model import Document, EntityType, Mention, Sentence
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, unavailable_reason
+
+# The compiled-table cache (kg.cache) of this test session, not the user's: the CLI tests'
+# processes inherit it.
+os.environ.setdefault("KG_CACHE_DIR", tempfile.mkdtemp(prefix="kg-test-cache-"))
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"

@@ -15,7 +15,9 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from kg.cache import compiled
 from kg.ner.frequency import FREQUENCY, FrequencyTable
+from kg.resources import data_files
 from kg.text import is_normal_form, normalize
 
 # Longest first so «وبال» wins over «و». Combos of و/ف + ب/ك/ل + ال cover almost all of newswire.
@@ -123,7 +125,19 @@ class Lexicons:
         clusters: str | os.PathLike[str] | None = None,
     ) -> Lexicons:
         """Read the lexicon files (default: the packaged ``kg/data/ner``); ``train_gazetteer``
-        and ``clusters`` replace the packaged train gazetteer and word-class files."""
+        and ``clusters`` replace the packaged train gazetteer and word-class files. The packaged
+        lexicons come compiled from :mod:`kg.cache` after the first time."""
+        if directory is None and train_gazetteer is None and clusters is None:
+            return compiled("ner-lexicons", data_files("ner"), cls._read)
+        return cls._read(directory, train_gazetteer, clusters)
+
+    @classmethod
+    def _read(
+        cls,
+        directory: str | os.PathLike[str] | None = None,
+        train_gazetteer: str | os.PathLike[str] | None = None,
+        clusters: str | os.PathLike[str] | None = None,
+    ) -> Lexicons:
         base: Traversable = (
             resources.files("kg") / "data" / "ner" if directory is None else Path(directory)
         )

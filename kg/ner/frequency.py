@@ -23,6 +23,7 @@ from functools import lru_cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
+from kg.cache import compiled
 from kg.text import normalize
 
 FREQUENCY = "frequency.tsv"
@@ -85,9 +86,12 @@ def read(lines: Iterable[str]) -> dict[str, int]:
 
 @lru_cache(maxsize=4)
 def _read_file(path: str, size: int, modified: int) -> dict[str, int]:
-    """The table in the file at ``path`` (of that ``size`` and time), read once per process;
-    callers never change it."""
-    return read(Path(path).read_text(encoding="utf-8").splitlines())
+    """The table in the file at ``path`` (of that ``size`` and time), read once per process
+    (and parsed once per version of the file: :mod:`kg.cache`); callers never change it."""
+    source = Path(path)
+    return compiled(
+        "frequency", [source], lambda: read(source.read_text(encoding="utf-8").splitlines())
+    )
 
 
 class FrequencyTable(Mapping[str, int]):

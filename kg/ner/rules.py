@@ -14,8 +14,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, partial
 
+from kg.cache import compiled
 from kg.clitics import CliticJudge, Verdict, name_list, train_types
 from kg.errors import ModelError
 from kg.model import Document, EntityType, Mention, Sentence
@@ -23,7 +24,7 @@ from kg.ner.cues import NameWords
 from kg.ner.features import strip_proclitics
 from kg.ner.frequency import ARABIC_WORD
 from kg.ner.scan import Span, function_words, same, scan
-from kg.resources import read_lexicon
+from kg.resources import data_files, read_lexicon
 from kg.text import normalize
 
 ARTICLE = "ال"
@@ -330,34 +331,10 @@ class PlaceNames:
     @classmethod
     def default(cls) -> PlaceNames:
         judge = CliticJudge.default()
-        types = train_types()
-        persons = {w for name in PERSON_LISTS for entry in name_list(name) for w in entry}
-        stop_words = set(function_words())
-        phrases: dict[str, list[tuple[str, ...]]] = {}
-        after_cue: set[str] = set()
-
-        def add(entry: tuple[str, ...]) -> None:
-            phrases.setdefault(entry[0], []).append(entry)
-            if len(entry) == 2 and len("".join(entry)) >= MIN_JOINED_LETTERS:
-                joined = "".join(entry)  # «كوالا لامبور» is also written «كوالالمبور»
-                phrases.setdefault(joined, []).append((joined,))
-
-        for entry in name_list(COUNTRY_LIST):
-            add(entry)
-        for entry in name_list(PLACE_LIST):
-            if len(entry) > MAX_PLACE_WORDS or any(w in stop_words for w in entry):
-                continue
-            if len(entry) == 1:
-                word = entry[0]
-                bare = word[len(ARTICLE) :] if word.startswith(ARTICLE) else word
-                if len(bare) < 3 or judge.frequency.get(word, 0) > MAX_PLACE_WORD_FREQUENCY:
-                    continue
-                if types.get(word, types.get(bare, "LOC")) != "LOC":
-                    continue
-                if word in persons or bare in persons:
-                    after_cue.add(word)
-                    continue
-            add(entry)
+        # Compiled from the lists once (kg.cache): a sixth of a one-document build otherwise.
+        phrases, after_cue = compiled(
+            "place-names", data_files("ner", "events"), partial(_place_tables, judge)
+        )
         cues = [normalize(c) for c in (*read_lexicon("ner/location_cues.txt"), *PLACE_PREPOSITIONS)]
         return cls(phrases, judge, after_cue, cues)
 
@@ -580,3 +557,39 @@ class Acronyms:
         if end - start >= MIN_ACRONYM_LETTERS:
             return start, end, EntityType.ORGANIZATION
         return None
+
+
+def _place_tables(
+    judge: CliticJudge,
+) -> tuple[dict[str, list[tuple[str, ...]]], set[str]]:
+    """:class:`PlaceNames`' phrases (first word → list phrases) and the place names read as
+    places only after a cue, from the shipped lists."""
+    types = train_types()
+    persons = {w for name in PERSON_LISTS for entry in name_list(name) for w in entry}
+    stop_words = set(function_words())
+    phrases: dict[str, list[tuple[str, ...]]] = {}
+    after_cue: set[str] = set()
+
+    def add(entry: tuple[str, ...]) -> None:
+        phrases.setdefault(entry[0], []).append(entry)
+        if len(entry) == 2 and len("".join(entry)) >= MIN_JOINED_LETTERS:
+            joined = "".join(entry)  # «كوالا لامبور» is also written «كوالالمبور»
+            phrases.setdefault(joined, []).append((joined,))
+
+    for entry in name_list(COUNTRY_LIST):
+        add(entry)
+    for entry in name_list(PLACE_LIST):
+        if len(entry) > MAX_PLACE_WORDS or any(w in stop_words for w in entry):
+            continue
+        if len(entry) == 1:
+            word = entry[0]
+            bare = word[len(ARTICLE) :] if word.startswith(ARTICLE) else word
+            if len(bare) < 3 or judge.frequency.get(word, 0) > MAX_PLACE_WORD_FREQUENCY:
+                continue
+            if types.get(word, types.get(bare, "LOC")) != "LOC":
+                continue
+            if word in persons or bare in persons:
+                after_cue.add(word)
+                continue
+        add(entry)
+    return phrases, after_cue
