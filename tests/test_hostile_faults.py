@@ -142,7 +142,8 @@ def test_faults_second_build_of_the_same_folder_is_refused(
     shutil.copytree(previous, out)
     first = start_build(slow_input, "--out", out)
     try:
-        wait_for((out / LOCK_FILE).exists, first, 60)
+        # The lock file is created, then locked, then given the holder's pid: wait for the pid.
+        wait_for(lambda: _lock_holder(out) == str(first.pid), first, 60)
         first.send_signal(signal.SIGSTOP)  # frozen while it holds the lock: no race to finish
         second = run("build", write_corpus(tmp_path / "next.jsonl", 1, prefix="next"), "--out", out)
     finally:
@@ -151,6 +152,13 @@ def test_faults_second_build_of_the_same_folder_is_refused(
     assert second.returncode == 1
     [line] = second.stderr.strip().splitlines()
     assert line.startswith(f"kg: error: {out}: another kg build (process {first.pid})"), line
+
+
+def _lock_holder(folder: Path) -> str:
+    try:
+        return (folder / LOCK_FILE).read_text().strip()
+    except OSError:
+        return ""
 
 
 def test_faults_lock_is_exclusive_and_removed_afterwards(tmp_path: Path) -> None:
