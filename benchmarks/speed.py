@@ -137,7 +137,8 @@ def profile(corpus: Path, work: Path) -> list[tuple[str, float]]:
     wrap(kg.ner.crf, "propagate", "NER: document consistency")
     wrap(kg.ner.crf.CRFTagger, "tag", "NER: CRF in all")
     for target in RULE_EXTRACTORS.values():
-        module_name, _, class_name = target.partition(":")
+        module_name, _, factory = target.partition(":")
+        class_name = factory.split(".")[0]
         module = sys.modules.get(module_name) or __import__(module_name, fromlist=["_"])
         cls = getattr(module, class_name)
         method = "complete" if "complete" in vars(cls) else "__call__"
