@@ -470,7 +470,7 @@ class _Stored:
         if stored is None:
             raise GraphError(
                 f"{self.trig}: holds content kg does not write (or does not parse); build into "
-                "a new folder, or merge it in Python with kg.pipeline.build(existing=...)"
+                "a new folder"
             )
         entries = []
         for item in stored:

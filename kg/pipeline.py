@@ -6,8 +6,10 @@ a graph folder (``graph.trig``, ``graph.html``, ``entities.csv``) and writes it 
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -28,17 +30,11 @@ from kg.corpus import (
     entities_csv,
     write_analytics,
 )
-from kg.errors import InputError, KGError, check_top
+from kg.errors import GraphError, InputError, KGError, check_top
 from kg.events import EventExtractor
 from kg.extract import (
-    DaskRunner,
     DocumentFailed,
-    add_events,
-    annotate_all,
-    annotate_dask,
     check_engine,
-    fewer_collections,
-    same,
 )
 from kg.graph import ENTITY_COLUMNS
 from kg.io import (
@@ -50,10 +46,9 @@ from kg.io import (
     remove_stale_temporaries,
 )
 from kg.lock import folder_lock
-from kg.model import AnnotatedDocument, Document, Entity, EntityType, Mention
+from kg.model import Document, EntityType
 from kg.ner.base import Extractor, load_extractors
 from kg.report import BuildReport
-from kg.resolve import Resolver
 from kg.vocab import DEFAULT_BASE, Iris
 
 if TYPE_CHECKING:
@@ -102,11 +97,17 @@ class BuildConfig:
 class KnowledgeGraph:
     """A built graph: the RDF dataset, its entities and the networkx projection with analytics."""
 
-    def __init__(self, dataset: Dataset, iris: Iris, *, seed: int = 0) -> None:
+    def __init__(
+        self, dataset: Dataset, iris: Iris, *, seed: int = 0, G: nx.Graph | None = None
+    ) -> None:
+        """``G``: the entity graph with its metrics, as the build that wrote ``dataset`` made
+        it; without it, it is projected from ``dataset`` and its metrics computed and stored."""
         self.dataset = dataset
         self.iris = iris
-        self.G = graph_analytics.project(dataset, iris)
-        write_analytics(dataset, self.G, iris, seed=seed)
+        if G is None:
+            G = graph_analytics.project(dataset, iris)
+            write_analytics(dataset, G, iris, seed=seed)
+        self.G = G
 
     def query(self, sparql: str) -> pd.DataFrame:
         """Run a read-only SPARQL SELECT and return a pandas DataFrame."""
@@ -161,7 +162,6 @@ class KnowledgeGraph:
         return HTML(frame)  # type: ignore[no-untyped-call]
 
 
-@fewer_collections()
 def build(
     documents: Iterable[Document],
     config: BuildConfig = BuildConfig(),
@@ -171,68 +171,65 @@ def build(
     extractors: Sequence[Extractor] | None = None,
     on_error: DocumentFailed | None = None,
 ) -> KnowledgeGraph:
-    """Extract ``documents`` and merge them into ``existing`` (or a new dataset), in memory.
+    """Extract ``documents`` and merge them with ``existing`` (a dataset kg built), in memory.
 
-    A document whose id is already stored replaces its named graph; entities, aliases and
-    analytics are recomputed over everything stored, so building the same input twice gives the
-    same graph. ``extractors`` overrides the backend named by ``config.ner``. A document that
-    cannot be extracted raises, or, given ``on_error``, is handed to it and left out. For
-    corpora larger than memory, :func:`build_directory` streams instead.
+    The same engine as :func:`build_directory` (a :class:`~kg.corpus.StreamingBuild` in a
+    temporary folder), so the two give the same graph by construction. A document whose id is
+    already stored replaces its named graph; entities, aliases and analytics are recomputed over
+    everything stored, so building the same input twice gives the same graph. ``extractors``
+    overrides the backend named by ``config.ner``. A document that cannot be extracted raises,
+    or, given ``on_error``, is handed to it and left out. ``existing`` is not changed.
     """
-    check_engine(config.engine)
-    iris = Iris(config.base)
-    dataset = existing if existing is not None else rdf.new_dataset(iris)
-    if extractors is None:
-        extractors = load_extractors(config.ner, config.ner_model, config.rules)
-    event_extractor = EventExtractor.default() if config.events else None
-    previous = {
-        item.annotated.doc.id: item.annotated for item in rdf.read_stored_documents(dataset, iris)
-    }
     pending: dict[str, Document] = {}
     for doc in documents:
         if doc.id in pending:
             raise InputError(f"{doc.id}: two input documents have this id; ids must be unique")
         pending[doc.id] = doc
-    results: Iterable[AnnotatedDocument]
-    if config.engine == "dask":
-        with DaskRunner(config.scheduler, config.jobs) as runner:
-            results = list(
-                annotate_dask(
-                    pending.values(),
-                    extractors,
-                    event_extractor,
-                    same,
-                    runner=runner,
-                    on_error=on_error,
-                )
-            )
-    else:
-        results = annotate_all(
-            list(pending.values()), extractors, event_extractor, jobs=config.jobs, on_error=on_error
-        )
-    fresh = {item.doc.id: item for item in (progress(results) if progress else results)}
-    kept = {i: item for i, item in previous.items() if i not in fresh}
-    if event_extractor is not None:  # stored documents: events follow from their mentions
-        kept = {i: add_events(item, event_extractor) for i, item in kept.items()}
-    kept.update(fresh)
-    annotated = [kept[doc_id] for doc_id in sorted(kept)]
-    entities = resolve_entities(annotated, config.entity_types)
-    entity_keys = {m: e.key for e in entities for m in e.mentions}
-    for item in annotated:
-        rdf.add_document(dataset, item, entity_keys, iris)
-    rdf.set_corpus_entities(dataset, entities, iris)
-    return KnowledgeGraph(dataset, iris, seed=config.seed)
+    corpus_build = _corpus_build(config, extractors)
+    with tempfile.TemporaryDirectory(prefix=BUILD_TEMP_PREFIX) as folder:
+        out = Path(folder)
+        trig = out / GRAPH_FILE
+        if existing is not None:
+            trig.write_text(rdf.serialize(existing), encoding="utf-8")
+        try:
+            with StreamingBuild(
+                out, trig, corpus_build, temp_prefix=BUILD_TEMP_PREFIX
+            ) as streaming:
+                result = streaming.run(pending.values(), progress=progress, on_error=on_error)
+                text = io.StringIO()
+                streaming.write_graph(text)
+        except GraphError as error:  # about the temporary copy: name what the caller gave
+            raise GraphError(str(error).replace(str(trig), "existing dataset")) from error
+    dataset = rdf.new_dataset(corpus_build.iris)
+    dataset.parse(data=text.getvalue(), format="trig")
+    return KnowledgeGraph(dataset, corpus_build.iris, seed=config.seed, G=result.G)
 
 
-def resolve_entities(
-    annotated: Sequence[AnnotatedDocument], entity_types: frozenset[EntityType]
-) -> list[Entity]:
-    """Entities over all documents, from the mentions whose type becomes a graph node."""
-    mentions: list[Mention] = [
-        m for item in annotated for m in item.mentions if m.type in entity_types
-    ]
-    same_as = {alias: holder for item in annotated for alias, holder in item.aliases}
-    return Resolver.default().resolve(mentions, same_as=same_as)
+def _corpus_build(config: BuildConfig, extractors: Sequence[Extractor] | None) -> CorpusBuild:
+    """What every build of ``config`` runs: its extractors, linking settings and fingerprint."""
+    check_engine(config.engine)
+    if extractors is None:
+        extractors = load_extractors(config.ner, config.ner_model, config.rules)
+    return CorpusBuild(
+        iris=Iris(config.base),
+        extractors=tuple(extractors),
+        event_extractor=EventExtractor.default() if config.events else None,
+        entity_types=config.entity_types,
+        jobs=config.jobs,
+        engine=config.engine,
+        scheduler=config.scheduler,
+        seed=config.seed,
+        fingerprint=json.dumps(
+            [
+                __version__,
+                config.ner,
+                config.ner_model,
+                list(config.rules),
+                config.events,
+                sorted(config.entity_types),
+            ]
+        ),
+    )
 
 
 def graph_file(path: str | os.PathLike[str]) -> Path:
@@ -279,28 +276,7 @@ def build_directory(
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"{out}: --out must be a folder")
-    if extractors is None:
-        extractors = load_extractors(config.ner, config.ner_model, config.rules)
-    corpus_build = CorpusBuild(
-        iris=Iris(config.base),
-        extractors=tuple(extractors),
-        event_extractor=EventExtractor.default() if config.events else None,
-        entity_types=config.entity_types,
-        jobs=config.jobs,
-        engine=config.engine,
-        scheduler=config.scheduler,
-        seed=config.seed,
-        fingerprint=json.dumps(
-            [
-                __version__,
-                config.ner,
-                config.ner_model,
-                list(config.rules),
-                config.events,
-                sorted(config.entity_types),
-            ]
-        ),
-    )
+    corpus_build = _corpus_build(config, extractors)
     with folder_lock(out):
         # Temporaries of a build that was killed mid-write: nobody else can be writing them now.
         remove_stale_temporaries(out, BUILD_TEMP_PREFIX)

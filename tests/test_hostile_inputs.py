@@ -15,6 +15,7 @@ import pytest
 from rdflib import Dataset, URIRef
 
 from kg.io import Source, read_documents
+from kg.model import EntityType
 from kg.pipeline import build
 from kg.rdf import read_annotated_documents
 from kg.vocab import DEFAULT_BASE, Iris
@@ -170,7 +171,7 @@ def test_hostile_bidi_controls_keep_offsets_inside_the_text(tmp_path: Path) -> N
     text = "\u202bاستقبل \u2067أيمن الصفدي\u2069 في \u200fعمان\u202c وفدا من الأمم المتحدة."
     feed = tmp_path / "bidi.jsonl"
     feed.write_text(json.dumps({"id": "bidi", "text": text}) + "\n", encoding="utf-8")
-    extractor = LexiconExtractor({"أيمن الصفدي": "PERS", "عمان": "LOC"})  # type: ignore[dict-item]
+    extractor = LexiconExtractor({"أيمن الصفدي": EntityType.PERSON, "عمان": EntityType.PLACE})
     kg = build(read_documents([feed]), extractors=[extractor])
     [annotated] = read_annotated_documents(kg.dataset, kg.iris)
     assert annotated.doc.text == text

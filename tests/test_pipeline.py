@@ -226,3 +226,31 @@ def test_pipeline_multiline_text_survives_graph_trig(tmp_path: Path) -> None:
     ]
     assert kept.doc.text == text
     assert before != (out / "graph.trig").read_bytes()
+
+
+def test_pipeline_existing_dataset_kg_did_not_write_is_refused_by_name(
+    news_documents: list[Document], news_extractor: LexiconExtractor
+) -> None:
+    from kg.errors import GraphError
+    from kg.vocab import Iris
+
+    foreign = rdf.new_dataset(Iris())
+    foreign.graph(URIRef("https://example.org/g")).add(
+        (
+            URIRef("https://example.org/a"),
+            URIRef("https://example.org/b"),
+            URIRef("https://example.org/c"),
+        )
+    )
+    with pytest.raises(GraphError, match=r"^existing dataset: holds content kg does not write"):
+        build(news_documents, extractors=[news_extractor], existing=foreign)
+
+
+def test_pipeline_build_leaves_existing_dataset_unchanged(
+    news_documents: list[Document], news_extractor: LexiconExtractor
+) -> None:
+    first = build(news_documents[:1], extractors=[news_extractor])
+    before = rdf.serialize(first.dataset)
+    merged = build(news_documents[1:], extractors=[news_extractor], existing=first.dataset)
+    assert rdf.serialize(first.dataset) == before
+    assert len(merged.entity_rows()) > len(first.entity_rows())
