@@ -20,8 +20,14 @@ import scipy.sparse as sp
 from rdflib import Dataset, Graph, URIRef
 
 from kg.model import AnnotatedDocument, Entity, EventKind, Mention
-from kg.rdf import TYPE_OF_CLASS, document_graphs
-from kg.vocab import ITSRDF, KGO, NIF, ORG, RDF, RDFS, SDO, SKOS, Iris
+from kg.rdf import (
+    ANALYTICS_PROPERTIES,
+    LINK_COUNTS,
+    METRIC_DECIMALS,
+    TYPE_OF_CLASS,
+    document_graphs,
+)
+from kg.vocab import ITSRDF, KGO, NIF, RDF, RDFS, SKOS, Iris
 
 CO_MENTION = "co-mention"
 MET = "met"
@@ -86,6 +92,10 @@ def project(dataset: Dataset, iris: Iris) -> nx.Graph:
     meeting, ``said-about`` from a speaker to the entities a quotation names, ``holds-role``
     from a person to the organisation of a post. An edge keeps the count of each kind in
     ``kinds``; ``kind`` is the most specific one and ``weight`` the total.
+
+    Everything but the examples is read from the corpus graph, as the build wrote it: the
+    entities, their metrics (where stored) and the ``kgo:Link`` of each edge; only the
+    examples come from the document graphs.
     """
     corpus = dataset.graph(iris.corpus_graph())
     nodes: dict[str, dict[str, Any]] = {}
@@ -98,6 +108,10 @@ def project(dataset: Dataset, iris: Iris) -> nx.Graph:
                 "mentions": int(str(corpus.value(node, KGO.mentionCount) or 0)),
                 "alt_labels": sorted(str(alt) for alt in corpus.objects(node, SKOS.altLabel)),
             }
+            for metric, prop in ANALYTICS_PROPERTIES.items():
+                value = corpus.value(node, prop)
+                if value is not None:
+                    nodes[iri][metric] = float(str(value))
     links = LinkTally()
     for graph_iri in document_graphs(dataset, iris):
         graph = dataset.graph(graph_iri)
@@ -111,8 +125,21 @@ def project(dataset: Dataset, iris: Iris) -> nx.Graph:
         for sentence, entities in by_sentence.items():
             text = str(graph.value(sentence, NIF.anchorOf) or "")
             links.add_sentence(str(graph_iri), doc_id, str(sentence), text, entities)
-        links.relations.update(_fact_relations(graph))
+    links.relations = stored_links(corpus)
     return entity_graph(nodes, links)
+
+
+def stored_links(corpus: Graph) -> Counter[tuple[str, str, str]]:
+    """The edges of the entity graph as the corpus graph's ``kgo:Link`` resources state them:
+    (source, target, kind) → count."""
+    found: Counter[tuple[str, str, str]] = Counter()
+    for link in corpus.subjects(RDF.type, KGO.Link):
+        source, target = str(corpus.value(link, KGO.source)), str(corpus.value(link, KGO.target))
+        for kind, prop in LINK_COUNTS.items():
+            count = corpus.value(link, prop)
+            if count is not None:
+                found[source, target, kind] += int(str(count))
+    return found
 
 
 def sentence_links(
@@ -199,24 +226,6 @@ def entity_attributes(entity: Entity) -> dict[str, Any]:
         "mentions": entity.mention_count,
         "alt_labels": sorted(entity.alt_labels),
     }
-
-
-def _fact_relations(graph: Graph) -> Counter[tuple[str, str, str]]:
-    """Typed links stated by the events, quotations and roles of one document graph."""
-    found: Counter[tuple[str, str, str]] = Counter()
-    for event in graph.subjects(RDF.type, KGO.Meeting):
-        attendees = sorted(str(a) for a in graph.objects(event, SDO.attendee))
-        for source, target in itertools.combinations(attendees, 2):
-            found[source, target, MET] += 1
-    for quotation in graph.subjects(RDF.type, SDO.Quotation):
-        for speaker in graph.objects(quotation, SDO.creator):
-            for about in graph.objects(quotation, SDO.about):
-                found[str(speaker), str(about), SAID_ABOUT] += 1
-    for membership in graph.subjects(RDF.type, ORG.Membership):
-        for member in graph.objects(membership, ORG.member):
-            for organization in graph.objects(membership, ORG.organization):
-                found[str(member), str(organization), HOLDS_ROLE] += 1
-    return found
 
 
 def _add_relation(G: nx.Graph, source: str, target: str, kind: str, count: int) -> None:
@@ -399,6 +408,12 @@ def _compiled_louvain(G: nx.Graph, *, seed: int) -> list[set[Any]]:
     return list(found.values())
 
 
+# The metrics :func:`analytics` gives every node, kept to the decimals the graph stores
+# (METRIC_DECIMALS), so entities.csv rounds what the graph states whether the entity graph
+# comes from a build or from a stored graph.
+METRICS = ("degree", "pagerank", "betweenness", "eigenvector", "community")
+
+
 def analytics(G: nx.Graph, *, seed: int = 0) -> dict[str, dict[str, float]]:
     """Every metric for every node: node -> {metric name: value}."""
     metrics: Mapping[str, Mapping[str, float]] = {
@@ -408,7 +423,10 @@ def analytics(G: nx.Graph, *, seed: int = 0) -> dict[str, dict[str, float]]:
         "eigenvector": eigenvector(G),
         "community": {n: float(c) for n, c in communities(G, seed=seed).items()},
     }
-    return {node: {name: values[node] for name, values in metrics.items()} for node in G}
+    return {
+        node: {name: round(values[node], METRIC_DECIMALS) for name, values in metrics.items()}
+        for node in G
+    }
 
 
 ENTITY_COLUMNS = (

@@ -101,12 +101,15 @@ class KnowledgeGraph:
         self, dataset: Dataset, iris: Iris, *, seed: int = 0, G: nx.Graph | None = None
     ) -> None:
         """``G``: the entity graph with its metrics, as the build that wrote ``dataset`` made
-        it; without it, it is projected from ``dataset`` and its metrics computed and stored."""
+        it; without it, it is projected from ``dataset`` (:func:`kg.graph.project`), with the
+        metrics stored there, or computed and stored when they are not."""
         self.dataset = dataset
         self.iris = iris
         if G is None:
             G = graph_analytics.project(dataset, iris)
-            write_analytics(dataset, G, iris, seed=seed)
+            metrics = graph_analytics.METRICS
+            if any(metric not in data for _, data in G.nodes(data=True) for metric in metrics):
+                write_analytics(dataset, G, iris, seed=seed)  # not stored yet: compute them
         self.G = G
 
     def query(self, sparql: str) -> pd.DataFrame:

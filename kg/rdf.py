@@ -256,6 +256,8 @@ def entity_triples(entities: Iterable[Entity], iris: Iris) -> Iterator[Triple]:
         yield node, documents, _integer(entity.document_count)
 
 
+# Decimals a centrality keeps in the graph (and in the entity graph of a build: kg.graph).
+METRIC_DECIMALS = 8
 ANALYTICS_PROPERTIES: Mapping[str, URIRef] = {
     "degree": KGO.degree,
     "pagerank": KGO.pageRank,
@@ -282,7 +284,7 @@ def _integer(value: int) -> Literal:
 @lru_cache(maxsize=65536)
 def _double(value: float) -> Literal:
     """An xsd:double literal rounded to 8 decimals; leaves share their centralities (often 0)."""
-    return Literal(round(float(value), 8), datatype=XSD.double)
+    return Literal(round(float(value), METRIC_DECIMALS), datatype=XSD.double)
 
 
 def analytics_triples(metrics: Mapping[str, Mapping[str, float]]) -> Iterator[Triple]:
@@ -449,16 +451,12 @@ def from_oxigraph(value: Any) -> Node | None:
 
 
 def read_annotated_documents(dataset: Dataset, iris: Iris) -> list[AnnotatedDocument]:
-    """Rebuild the stored documents, sentences and mentions (to merge a new build into them)."""
-    return [stored.annotated for stored in read_stored_documents(dataset, iris)]
-
-
-def read_stored_documents(dataset: Dataset, iris: Iris) -> list[StoredDocument]:
-    """The stored documents with their content hashes, in document IRI order."""
-    return [
-        _read_stored(_TripleIndex(iri, dataset.graph(iri)))
-        for iri in document_graphs(dataset, iris)
-    ]
+    """The stored documents, sentences and mentions of a dataset kg built, in IRI order (read
+    as a build reads a stored graph.trig: one reader of stored documents)."""
+    stored = parse_stored_graph(serialize(dataset), iris)
+    if stored is None:
+        raise GraphError("dataset holds content kg does not write")
+    return [item.annotated for item in stored]
 
 
 class _TripleIndex:
