@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -75,3 +76,28 @@ def test_api_public_names_resolve_without_loading_the_heavy_modules() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "PERS"
+
+
+def test_api_loaded_graph_is_the_built_one_without_recomputing(tmp_path: Path) -> None:
+    import csv
+
+    from kg.pipeline import build_directory
+    from tests.test_pipeline import _anercorp_documents
+
+    source = tmp_path / "news.jsonl"
+    docs = _anercorp_documents(4)
+    source.write_text(
+        "".join(f'{{"id": "{d.id}", "text": {json.dumps(d.text)}}}\n' for d in docs),
+        encoding="utf-8",
+    )
+    build_directory([source], tmp_path / "out")
+    dataset = rdf.load_dataset(tmp_path / "out" / "graph.trig", kg.pipeline.Iris())
+    stored = len(dataset)
+    loaded = kg.pipeline.KnowledgeGraph(dataset, kg.pipeline.Iris())
+    assert len(dataset) == stored  # nothing computed and written back
+    with open(tmp_path / "out" / "entities.csv", encoding="utf-8") as table:
+        written = list(csv.DictReader(table))
+    rows = [{name: str(value) for name, value in row.items()} for row in loaded.entity_rows()]
+    assert len(rows) > 20 and rows == written
+    kinds = {kind for _, _, kind in loaded.G.edges(data="kind")}
+    assert "co-mention" in kinds
