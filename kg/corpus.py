@@ -12,42 +12,39 @@ Three passes, each over a stream:
    links cannot have changed (none of the keys it looks up joined or left the anchors) is not
    even linked again: its counts come from its entry.
 3. **merge**: entities, the entity graph, centrality and the corpus graph come from the counts;
-   graph.trig is written block by block in IRI order, with ``.kg-documents.jsonl`` beside it
-   (each document's record, links and block offset), which the next build reads instead of
-   the graph.
+   graph.trig is written block by block in IRI order, with the index ``.kg-documents.jsonl``
+   beside it (:mod:`kg.index`: each document's record, links and block offset, and the
+   invariants the next build relies on when it reads the index instead of the graph).
 
 Memory holds keys, labels and counts (per entity and per edge) and an offset per document,
-never the documents. The output is the same bytes as :func:`kg.pipeline.build` serialised.
+never the documents. This is kg's one build engine: :func:`kg.pipeline.build` (the Python
+API) runs it in a temporary folder.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import itertools
 import json
 import os
-import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import Any, TextIO
 
 import networkx as nx
-from rdflib import Dataset, URIRef
+from rdflib import URIRef
 
 from kg import graph as graph_analytics
 from kg import rdf, records
-from kg.errors import GraphError, KGError, OutputError
+from kg.errors import KGError
 from kg.events import EventExtractor
 from kg.extract import (
     DaskRunner,
     DocumentFailed,
-    add_events,
     annotate_dask,
     annotate_stream,
     chunked,
@@ -55,16 +52,27 @@ from kg.extract import (
     parallel_map,
 )
 from kg.graph import (
-    ENTITY_COLUMNS,
     LinkTally,
     entity_attributes,
     entity_graph,
     fact_links,
     sentence_links,
 )
-from kg.model import AnnotatedDocument, Document, EntityType
+from kg.index import (
+    DOCUMENTS_FORMAT,
+    RESUME_FILE,
+    DocumentEntry,
+    ResumeFile,
+    Spool,
+    StoredIndex,
+    anchor_keys,
+    document_metadata,
+    entry_text,
+    extracted_entry,
+    record_metadata,
+)
+from kg.model import Document, EntityType
 from kg.ner.base import Extractor
-from kg.records import Record
 from kg.resolve import EntityTally, Resolver
 from kg.turtle import TrigWriter
 from kg.vocab import Iris
@@ -73,13 +81,7 @@ from kg.vocab import Iris
 # a smaller one draws in less time than a process takes to start (~0.2 s).
 PARALLEL_VIEW_NODES = 500
 
-DOCUMENTS_FILE = ".kg-documents.jsonl"
-RESUME_FILE = ".kg-resume.jsonl"
-DOCUMENTS_FORMAT = 1
 LINK_CHUNK = 16  # documents per linking task
-# A stored document's entry: its links (entity key and offered label per mention, and the typed
-# edges of its facts) are kept so that a build which does not change them need not relink it.
-ENTRY_FIELDS = ("hash", "anchors", "conditions", "keys", "labels", "facts", "triples", "record")
 
 # Wraps the stream of extracted documents (a progress bar on a terminal).
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
@@ -116,42 +118,12 @@ class BuildResult:
         return graph_analytics.entity_rows(self.G)
 
 
-def anchor_keys(
-    annotated: AnnotatedDocument, resolver: Resolver, entity_types: frozenset[EntityType]
-) -> list[str]:
-    """This document's share of the corpus-wide anchor keys, sorted."""
-    return sorted(resolver.anchor_keys(m for m in annotated.mentions if m.type in entity_types))
-
-
-def analyse(G: nx.Graph, *, seed: int = 0) -> dict[str, dict[str, float]]:
-    """Centrality and communities of every node, also stored on G's nodes."""
-    metrics = graph_analytics.analytics(G, seed=seed)
-    for node, values in metrics.items():
-        G.nodes[node].update(values)
-    return metrics
-
-
-def write_analytics(dataset: Dataset, G: nx.Graph, iris: Iris, *, seed: int = 0) -> None:
-    """:func:`analyse` G, and write the metrics and G's links into the corpus graph."""
-    rdf.set_analytics(dataset, analyse(G, seed=seed), iris)
-    rdf.set_links(dataset, G, iris)
-
-
-def entities_csv(G: nx.Graph) -> str:
-    """entities.csv text: one row per entity, most central first."""
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=ENTITY_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(graph_analytics.entity_rows(G))
-    return buffer.getvalue()
-
-
 @dataclass
 class _Linked:
     """Pass 2's result for one document."""
 
     iri: str
-    entry: str  # JSON: ENTRY_FIELDS (what .kg-documents.jsonl keeps)
+    entry: str  # JSON: what the index keeps (kg.index.entry_text)
     block: str | None  # its TriG block when written anew
     stored_at: list[int] | None  # else where its block lies in the old graph.trig
     triples: int
@@ -199,7 +171,7 @@ class _Linker:
     def __post_init__(self) -> None:
         self.writer = rdf.trig_writer(rdf.new_dataset(self.iris))
 
-    def __call__(self, entry: dict[str, Any] | str, counts: _Counts) -> _Linked:
+    def __call__(self, entry: DocumentEntry | str, counts: _Counts) -> _Linked:
         """Link one document (a stored entry, or a new document's line); add its counts."""
         if isinstance(entry, str):  # a new document's line: parsed here, not where it was read
             entry = json.loads(entry)
@@ -239,26 +211,26 @@ class _Linker:
         for mention, entity in entity_of.items():
             by_sentence[mention.sentence].add(entity)
         counts.add(tallies, self._links(entry, by_sentence))
-        return _Linked(iri, _entry_text(entry), block, stored_at, entry["triples"])
+        return _Linked(iri, entry_text(entry), block, stored_at, entry["triples"])
 
-    def _as_stored(self, entry: dict[str, Any], stored_at: list[int], counts: _Counts) -> _Linked:
+    def _as_stored(self, entry: DocumentEntry, stored_at: list[int], counts: _Counts) -> _Linked:
         """A stored document that links as before: its counts from the entry alone."""
         record = entry["record"]
         doc_id = record["id"]
         tallies: dict[str, EntityTally] = defaultdict(EntityTally)
         by_sentence: dict[int, set[str]] = defaultdict(set)
-        named = zip(record["mentions"], entry["keys"], entry["labels"], strict=True)
-        for (_, _, entity_type, sentence, _, text), key, label in named:
+        named = zip(records.mention_fields(record), entry["keys"], entry["labels"], strict=True)
+        for mention, key, label in named:
             if key is not None:
-                tallies[key].add_name(EntityType(entity_type), text, label)
-                by_sentence[sentence].add(str(self.iris.entity(key)))
+                tallies[key].add_name(EntityType(mention.type), mention.text, label)
+                by_sentence[mention.sentence].add(str(self.iris.entity(key)))
         for tally in tallies.values():
             tally.add_documents(1)
         counts.add(tallies, self._links(entry, by_sentence))
         iri = str(self.iris.document(doc_id))
-        return _Linked(iri, _entry_text(entry), None, stored_at, entry["triples"])
+        return _Linked(iri, entry_text(entry), None, stored_at, entry["triples"])
 
-    def _links(self, entry: dict[str, Any], by_sentence: Mapping[int, set[str]]) -> LinkTally:
+    def _links(self, entry: DocumentEntry, by_sentence: Mapping[int, set[str]]) -> LinkTally:
         """The document's edges: co-mentions per sentence, and its facts' typed edges."""
         record = entry["record"]
         spans = [(start, end) for start, end in record["sentences"]]
@@ -267,225 +239,9 @@ class _Linker:
         return links
 
 
-def _entry_text(entry: dict[str, Any]) -> str:
-    """What .kg-documents.jsonl keeps of a linked document (its block's place is added later)."""
-    return json.dumps({name: entry[name] for name in ENTRY_FIELDS}, ensure_ascii=False)
-
-
-def _link_with(entries: list[dict[str, Any] | str], linker: _Linker) -> _LinkedChunk:
+def _link_with(entries: list[DocumentEntry | str], linker: _Linker) -> _LinkedChunk:
     counts = _Counts()
     return _LinkedChunk([linker(entry, counts) for entry in entries], counts)
-
-
-def _extracted_entry(
-    resolver: Resolver, entity_types: frozenset[EntityType], annotated: AnnotatedDocument
-) -> tuple[str, str, list[str]]:
-    """Pass 1's output for one document, made where it was extracted: (id, line, anchors)."""
-    anchors = anchor_keys(annotated, resolver, entity_types)
-    entry = {
-        "record": records.encode(annotated),
-        "hash": rdf.content_hash(annotated.doc.text),
-        "anchors": anchors,
-    }
-    return annotated.doc.id, json.dumps(entry, ensure_ascii=False), anchors
-
-
-class _AppendFile:
-    """An append-only file of text items, one per line, each read back by (offset, length)."""
-
-    def __init__(self, path: Path, file: IO[bytes], end: int = 0) -> None:
-        self.path, self._file, self._end = path, file, end
-
-    def append(self, text: str) -> tuple[int, int]:
-        """Write ``text`` and a line break; where ``text`` is, in bytes."""
-        data = text.encode("utf-8")
-        try:
-            self._file.seek(self._end)
-            self._file.write(data + b"\n")
-            self._file.flush()  # a full disk shows here, and a kill loses at most this item
-        except OSError as error:
-            raise OutputError(
-                f"{self.path}: cannot write ({error.strerror or error}); "
-                "the previous outputs were left as they were"
-            ) from error
-        at = (self._end, len(data))
-        self._end += len(data) + 1
-        return at
-
-    def read(self, at: tuple[int, int]) -> str:
-        self._file.seek(at[0])
-        return self._file.read(at[1]).decode("utf-8")
-
-    def close(self) -> None:
-        self._file.close()
-
-
-class _Spool(_AppendFile):
-    """A temporary :class:`_AppendFile` in ``folder``, removed on close."""
-
-    def __init__(self, folder: Path, prefix: str) -> None:
-        handle, name = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
-        super().__init__(Path(name), os.fdopen(handle, "w+b"))
-
-    def close(self) -> None:
-        super().close()
-        self.path.unlink(missing_ok=True)
-
-
-class _Resume(_AppendFile):
-    """Pass 1's lines, kept in ``.kg-resume.jsonl`` until a build commits its outputs.
-
-    A build that is killed or interrupted leaves its extracted documents here; the next build
-    of the folder (same extraction settings: ``fingerprint``) takes them instead of extracting
-    them again, so a long build resumes where it stopped. A torn last line is cut off.
-    """
-
-    def __init__(self, path: Path, fingerprint: str) -> None:
-        # doc id -> (content hash, metadata, anchors, where its line is)
-        self.index: dict[str, tuple[str, list[Any], list[str], tuple[int, int]]] = {}
-        self._header = (
-            json.dumps({"format": DOCUMENTS_FORMAT, "extraction": fingerprint}) + "\n"
-        ).encode("utf-8")
-        self._opened = False
-        super().__init__(path, io.BytesIO())
-        if path.is_file():  # a stopped build's: read what it extracted
-            self._open()
-            self._end = self._read(self._header)
-
-    def _open(self) -> None:
-        try:
-            file = open(self.path, "r+b" if self.path.is_file() else "w+b")  # noqa: SIM115
-        except OSError as error:
-            raise OutputError(f"{self.path}: cannot write ({error.strerror or error})") from error
-        self._file, self._opened = file, True
-
-    def append(self, text: str) -> tuple[int, int]:
-        if not self._opened:  # created with the first document, so a failed start leaves none
-            self._open()
-            self._end = self._restart(self._header)
-        return super().append(text)
-
-    def _read(self, header: bytes) -> int:
-        self._file.seek(0)
-        if self._file.readline() != header:
-            return self._restart(header)
-        end = len(header)
-        for line in iter(self._file.readline, b""):
-            try:
-                entry = json.loads(line)
-                record = entry["record"]
-                found = (entry["hash"], _record_metadata(record), entry["anchors"])
-                doc_id = record["id"]
-            except (ValueError, KeyError, TypeError):
-                break  # torn by a kill mid-write: everything before it is whole
-            if not line.endswith(b"\n"):
-                break
-            self.index[doc_id] = (*found, (end, len(line) - 1))
-            end += len(line)
-        self._file.truncate(end)
-        return end
-
-    def _restart(self, header: bytes) -> int:
-        self._file.seek(0)
-        self._file.truncate()
-        self._file.write(header)
-        return len(header)
-
-    def discard(self) -> None:
-        """The build committed (or failed cleanly): nothing is left to resume."""
-        self.close()
-        if self._opened:
-            self.path.unlink(missing_ok=True)
-
-
-class _Stored:
-    """The documents of the folder's previous build: its ``.kg-documents.jsonl``, or, for a
-    graph.trig without a matching one (written by an older kg), the documents parsed from it."""
-
-    def __init__(self, out: Path, trig: Path, iris: Iris, events: EventExtractor | None) -> None:
-        self.trig, self.iris = trig, iris
-        self.path = out / DOCUMENTS_FILE
-        self.linking: str | None = None  # how the stored documents were linked (see _Linker)
-        # The extraction settings of the build that wrote them (BuildSettings.fingerprint).
-        self.extraction: str | None = None
-        self._parsed: list[dict[str, Any]] | None = None
-        self._graph: IO[bytes] | None = None
-        if not trig.is_file():
-            self._parsed = []
-        elif not self._sidecar_matches():
-            self._parsed = self._parse_graph(events)
-
-    def entries(self) -> Iterator[dict[str, Any]]:
-        """One dict per stored document: record, hash, anchors, keys, triples and ``at`` (where
-        its block lies in graph.trig: byte offset and length)."""
-        if self._parsed is not None:
-            yield from self._parsed
-            return
-        try:
-            with open(self.path, encoding="utf-8") as stream:
-                next(stream)  # the header line
-                for number, line in enumerate(stream, start=2):
-                    try:
-                        yield json.loads(line)
-                    except ValueError as error:
-                        raise GraphError(
-                            f"{self.path}:{number}: not a JSON line ({error})"
-                        ) from error
-        except OSError as error:
-            raise GraphError(f"{self.path}: cannot read ({error.strerror or error})") from error
-
-    def block(self, iri: str, at: tuple[int, int]) -> str:
-        """The text of ``iri``'s block in the old graph.trig, checked to be that block."""
-        if self._graph is None:
-            self._graph = open(self.trig, "rb")  # noqa: SIM115 (closed by close())
-        self._graph.seek(at[0])
-        block = self._graph.read(at[1]).decode("utf-8", errors="replace")
-        if not block.startswith(f"<{iri}> {{\n") or not block.endswith("\n}"):
-            raise GraphError(f"{self.trig}: changed during the build (block of {iri} moved)")
-        return block
-
-    def close(self) -> None:
-        if self._graph is not None:
-            self._graph.close()
-
-    def _sidecar_matches(self) -> bool:
-        try:
-            with open(self.path, encoding="utf-8") as stream:
-                header = json.loads(stream.readline())
-        except (OSError, ValueError):
-            return False
-        if not (
-            isinstance(header, dict)
-            and header.get("format") == DOCUMENTS_FORMAT
-            and header.get("base") == self.iris.base
-            and header.get("graph_bytes") == self.trig.stat().st_size
-        ):
-            return False
-        self.linking = header.get("linking")
-        self.extraction = header.get("extraction")
-        return True
-
-    def _parse_graph(self, events: EventExtractor | None) -> list[dict[str, Any]]:
-        stored = rdf.read_stored_graph(self.trig, self.iris)
-        if stored is None:
-            raise GraphError(
-                f"{self.trig}: holds content kg does not write (or does not parse); build into "
-                "a new folder"
-            )
-        entries = []
-        for item in stored:
-            annotated = add_events(item.annotated, events) if events else item.annotated
-            # No "at": every graph is written anew, in this kg's layout.
-            entries.append({"record": records.encode(annotated), "hash": item.content_hash})
-        return entries
-
-
-def _metadata(doc: Document) -> list[Any]:
-    return [doc.date.isoformat() if doc.date else None, doc.title, doc.url, doc.source]
-
-
-def _record_metadata(record: Record) -> list[Any]:
-    return [record["date"], record["title"], record["url"], record["source"]]
 
 
 class StreamingBuild:
@@ -498,10 +254,10 @@ class StreamingBuild:
     def __init__(self, out: Path, trig: Path, build: CorpusBuild, *, temp_prefix: str) -> None:
         self.out, self.trig, self.build = out, trig, build
         self.iris = build.iris
-        self.stored = _Stored(out, trig, self.iris, build.event_extractor)
-        self._extracted = _Resume(out / RESUME_FILE, build.fingerprint)
-        self._entries = _Spool(out, f".{temp_prefix}entries.")
-        self._blocks = _Spool(out, f".{temp_prefix}blocks.")
+        self.stored = StoredIndex(out, trig, self.iris, build.event_extractor)
+        self._extracted = ResumeFile(out / RESUME_FILE, build.fingerprint)
+        self._entries = Spool(out, f".{temp_prefix}entries.")
+        self._blocks = Spool(out, f".{temp_prefix}blocks.")
         # Per document (by IRI): its entry in _entries, and its block (new, or in the old graph).
         self._documents: dict[str, tuple[tuple[int, int], bool, tuple[int, int]]] = {}
         self._counts = _Counts()  # every document's, summed
@@ -511,7 +267,7 @@ class StreamingBuild:
         self._header = ""
         self._corpus_block: str | None = None
         self._resumed = 0
-        self._linking = ""  # names the linking settings (see _Stored.linking)
+        self._linking = ""  # names the linking settings (see StoredIndex.linking)
         self._collections = fewer_collections()
 
     def __enter__(self) -> StreamingBuild:
@@ -552,7 +308,7 @@ class StreamingBuild:
         seen: dict[str, tuple[str, list[Any]]] = {}
         stored_anchors: Counter[str] = Counter()
         for entry in self.stored.entries():
-            seen[entry["record"]["id"]] = (entry["hash"], _record_metadata(entry["record"]))
+            seen[entry["record"]["id"]] = (entry["hash"], record_metadata(entry["record"]))
             if "anchors" not in entry:  # parsed from a graph.trig without its documents file
                 annotated = records.decode(entry["record"])
                 entry["anchors"] = anchor_keys(annotated, resolver, types)
@@ -587,7 +343,7 @@ class StreamingBuild:
             if self.stored.linking == self._linking:
                 changed = frozenset(anchors.symmetric_difference(stored_before))
             linker = _Linker(self.iris, types, frozenset(anchors), resolver, changed)
-            stored: Iterator[dict[str, Any] | str] = (
+            stored: Iterator[DocumentEntry | str] = (
                 e for e in self.stored.entries() if e["record"]["id"] not in replaced
             )
             to_link = itertools.chain(stored, (self._extracted.read(at) for at in extracted))
@@ -623,7 +379,7 @@ class StreamingBuild:
 
         def pending() -> Iterator[Document]:
             for doc in documents:
-                state = (rdf.content_hash(doc.text), _metadata(doc))
+                state = (rdf.content_hash(doc.text), document_metadata(doc))
                 if seen.get(doc.id) == state:
                     continue
                 earlier = self._extracted.index.get(doc.id)
@@ -633,7 +389,7 @@ class StreamingBuild:
                 yield doc
 
         build = self.build
-        finish = partial(_extracted_entry, resolver, build.entity_types)
+        finish = partial(extracted_entry, resolver, build.entity_types)
         work = (pending(), build.extractors, build.event_extractor, finish)
         if runner is not None:
             results = annotate_dask(*work, runner=runner, on_error=on_error)
@@ -647,7 +403,7 @@ class StreamingBuild:
     def _link(
         self,
         linker: _Linker,
-        entries: Iterator[dict[str, Any] | str],
+        entries: Iterator[DocumentEntry | str],
         runner: DaskRunner | None,
     ) -> Iterator[_LinkedChunk]:
         """Pass 2 over ``entries``, in order: here, in worker processes or on Dask."""
@@ -668,7 +424,7 @@ class StreamingBuild:
         entities = [tallies[key].entity(key) for key in sorted(tallies)]
         nodes = {str(self.iris.entity(e.key)): entity_attributes(e) for e in entities}
         G = entity_graph(nodes, self._counts.links)
-        metrics = analyse(G, seed=self.build.seed)
+        metrics = graph_analytics.analyse(G, seed=self.build.seed)
         with contextlib.ExitStack() as stack:
             html: Future[str] | str | None = None
             if view is not None and (os.cpu_count() or 1) > 1 and len(G) >= PARALLEL_VIEW_NODES:

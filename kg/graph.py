@@ -6,6 +6,8 @@ Functions follow networkx habits: the graph first, options keyword-only, plain d
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import math
 import random
@@ -26,6 +28,8 @@ from kg.rdf import (
     METRIC_DECIMALS,
     TYPE_OF_CLASS,
     document_graphs,
+    set_analytics,
+    set_links,
 )
 from kg.vocab import ITSRDF, KGO, NIF, RDF, RDFS, SKOS, Iris
 
@@ -460,3 +464,26 @@ def entity_rows(G: nx.Graph) -> list[dict[str, Any]]:
         for node, data in G.nodes(data=True)
     ]
     return sorted(rows, key=lambda row: (-row["pagerank"], row["label"], row["id"]))
+
+
+def analyse(G: nx.Graph, *, seed: int = 0) -> dict[str, dict[str, float]]:
+    """Centrality and communities of every node, also stored on G's nodes."""
+    metrics = analytics(G, seed=seed)
+    for node, values in metrics.items():
+        G.nodes[node].update(values)
+    return metrics
+
+
+def write_analytics(dataset: Dataset, G: nx.Graph, iris: Iris, *, seed: int = 0) -> None:
+    """:func:`analyse` G, and write the metrics and G's links into the corpus graph."""
+    set_analytics(dataset, analyse(G, seed=seed), iris)
+    set_links(dataset, G, iris)
+
+
+def entities_csv(G: nx.Graph) -> str:
+    """entities.csv text: one row per entity, most central first."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=ENTITY_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(entity_rows(G))
+    return buffer.getvalue()

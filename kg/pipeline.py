@@ -22,13 +22,10 @@ from rdflib import Dataset
 from kg import __version__, rdf
 from kg import graph as graph_analytics
 from kg.corpus import (
-    DOCUMENTS_FILE,
     BuildResult,
     CorpusBuild,
     Progress,
     StreamingBuild,
-    entities_csv,
-    write_analytics,
 )
 from kg.errors import GraphError, InputError, KGError, check_top
 from kg.events import EventExtractor
@@ -36,7 +33,8 @@ from kg.extract import (
     DocumentFailed,
     check_engine,
 )
-from kg.graph import ENTITY_COLUMNS
+from kg.graph import ENTITY_COLUMNS, entities_csv, write_analytics
+from kg.index import DOCUMENTS_FILE
 from kg.io import (
     MAX_DOCUMENT_CHARS,
     Source,

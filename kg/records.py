@@ -17,7 +17,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NamedTuple
 
 from kg.errors import GraphError
 from kg.model import (
@@ -33,6 +33,30 @@ from kg.model import (
 )
 
 Record = dict[str, Any]
+
+
+class MentionFields(NamedTuple):
+    """A mention as a record keeps it: one JSON array, in this order."""
+
+    start: int
+    end: int
+    type: str  # EntityType value
+    sentence: int
+    extractor: str
+    text: str
+
+
+def mention_fields(record: Record) -> list[MentionFields]:
+    """The mentions of ``record``, each field by name.
+
+    >>> from kg.model import EntityType
+    >>> doc = Document("d", "زار الوزير عمان.")
+    >>> mention = Mention("d", 11, 15, "عمان", EntityType.PLACE, 0, "crf")
+    >>> record = encode(AnnotatedDocument(doc, (Sentence(0, 0, 16, ()),), (mention,)))
+    >>> [(m.text, m.type, m.sentence) for m in mention_fields(record)]
+    [('عمان', 'LOC', 0)]
+    """
+    return [MentionFields(*fields) for fields in record["mentions"]]
 
 
 def encode(annotated: AnnotatedDocument) -> Record:
@@ -52,7 +76,7 @@ def encode(annotated: AnnotatedDocument) -> Record:
         "source": doc.source,
         "sentences": [[s.start, s.end] for s in annotated.sentences],
         "mentions": [
-            [m.start, m.end, m.type.value, m.sentence, m.extractor, m.text]
+            list(MentionFields(m.start, m.end, m.type.value, m.sentence, m.extractor, m.text))
             for m in annotated.mentions
         ],
         "events": [
@@ -101,8 +125,8 @@ def _decode(record: Record) -> AnnotatedDocument:
     spans = record["sentences"]
     sentences = tuple(Sentence(i, start, end, ()) for i, (start, end) in enumerate(spans))
     mentions = tuple(
-        Mention(doc.id, start, end, surface, EntityType(kind), sentence, extractor)
-        for start, end, kind, sentence, extractor, surface in record["mentions"]
+        Mention(doc.id, m.start, m.end, m.text, EntityType(m.type), m.sentence, m.extractor)
+        for m in mention_fields(record)
     )
 
     def ref(i: int | None) -> Mention | None:

@@ -4,16 +4,20 @@ reuse stored graphs, parallel linking, and documents files that are missing, sta
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg import rdf
-from kg.corpus import DOCUMENTS_FILE, RESUME_FILE
 from kg.errors import GraphError
+from kg.index import DOCUMENTS_FILE, RESUME_FILE
 from kg.model import Document, EntityType, Mention, Sentence
 from kg.pipeline import ENTITIES_FILE, GRAPH_FILE, HTML_FILE, BuildConfig, build, build_directory
 from kg.resolve import Resolver
@@ -303,3 +307,60 @@ def test_corpus_documents_given_again_are_extracted_again_under_other_settings(
     fresh = tmp_path / "fresh"
     build_directory([source], fresh, BuildConfig())
     assert (out / "graph.trig").read_bytes() == (fresh / "graph.trig").read_bytes()
+
+
+# Short invented news items for the property test: surnames alone in some, so whether a
+# bare «الصفدي» links to «أيمن الصفدي» depends on what else the corpus holds (anchors).
+_POOL = {
+    "d1": "استقبل الرئيس المصري عبد الفتاح السيسي في القاهرة وزير الخارجية الأردني أيمن الصفدي.",
+    "d2": "وقال الصفدي إن الأردن يدعم جهود مصر.",
+    "d3": "وصل أيمن الصفدي إلى عمان قادما من القاهرة.",
+    "d4": "وأكد السيسي أن منظمة الأمم المتحدة تتابع الوضع في غزة.",
+    "d5": "زار الصفدي غزة والتقى وفدا من منظمة الأمم المتحدة.",
+}
+_CHANGED = ("d2", "وقال الصفدي في عمان إن الأردن يدعم جهود مصر والسيسي.")
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    order=st.permutations(sorted(_POOL)),
+    cuts=st.lists(st.integers(min_value=1, max_value=4), max_size=2, unique=True),
+    change=st.booleans(),
+)
+def test_stream_adding_in_any_batches_equals_one_full_build(
+    order: list[str], cuts: list[int], change: bool
+) -> None:
+    """Property: building documents in batches into one folder (the index carrying each build
+    to the next) gives the bytes of one build of them all; so does replacing one later."""
+    extractor = LexiconExtractor(
+        {
+            "عبد الفتاح السيسي": EntityType.PERSON,
+            "السيسي": EntityType.PERSON,
+            "أيمن الصفدي": EntityType.PERSON,
+            "الصفدي": EntityType.PERSON,
+            "القاهرة": EntityType.PLACE,
+            "غزة": EntityType.PLACE,
+            "الأردن": EntityType.PLACE,
+            "عمان": EntityType.PLACE,
+            "منظمة الأمم المتحدة": EntityType.ORGANIZATION,
+        }
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        bounds = [0, *sorted(cuts), len(order)]
+        batches = [order[a:b] for a, b in pairwise(bounds) if a < b]
+        final = dict(_POOL)
+        if change:
+            final[_CHANGED[0]] = _CHANGED[1]
+            batches.append([_CHANGED[0]])
+        added = work / "added"
+        for n, batch in enumerate(batches):
+            texts = {**_POOL, **(dict([_CHANGED]) if change and n == len(batches) - 1 else {})}
+            docs = [Document(i, texts[i]) for i in batch]
+            build_directory(
+                [write_jsonl(work / f"batch{n}.jsonl", docs)], added, extractors=[extractor]
+            )
+        everything = [Document(i, final[i]) for i in sorted(final)]
+        full = work / "full"
+        build_directory([write_jsonl(work / "all.jsonl", everything)], full, extractors=[extractor])
+        same_outputs(added, full)

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from rdflib import Dataset
 
-from kg.corpus import RESUME_FILE
 from kg.errors import BusyError
+from kg.index import RESUME_FILE
 from kg.lock import LOCK_FILE, folder_lock
 from tests.hostile_data import write_corpus
 from tests.test_cli import KG, run

@@ -222,14 +222,6 @@ class FeatureConfig:
     # of the word, its stem and its neighbours gave at most +0.4 and nothing on top of this; the
     # article ratio −0.1.
     frequency: bool = True
-    # Two passes: the second sees which types the first pass gave each word elsewhere in the
-    # document, so a bare «طالباني» inherits PERS from «الرئيس طالباني» two sentences earlier.
-    two_pass: bool = False
-
-
-# Sentences either side that count as the same "document" for the second pass. ANERcorp has no
-# document boundaries, so a window over neighbouring sentences stands in for one.
-DOC_WINDOW = 5
 
 
 def token_stem(tok: str) -> str:
@@ -439,54 +431,6 @@ def as_unseen(
         if hidden[i] and cfg.frequency:
             kept[1:1] = _unseen_word(_token_info(tokens[i])[2], lex)
         out.append(kept)
-    return out
-
-
-def label_cues(
-    sentences: Sequence[Sequence[str]], labels: Sequence[Sequence[str]]
-) -> list[Mapping[str, frozenset[str]]]:
-    """For each sentence, stem → entity types that ``labels`` give the same stem in the *other*
-    sentences within ±DOC_WINDOW (its own sentence is left out so a guess cannot confirm itself).
-
-    >>> label_cues([["قال", "طالباني"], ["وطالباني"]], [["O", "B-PERS"], ["O"]])[1]
-    {'طالباني': frozenset({'PERS'})}
-    """
-    per: list[dict[str, set[str]]] = []
-    for toks, labs in zip(sentences, labels, strict=True):
-        found: dict[str, set[str]] = {}
-        for tok, lab in zip(toks, labs, strict=True):
-            if lab != "O" and len(lab) > 2:
-                stem = strip_proclitics(normalize(tok))[1]
-                if len(stem) >= 2:
-                    found.setdefault(stem, set()).add(lab[2:])
-        per.append(found)
-    out: list[Mapping[str, frozenset[str]]] = []
-    for i, toks in enumerate(sentences):
-        stems = {strip_proclitics(normalize(t))[1] for t in toks}
-        merged: dict[str, set[str]] = {}
-        for j in range(max(0, i - DOC_WINDOW), min(len(per), i + DOC_WINDOW + 1)):
-            if j == i:
-                continue
-            for stem, types in per[j].items():
-                if stem in stems:
-                    merged.setdefault(stem, set()).update(types)
-        out.append({k: frozenset(v) for k, v in merged.items()})
-    return out
-
-
-def add_label_cues(
-    feats: Sequence[Sequence[str]], tokens: Sequence[str], doc: Mapping[str, frozenset[str]]
-) -> list[list[str]]:
-    """Second-pass features: ``feats`` plus each token's and its ±2 neighbours' document cues."""
-    cues = [sorted(doc.get(strip_proclitics(normalize(t))[1], ())) for t in tokens]
-    out: list[list[str]] = []
-    n = len(tokens)
-    for i, f in enumerate(feats):
-        extra = ["D" + c for c in cues[i]]
-        for d in (-2, -1, 1, 2):
-            if 0 <= i + d < n:
-                extra.extend(f"D{c}[{d}]" for c in cues[i + d])
-        out.append([*f, *extra])
     return out
 
 

@@ -11,7 +11,6 @@ import os
 import random
 import re
 import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -40,9 +39,7 @@ from kg.ner.features import (
     TRIGGER_FILES,
     FeatureConfig,
     Lexicons,
-    add_label_cues,
     as_unseen,
-    label_cues,
     sentence_features,
     strip_proclitics,
 )
@@ -317,35 +314,6 @@ def _train_crf(
     trainer.train(str(path))
 
 
-def _out_of_fold_labels(
-    sentences: Sequence[Sentence],
-    lexicons: Lexicons,
-    config: FeatureConfig,
-    params: Mapping[str, object],
-) -> list[list[str]]:
-    """First-pass labels for every training sentence from a model that never saw its block."""
-    out: list[list[str]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for k, (lo, hi) in enumerate(_blocks(len(sentences))):
-            rest = [*sentences[:lo], *sentences[hi:]]
-            path = Path(tmp) / f"fold{k}.crfsuite"
-            feats = _jackknifed_features(rest, lexicons, config)
-            _train_crf(
-                [(f, [lab for _, lab in s]) for f, s in zip(feats, rest, strict=True)], path, params
-            )
-            tagger = pycrfsuite.Tagger()
-            tagger.open(str(path))
-            lex = (
-                lexicons.with_train_types(build_train_gazetteer(rest))
-                if config.train_gazetteer
-                else lexicons
-            )
-            fold_tagger = CRFTagger(tagger, lex, config)
-            out.extend(fold_tagger.tag([[t for t, _ in s] for s in sentences[lo:hi]]))
-            tagger.close()
-    return out
-
-
 def unseen_name_copies(
     sentences: Sequence[Sentence],
     features: Sequence[list[list[str]]],
@@ -402,39 +370,29 @@ def _fit(
     unseen_names: float = UNSEEN_NAME_SHARE,
     extra: Sequence[Sentence] = (),
 ) -> None:
-    """Train one model file. A two-pass model sees every sentence twice: without document cues
-    (as in its first pass) and with cues from out-of-fold first-pass labels (its second pass).
-    With ``unseen_names`` > 0, sentences naming persons come again with some names unseen.
+    """Train one model file. With ``unseen_names`` > 0, sentences naming persons come again
+    with some names unseen.
     ``extra`` labelled sentences (WikiFANE's) are added once, their train-gazetteer flags from
     ``sentences`` (what the tagger will know), with no unseen copies, and each of their features
     also under a source prefix (:func:`source_copies`)."""
-    one_pass = replace(config, two_pass=False)
     labels = [[lab for _, lab in s] for s in sentences]
-    features = _jackknifed_features(sentences, lexicons, one_pass)
+    features = _jackknifed_features(sentences, lexicons, config)
     items = list(zip(features, labels, strict=True))
     if unseen_names > 0:
-        items.extend(unseen_name_copies(sentences, features, lexicons, one_pass, unseen_names))
+        items.extend(unseen_name_copies(sentences, features, lexicons, config, unseen_names))
     if extra:
         known = (
             lexicons.with_train_types(build_train_gazetteer(sentences))
-            if one_pass.train_gazetteer
+            if config.train_gazetteer
             else lexicons
         )
         items.extend(
             (
-                source_copies(sentence_features([t for t, _ in s], known, one_pass)),
+                source_copies(sentence_features([t for t, _ in s], known, config)),
                 [lab for _, lab in s],
             )
             for s in extra
         )
-    if config.two_pass:
-        first = _out_of_fold_labels(sentences, lexicons, one_pass, params)
-        docs = label_cues([[t for t, _ in s] for s in sentences], first)
-        second = [
-            add_label_cues(f, [t for t, _ in s], d)
-            for (f, _), s, d in zip(items, sentences, docs, strict=True)
-        ]
-        items.extend(zip(second, labels, strict=True))
     _train_crf(items, model_path, params)
     write_features(config, model_path)
 
