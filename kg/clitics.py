@@ -27,8 +27,8 @@ from pathlib import Path
 
 from kg.cache import compiled
 from kg.ner.frequency import FREQUENCY, FrequencyTable
-from kg.resources import read_lexicon
-from kg.text import is_normal_form, normalize
+from kg.resources import normalized_entries, read_lexicon
+from kg.text import normalize
 
 ARTICLE = "ال"
 CONJUNCTION = "و"
@@ -246,13 +246,3 @@ def shipped_proclitics() -> tuple[str, ...]:
 @lru_cache(maxsize=4)
 def _shipped_judge(proclitics: tuple[str, ...] | None) -> CliticJudge:
     return CliticJudge._load(proclitics)
-
-
-def normalized_entries(text: str) -> list[str]:
-    """The entries (one per line; ``#`` comments and blanks skipped) of a list file's ``text``,
-    normalised. The derived lists are written normalised already, and checking that is much
-    quicker than normalising again."""
-    body = "\n".join(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
-    return (body if is_normal_form(body) else normalize(body)).splitlines()

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
-from kg.resources import data_path
+from kg.resources import read_table
 from kg.text import normalize
 
 # A news date is within this span of years; a number outside is a count or a page, not a year.
@@ -40,15 +40,6 @@ class DateMatch:
     end: int
     text: str
     date: dt.date | None
-
-
-def read_table(relative: str) -> list[tuple[str, ...]]:
-    """Rows of a tab-separated data file under ``kg/data``; ``#`` lines and blanks skipped."""
-    rows: list[tuple[str, ...]] = []
-    for line in data_path(relative).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            rows.append(tuple(cell.strip() for cell in line.split("\t")))
-    return rows
 
 
 def fold(text: str) -> tuple[str, list[int]]:

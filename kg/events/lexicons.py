@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from kg.dates import read_table
 from kg.model import EventKind
-from kg.resources import read_lexicon
+from kg.resources import read_lexicon, read_table
 from kg.text import normalize
 
 ALIAS_EXTRACTOR = "role-alias"
@@ -40,7 +39,8 @@ QUOTE_MARKS = frozenset('«»"“”')
 COMMAS = frozenset({"،", ","})
 QUOTES = re.compile(r"«([^«»]+)»|\"([^\"\n]+)\"|“([^”]+)”")
 
-NOUN_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
+# The clitics glued before a noun: the shipped clitic table, in its order (kg.clitics).
+NOUN_PREFIXES = ("", *read_lexicon("lexicons/proclitics.txt"))
 VERB_PREFIXES = ("", "و", "ف", "س", "وس", "فس", "ل", "ول")
 # Pronoun suffixes (and the accusative alef of اتصالا) that may follow a trigger noun or verb.
 SUFFIXES = ("هما", "هم", "هن", "ها", "ه", "نا", "كم", "وا", "ا")

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from kg.cache import compiled
 from kg.ner.frequency import FREQUENCY, FrequencyTable
-from kg.resources import data_files
-from kg.text import is_normal_form, normalize
+from kg.resources import data_files, entries, normalized_entries
+from kg.text import normalize
 
 # Longest first so «وبال» wins over «و». Combos of و/ف + ب/ك/ل + ال cover almost all of newswire.
 PROCLITICS: tuple[str, ...] = (
@@ -185,17 +185,12 @@ def _read_clusters(lines: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return out
 
 
-def _lines(path: Traversable) -> Iterable[str]:
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            yield line.strip(" ")
+def _lines(path: Traversable) -> list[str]:
+    return entries(path.read_text(encoding="utf-8"))
 
 
 def _normalized_lines(path: Traversable) -> list[str]:
-    """The entries of a lexicon file in their normal form. The derived name lists (~70k words)
-    are written normalised, and checking that is ten times quicker than normalising again."""
-    body = "\n".join(_lines(path))
-    return (body if is_normal_form(body) else normalize(body)).splitlines()
+    return normalized_entries(path.read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
