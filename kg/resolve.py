@@ -25,7 +25,7 @@ from kg.clitics import (
     shipped_proclitics,
 )
 from kg.model import Entity, EntityType, Mention
-from kg.resources import data_files, read_lexicon
+from kg.resources import data_files, read_lexicon, titles
 from kg.text import (
     is_normal_form,
     normalize,
@@ -109,7 +109,7 @@ class Resolver:
         """A resolver with the shipped honorific and proclitic lexicons and clitic evidence."""
         proclitics = read_lexicon("lexicons/proclitics.txt")
         return cls(
-            read_lexicon("lexicons/honorifics.txt"),
+            titles("honorific"),
             proclitics,
             clitics=CliticJudge.default(proclitics),
             not_names=read_lexicon("lexicons/not_names.txt"),

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib.resources import as_file, files
 from pathlib import Path
 
 from kg.errors import ModelError
 from kg.text import is_normal_form, normalize
 
+TITLES = "lexicons/titles.tsv"
+
 
 def data_path(relative: str) -> Path:
-    """Filesystem path of a shipped data file, e.g. ``"lexicons/honorifics.txt"``."""
+    """Filesystem path of a shipped data file, e.g. ``"lexicons/titles.tsv"``."""
     resource = files("kg") / "data" / relative
     with as_file(resource) as path:
         if not path.exists():
@@ -41,7 +44,7 @@ def normalized_entries(text: str) -> list[str]:
 def read_lexicon(relative: str) -> tuple[str, ...]:
     """Entries of a one-per-line lexicon file under ``kg/data`` (:func:`entries`).
 
-    >>> "السيد" in read_lexicon("lexicons/honorifics.txt")
+    >>> "و" in read_lexicon("lexicons/proclitics.txt")
     True
     """
     return tuple(entries(data_path(relative).read_text(encoding="utf-8")))
@@ -56,11 +59,35 @@ def read_table(relative: str) -> list[tuple[str, ...]]:
     return [tuple(cell.strip() for cell in row.split("\t")) for row in read_lexicon(relative)]
 
 
+# What an entry of the titles table (lexicons/titles.tsv) can be; its header says what each means.
+TITLE_KINDS = ("title", "honorific", "post", "rank")
+
+
+@lru_cache(maxsize=len(TITLE_KINDS))
+def titles(kind: str) -> tuple[str, ...]:
+    """The entries of the titles table that are ``kind`` (one of TITLE_KINDS), in table order:
+    one table for the NER's titles, the forms of address, posts and ranks, so that a word
+    listed for one use is seen next to its other uses.
+
+    >>> "السيد" in titles("honorific"), "السيد" in titles("post")
+    (True, False)
+    """
+    if kind not in TITLE_KINDS:
+        raise ValueError(f"unknown kind of title {kind!r}; known: {', '.join(TITLE_KINDS)}")
+    found = []
+    for row in read_table(TITLES):
+        if len(row) != 2 or not set(row[1].split(",")) <= set(TITLE_KINDS):
+            raise ModelError(f"{data_path(TITLES)}: bad row {row!r} (phrase, kinds)")
+        if kind in row[1].split(","):
+            found.append(row[0])
+    return tuple(found)
+
+
 def data_files(*folders: str) -> list[Path]:
     """The shipped data files directly in each of ``folders`` (under ``kg/data``), sorted: the
     sources of a table compiled from them (:func:`kg.cache.compiled`).
 
-    >>> any(p.name == "honorifics.txt" for p in data_files("lexicons"))
+    >>> any(p.name == "titles.tsv" for p in data_files("lexicons"))
     True
     """
     found: list[Path] = []

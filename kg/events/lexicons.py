@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.model import EventKind
-from kg.resources import read_lexicon, read_table
+from kg.resources import read_lexicon, read_table, titles
 from kg.text import normalize
 
 ALIAS_EXTRACTOR = "role-alias"
@@ -147,15 +147,9 @@ class Lexicons:
             )
         return cls(
             triggers=PhraseIndex.build(triggers),
-            role_heads=PhraseIndex.build(
-                Entry.parse(p) for p in read_lexicon("events/role_heads.txt")
-            ),
+            role_heads=PhraseIndex.build(Entry.parse(p) for p in titles("post")),
             honorifics=PhraseIndex.build(
-                Entry.parse(p)
-                for p in (
-                    *read_lexicon("lexicons/honorifics.txt"),
-                    *read_lexicon("events/ranks.txt"),
-                )
+                Entry.parse(p) for p in (*titles("honorific"), *titles("rank"))
             ),
             speaker_refs={
                 " ".join(words_of(row[0])): normalize(row[1])

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kg.cache import compiled
 from kg.ner.frequency import FREQUENCY, FrequencyTable
-from kg.resources import data_files, entries, normalized_entries
+from kg.resources import data_files, entries, normalized_entries, titles
 from kg.text import normalize
 
 # Longest first so «وبال» wins over «و». Combos of و/ف + ب/ك/ل + ال cover almost all of newswire.
@@ -28,12 +28,13 @@ PROCLITICS: tuple[str, ...] = (
 
 # Trigger/context lexicons (file stem → feature name) and gazetteers (file stem → feature name).
 TRIGGER_FILES: Mapping[str, str] = {
-    "person_titles": "TTL",
     "speech_verbs": "SAY",
     "org_heads": "ORGH",
     "location_cues": "LOCC",
     "name_particles": "NPRT",
 }
+# The titles of the titles table (kg.resources.titles) are the feature TTL.
+TITLE_FEATURE = "TTL"
 GAZETTEER_FILES: Mapping[str, str] = {
     "gaz_loc_cldr": "GLOC",
     "names_first": "GFN",
@@ -142,11 +143,15 @@ class Lexicons:
             resources.files("kg") / "data" / "ner" if directory is None else Path(directory)
         )
         entries: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        lists = [(TITLE_FEATURE, normalized_entries("\n".join(titles("title"))))]
         for files in (TRIGGER_FILES, GAZETTEER_FILES):
-            for stem, name in files.items():
-                for line in _normalized_lines(base / f"{stem}.txt"):
-                    toks = tuple(strip_proclitics(t)[1] for t in line.split())
-                    entries.setdefault(toks[0], []).append((toks, name))
+            lists += [
+                (name, _normalized_lines(base / f"{stem}.txt")) for stem, name in files.items()
+            ]
+        for name, lines in lists:
+            for line in lines:
+                toks = tuple(strip_proclitics(t)[1] for t in line.split())
+                entries.setdefault(toks[0], []).append((toks, name))
         phrases = {
             k: tuple(sorted(set(v), key=lambda e: (-len(e[0]), e[1], e[0])))
             for k, v in entries.items()
