@@ -53,7 +53,7 @@ def read_lexicon(relative: str) -> tuple[str, ...]:
 def read_table(relative: str) -> list[tuple[str, ...]]:
     """Rows of a tab-separated data file under ``kg/data``, each cell stripped.
 
-    >>> ("قال", "Statement", "verb") in read_table("events/triggers.tsv")
+    >>> ("أضاف", "Statement", "verb", "follows,say") in read_table("events/triggers.tsv")
     True
     """
     return [tuple(cell.strip() for cell in row.split("\t")) for row in read_lexicon(relative)]
@@ -81,6 +81,27 @@ def titles(kind: str) -> tuple[str, ...]:
         if kind in row[1].split(","):
             found.append(row[0])
     return tuple(found)
+
+
+TRIGGERS = "events/triggers.tsv"
+# The trigger-table flag marking the NER's SAY cues, and the kind of a row that is only that.
+SAY_FLAG = "say"
+NER_ONLY = "-"
+
+
+def say_cues() -> tuple[str, ...]:
+    """The verbs of the trigger table flagged «say»: what the NER's feature SAY reads (verbs of
+    saying, meeting and visiting that go with a person's name), one table with the events'.
+
+    >>> "قال" in say_cues(), "استبعد" in say_cues()
+    (True, False)
+    """
+    return tuple(row[0] for row in read_table(TRIGGERS) if SAY_FLAG in trigger_flags(row))
+
+
+def trigger_flags(row: tuple[str, ...]) -> frozenset[str]:
+    """The flags of a trigger-table row (its fourth column, comma-separated)."""
+    return frozenset(f.strip() for f in row[3].split(",")) if len(row) > 3 else frozenset()
 
 
 def data_files(*folders: str) -> list[Path]:

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from kg.model import EventKind
-from kg.resources import read_lexicon, read_table, titles
+from kg.resources import (
+    NER_ONLY,
+    SAY_FLAG,
+    TRIGGERS,
+    read_lexicon,
+    read_table,
+    titles,
+    trigger_flags,
+)
 from kg.text import normalize
 
 ALIAS_EXTRACTOR = "role-alias"
@@ -131,10 +139,12 @@ class Lexicons:
     @classmethod
     def load(cls) -> Lexicons:
         triggers = []
-        for row in read_table("events/triggers.tsv"):
+        for row in read_table(TRIGGERS):
             phrase, kind, pos = row[0], row[1], row[2] if len(row) > 2 else "noun"
+            if kind == NER_ONLY:
+                continue  # a cue of the NER's feature SAY only (kg.resources.say_cues)
             EventKind(kind)  # fail at load time on a typo in the data file
-            flags = frozenset(f.strip() for f in row[3].split(",")) if len(row) > 3 else frozenset()
+            flags = trigger_flags(row) - {SAY_FLAG}
             triggers.append(
                 Entry.parse(
                     phrase,

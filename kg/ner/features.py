@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kg.cache import compiled
 from kg.ner.frequency import FREQUENCY, FrequencyTable
-from kg.resources import data_files, entries, normalized_entries, titles
+from kg.resources import data_files, entries, normalized_entries, say_cues, titles
 from kg.text import normalize
 
 # Longest first so «وبال» wins over «و». Combos of و/ف + ب/ك/ل + ال cover almost all of newswire.
@@ -28,13 +28,14 @@ PROCLITICS: tuple[str, ...] = (
 
 # Trigger/context lexicons (file stem → feature name) and gazetteers (file stem → feature name).
 TRIGGER_FILES: Mapping[str, str] = {
-    "speech_verbs": "SAY",
     "org_heads": "ORGH",
     "location_cues": "LOCC",
     "name_particles": "NPRT",
 }
-# The titles of the titles table (kg.resources.titles) are the feature TTL.
+# The titles of the titles table (kg.resources.titles) are the feature TTL; the trigger table's
+# «say» verbs (kg.resources.say_cues) the feature SAY.
 TITLE_FEATURE = "TTL"
+SAY_FEATURE = "SAY"
 GAZETTEER_FILES: Mapping[str, str] = {
     "gaz_loc_cldr": "GLOC",
     "names_first": "GFN",
@@ -143,7 +144,10 @@ class Lexicons:
             resources.files("kg") / "data" / "ner" if directory is None else Path(directory)
         )
         entries: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        lists = [(TITLE_FEATURE, normalized_entries("\n".join(titles("title"))))]
+        lists = [
+            (TITLE_FEATURE, normalized_entries("\n".join(titles("title")))),
+            (SAY_FEATURE, normalized_entries("\n".join(say_cues()))),
+        ]
         for files in (TRIGGER_FILES, GAZETTEER_FILES):
             lists += [
                 (name, _normalized_lines(base / f"{stem}.txt")) for stem, name in files.items()
