@@ -29,8 +29,8 @@ demo: $(STAMP)
 	$(VENV)/bin/kg build seeds --out $(OUT)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check kg tests benchmarks
-	$(VENV)/bin/ruff format --check kg tests benchmarks
+	$(VENV)/bin/ruff check kg training tests benchmarks
+	$(VENV)/bin/ruff format --check kg training tests benchmarks
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy
@@ -52,8 +52,8 @@ ner-train: $(STAMP)
 ner-data: $(STAMP)
 	$(PY) -m pip install --quiet wordfreq
 	$(PY) -m pip install --quiet --no-deps arabic-name-romanizer==0.2.0 arwikicats==0.2.3 arabnamer==0.1.3
-	$(PY) -m kg.ner.frequency
-	$(PY) -m kg.ner.namelists
+	$(PY) -m training.frequency
+	$(PY) -m training.namelists
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -42,7 +42,7 @@ def _size(path: Path) -> int:
 
 def _shipped_crf_size() -> int:
     data = Path(__file__).resolve().parents[1] / "kg" / "data"
-    files = [data / "ner-crf.crfsuite", data / "ner-neural.npz", *(data / "ner").glob("*")]
+    files = [data / "ner-crf.crfsuite", *(data / "ner").glob("*")]
     return sum(p.stat().st_size for p in files if p.is_file())
 
 

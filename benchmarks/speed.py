@@ -42,16 +42,9 @@ BAR_SEED_SECONDS = 1.0
 
 def documents(train: Path, per_document: int) -> list[dict[str, str]]:
     """ANERcorp train's sentences (tokens joined by spaces), ``per_document`` to a document."""
-    sentences: list[str] = []
-    words: list[str] = []
-    for line in train.read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            words.append(line.split()[0])
-        elif words:
-            sentences.append(" ".join(words))
-            words = []
-    if words:
-        sentences.append(" ".join(words))
+    from kg.ner.conll import read_conll
+
+    sentences = [" ".join(token for token, _ in sentence) for sentence in read_conll(train)]
     return [
         {"id": f"aner-{n:04d}", "text": "\n".join(sentences[start : start + per_document])}
         for n, start in enumerate(range(0, len(sentences), per_document))

@@ -244,8 +244,9 @@ def _progress(items: Iterable[T]) -> Iterable[T]:
 
 def _build(args: argparse.Namespace) -> int:
     from kg.extract import check_engine
-    from kg.io import atomic_write_text, check_encoding
+    from kg.io import check_encoding
     from kg.ner.base import check_rules
+    from kg.output import atomic_write_text
     from kg.pipeline import BuildConfig, build_directory
     from kg.report import BuildReport
 
@@ -394,7 +395,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _view(args: argparse.Namespace) -> int:
-    from kg.io import atomic_write_text
+    from kg.output import atomic_write_text
     from kg.pipeline import HTML_FILE, graph_file, load
 
     kg = load(args.graph)

@@ -32,7 +32,7 @@ from kg.text import normalize
 
 ARTICLE = "ال"
 CONJUNCTION = "و"
-# Name lists whose words count as "a known name" (kg/data/ner; see kg.ner.namelists).
+# Name lists whose words count as "a known name" (kg/data/ner; see training.namelists).
 NAME_LIST_FILES = (
     "gaz_wiki_given.txt",
     "gaz_wiki_family.txt",

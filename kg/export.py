@@ -105,7 +105,7 @@ def export(
     ...     [p.name for p in export(G, new_dataset(Iris()), "csv", Path(tmp) / "csv")]
     ['nodes.csv', 'edges.csv']
     """
-    from kg.io import atomic_write_many
+    from kg.output import atomic_write_many
 
     if fmt not in EXPORT_FORMATS:
         raise ConfigError(f"unknown format {fmt!r}; choose one of: {', '.join(EXPORT_FORMATS)}")

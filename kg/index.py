@@ -48,6 +48,7 @@ from kg.extract import add_events
 from kg.model import AnnotatedDocument, Document, EntityType
 from kg.records import Record
 from kg.resolve import Resolver
+from kg.stored import read_stored_graph
 from kg.vocab import Iris
 
 DOCUMENTS_FILE = ".kg-documents.jsonl"
@@ -287,7 +288,7 @@ class StoredIndex:
         return True
 
     def _parse_graph(self, events: EventExtractor | None) -> list[DocumentEntry]:
-        stored = rdf.read_stored_graph(self.trig, self.iris)
+        stored = read_stored_graph(self.trig, self.iris)
         if stored is None:
             raise GraphError(
                 f"{self.trig}: holds content kg does not write (or does not parse); build into "

@@ -35,17 +35,11 @@ from kg.extract import (
 )
 from kg.graph import ENTITY_COLUMNS, entities_csv, write_analytics
 from kg.index import DOCUMENTS_FILE
-from kg.io import (
-    MAX_DOCUMENT_CHARS,
-    Source,
-    atomic_write_many,
-    bad_input,
-    read_sources,
-    remove_stale_temporaries,
-)
+from kg.io import MAX_DOCUMENT_CHARS, Source, bad_input, read_sources
 from kg.lock import folder_lock
 from kg.model import Document, EntityType
 from kg.ner.base import Extractor, load_extractors
+from kg.output import atomic_write_many, remove_stale_temporaries
 from kg.report import BuildReport
 from kg.vocab import DEFAULT_BASE, Iris
 

@@ -41,7 +41,8 @@ from kg.query import (
     is_update,
     run_query,
 )
-from kg.rdf import from_oxigraph, require_graph
+from kg.rdf import require_graph
+from kg.stored import from_oxigraph
 from kg.vocab import prefix_iris
 
 if TYPE_CHECKING:

@@ -101,3 +101,9 @@ def test_api_loaded_graph_is_the_built_one_without_recomputing(tmp_path: Path) -
     assert len(rows) > 20 and rows == written
     kinds = {kind for _, _, kind in loaded.G.edges(data="kind")}
     assert "co-mention" in kinds
+
+
+def test_api_page_lists_every_public_name() -> None:
+    page = (Path(__file__).resolve().parents[1] / "docs" / "api.md").read_text(encoding="utf-8")
+    missing = [name for name in kg.__all__ if f"kg.{name}" not in page]
+    assert missing == []

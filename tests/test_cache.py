@@ -10,7 +10,7 @@ import pytest
 
 from kg import cache
 from kg.ner.features import Lexicons
-from kg.ner.rules import PlaceNames
+from kg.ner.places import PlaceNames
 
 
 def test_cache_gives_the_tables_compiling_gives(

@@ -17,7 +17,7 @@ from rdflib import Dataset, URIRef
 from kg.io import Source, read_documents
 from kg.model import EntityType
 from kg.pipeline import build
-from kg.rdf import read_annotated_documents
+from kg.stored import read_annotated_documents
 from kg.vocab import DEFAULT_BASE, Iris
 from tests.conftest import LexiconExtractor
 from tests.hostile_data import FEED_GOOD_IDS, FEED_PROBLEMS, GOOD_TEXT, bad_inputs

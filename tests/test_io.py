@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from kg.errors import ConfigError, InputError, OutputError
-from kg.io import atomic_write_many, read_documents, read_sources
+from kg.io import read_documents, read_sources
+from kg.output import atomic_write_many
 
 NEWS = "قال وزير الخارجية الأردني أيمن الصفدي في عمان إن المحادثات مستمرة."
 
@@ -186,7 +187,7 @@ def test_io_outputs_get_ordinary_permissions(tmp_path: Path) -> None:
 def test_io_interrupted_multi_file_commit_is_rolled_forward(tmp_path: Path) -> None:
     import json as json_module
 
-    from kg.io import JOURNAL_NAME, remove_stale_temporaries
+    from kg.output import JOURNAL_NAME, remove_stale_temporaries
 
     prefix = "kg-build."
     trig, csv_file = tmp_path / "graph.trig", tmp_path / "entities.csv"

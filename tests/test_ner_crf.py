@@ -30,19 +30,17 @@ def shipped() -> CRFTagger:
 def test_shipped_model_loads(shipped: CRFTagger) -> None:
     assert shipped.name == "crf"
     assert {"O", "B-PERS", "I-PERS", "B-LOC", "B-ORG", "B-MISC"} <= set(shipped.labels)
-    # The default tagger: CRF with word classes (+ document consistency at tagging time); the
-    # neural companion is opt-in (a ``<model>.neural.npz`` sidecar), not shipped.
+    # The default tagger: CRF with word classes (+ document consistency at tagging time).
     assert shipped._lexicons.clusters
-    assert shipped._neural is None
 
 
 def test_shipped_model_is_small_and_loads_fast() -> None:
     import time
 
-    from kg.ner.crf import MODEL_NAME, NEURAL_NAME
+    from kg.ner.crf import MODEL_NAME
 
     data = Path(__file__).resolve().parents[1] / "kg" / "data"
-    files = [data / MODEL_NAME, data / NEURAL_NAME, *(data / "ner").iterdir()]
+    files = [data / MODEL_NAME, *(data / "ner").iterdir()]
     assert sum(p.stat().st_size for p in files if p.is_file()) < 50 * 2**20
     start = time.perf_counter()
     CRFTagger.load()
@@ -156,7 +154,7 @@ def test_train_adds_unlabelled_plain_text_to_the_word_classes(tmp_path: Path) ->
 
 
 def test_read_wikifane_rejoins_clitics_maps_classes_and_drops_test_overlap(tmp_path: Path) -> None:
-    from kg.ner.train import read_wikifane
+    from training.ner_experiments import read_wikifane
 
     (tmp_path / "label_mapping.tsv").write_text(
         "# fine\tcoarse8\tanercorp4\nSports\tORG\tORG\nNation\tGPE\tLOC\nArtist\tPER\tPER\n",
@@ -208,7 +206,7 @@ def test_shipped_model_dev_floor(shipped: CRFTagger) -> None:
 
 def test_pool_scores_micro_averages_dev_folds() -> None:
     from kg.ner.conll import Score
-    from kg.ner.train import pool_scores
+    from training.ner_experiments import pool_scores
 
     a = {"overall": Score(0.5, 0.5, 0.5, 10)}  # 5 of 10 gold found, 10 predicted
     b = {"overall": Score(1.0, 0.25, 0.4, 20)}  # 5 of 20 gold found, 5 predicted
@@ -265,7 +263,8 @@ def test_frequency_file_round_trip(tmp_path: Path) -> None:
 
 def test_frequency_list_rebuilds_from_wordfreq(tmp_path: Path) -> None:
     pytest.importorskip("wordfreq")  # only needed to rebuild the list (the `data` extra)
-    from kg.ner.frequency import FREQUENCY, main
+    from kg.ner.frequency import FREQUENCY
+    from training.frequency import main
 
     out = tmp_path / FREQUENCY
     assert main(["--out", str(out)]) == 0

@@ -1,4 +1,4 @@
-"""The name lists derived from Wikidata, Wikipedia titles and arabnamer (kg.ner.namelists)."""
+"""The name lists derived from Wikidata, Wikipedia titles and arabnamer (training.namelists)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.ner.features import FeatureConfig, Lexicons, sentence_features
-from kg.ner.namelists import person_tokens, transliterated_names, wikipedia_lists
+from training.namelists import person_tokens, transliterated_names, wikipedia_lists
 
 DATA = Path(__file__).resolve().parents[1] / "kg" / "data" / "ner"
 
@@ -104,7 +104,7 @@ def test_transliterated_names_are_single_words(tmp_path: Path) -> None:
 def test_name_lists_rebuild_identically(tmp_path: Path) -> None:
     from importlib.util import find_spec
 
-    from kg.ner.namelists import main
+    from training.namelists import main
 
     for module in ("arabic_name_romanizer", "ArWikiCats", "arabnamer"):
         if find_spec(module) is None:  # only needed to rebuild the lists (the `data` extra)

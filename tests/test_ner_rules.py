@@ -6,8 +6,10 @@ import pytest
 
 from kg.errors import ConfigError
 from kg.model import Document, EntityType, Mention
+from kg.ner.acronyms import Acronyms
 from kg.ner.base import load_rules, merge_mentions
-from kg.ner.rules import Acronyms, OrganisationGrammar, PersonNames, PlaceNames
+from kg.ner.places import PlaceNames
+from kg.ner.rules import OrganisationGrammar, PersonNames
 from kg.text import split_sentences
 
 

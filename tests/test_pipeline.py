@@ -11,6 +11,7 @@ from rdflib.compare import isomorphic, to_isomorphic
 from kg import rdf
 from kg.model import Document
 from kg.pipeline import BuildConfig, build
+from kg.stored import read_annotated_documents
 from kg.vocab import ITSRDF, KGO, NIF, RDF, RDFS, SDO, SKOS, Iris
 from tests.conftest import LexiconExtractor
 
@@ -210,7 +211,7 @@ def test_pipeline_multiline_text_survives_graph_trig(tmp_path: Path) -> None:
     out = tmp_path / "out"
     build_directory([source], out)
     stored = rdf.load_dataset(out / "graph.trig", Iris())
-    [annotated] = rdf.read_annotated_documents(stored, Iris())
+    [annotated] = read_annotated_documents(stored, Iris())
     assert annotated.doc.text == text  # line breaks, blank lines and indentation intact
     before = (out / "graph.trig").read_bytes()
     other = tmp_path / "other.txt"
@@ -221,7 +222,7 @@ def test_pipeline_multiline_text_survives_graph_trig(tmp_path: Path) -> None:
     assert (out / "graph.trig").read_bytes() == after_one  # no drift from build to build
     [kept] = [
         a
-        for a in rdf.read_annotated_documents(rdf.load_dataset(out / "graph.trig", Iris()), Iris())
+        for a in read_annotated_documents(rdf.load_dataset(out / "graph.trig", Iris()), Iris())
         if a.doc.id == "multi"
     ]
     assert kept.doc.text == text

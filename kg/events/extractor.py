@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from kg.dates import DateScan
+from kg.events.aliases import role_aliases
 from kg.events.lexicons import MAX_MERGE_DISTANCE, ROLE_ORG_EXTRACTOR, Lexicons
 from kg.events.places import PlaceFinder
 from kg.events.reader import Found, Reader
@@ -82,7 +83,7 @@ class EventExtractor(Reader):
         explicit = frozenset(d.start for d in scan.dates() if d.date is not None)
         found = Found(view, dates, explicit)
         found.roles = self.role_finder.roles(view)
-        alias_pairs = self.role_finder.aliases(view, found.roles)
+        alias_pairs = role_aliases(view, found.roles)
         aliases = [alias for alias, _ in alias_pairs]
         found.venues = self.place_finder.venues(view)
         view.set_mentions([*mentions, *aliases])

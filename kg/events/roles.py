@@ -1,5 +1,11 @@
-"""Roles («وزير الخارجية الأردني أيمن الصفدي», «…، رئيس المكتب السياسي لحركة حماس») and the
-role phrases used later on their own as aliases of the person who holds them."""
+"""Roles: posts and their holders («وزير الخارجية الأردني أيمن الصفدي», «…، رئيس المكتب السياسي
+لحركة حماس»).
+
+Over 500 lines on purpose: one grammar of posts (the holder after the post or before it, lists of
+holders, pronouns, former posts, the label) whose rules call one another. What stands apart is
+apart: the post's organisation (:mod:`kg.events.organisations`) and the later uses of a post
+phrase as its holder's alias (:mod:`kg.events.aliases`).
+"""
 
 from __future__ import annotations
 
@@ -7,34 +13,26 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from kg.events.lexicons import (
-    ALIAS_EXTRACTOR,
     COMMAS,
     FORMER,
-    MAX_ORG_GAP,
-    MAX_ORG_TOKENS,
     MAX_ROLE_TOKENS,
-    NISBA_ENDINGS,
     QUOTE_MARKS,
-    ROLE_ORG_EXTRACTOR,
     VERB_SUFFIXES,
-    words_of,
 )
-from kg.events.reader import Reader
+from kg.events.organisations import OrganisationReader
 from kg.events.tokens import (
     DocView,
-    Form,
     Match,
     is_definite,
     match_at,
     mention_key,
     same_person,
-    segment_at,
 )
 from kg.model import EntityType, Mention, Role
 from kg.text import normalize
 
 
-class RoleFinder(Reader):
+class RoleFinder(OrganisationReader):
     """Finds role phrases with the person (and organisation) they belong to."""
 
     def roles(self, view: DocView) -> list[Role]:
@@ -82,18 +80,6 @@ class RoleFinder(Reader):
         # Each holder's post runs to their name, so each is a membership of its own.
         return [replace(r, end=r.person.end) for r in made if r is not None]
 
-    def _organization_in(self, view: DocView, start: int, stop: int) -> Mention | None:
-        """The first organisation named between ``start`` and ``stop`` of a post phrase."""
-        for k in range(start, stop):
-            mention = view.mention_at.get(k)
-            if mention is None:
-                made = self._organization_at(view, k, stop)
-                if made is not None:
-                    return made
-            elif self._is_organization(view, mention, self._word_class(view, k - 1) == "place"):
-                return mention
-        return None
-
     def _prepositional_title(self, view: DocView, k: int) -> bool:
         """«للسيد», «بالرئيس»: a title glued to a preposition and the article."""
         norm = view.toks[k].norm
@@ -108,16 +94,6 @@ class RoleFinder(Reader):
         word = normalize(view.doc.text[head.start : view.toks[head.first].token.end])
         stem = head.entry.segments[0][0]
         return any(word == stem + suffix for suffix in ("ها", "هم"))
-
-    @staticmethod
-    def _organization_before(view: DocView, head: Match, span: range) -> Mention | None:
-        """«وقالت الشركة، بحسب رئيسها التنفيذي …»: the last organisation named before the post
-        in its sentence is what the suffix refers to."""
-        for k in range(head.first - 1, span.start - 1, -1):
-            mention = view.mention_at.get(k)
-            if mention is not None and mention.type is EntityType.ORGANIZATION:
-                return mention
-        return None
 
     def _is_post_word(self, view: DocView, k: int) -> bool:
         return k >= 0 and any(f.stem == "منصب" for f in view.toks[k].noun_forms)
@@ -267,112 +243,6 @@ class RoleFinder(Reader):
         return not any(
             f.stem.endswith("ه") and f.stem in heads for f in view.toks[head.first].noun_forms
         )
-
-    def _is_organization(self, view: DocView, mention: Mention, after_place: bool) -> bool:
-        """Whether a name inside a post phrase is the post's organisation.
-
-        Organisations are; so is a country or city in the idafa («رئيس بيرو», «سفير الولايات
-        المتحدة لدى …») but not one after «في» (where the post is held); and so is a name behind
-        a preposition whatever the NER called it («المستشار الإعلامي لجابر»).
-        """
-        if mention.type is EntityType.ORGANIZATION:
-            return True
-        if mention.type is EntityType.PLACE:
-            return not after_place
-        return mention.type is EntityType.PERSON and self._after_preposition(view, mention)
-
-    def _organization_at(self, view: DocView, k: int, stop: int) -> Mention | None:
-        """An organisation named by a head noun and its idafa complement: «[ب]مجلس الأعيان».
-
-        The name runs to its first definite word and the nisba adjectives after it («مجلس
-        الأعيان الأردني»); a head with nothing after it names nothing.
-        """
-        tok = view.toks[k]
-        form = next((f for f in tok.noun_forms if f.stem in self.lexicons.organization_heads), None)
-        if form is None:
-            return None
-        start = tok.start_of(form)
-        glued = normalize(view.doc.text[tok.token.start : start])
-        if len(glued) > 2:
-            return None
-        # Right after the post, only a head in construct state names a body («عضو مجلس الأعيان»);
-        # with the article it belongs to the post itself («قائد الجيش السوداني»). Behind a
-        # preposition it is a body either way («عضو في البرلمان الأفريقي»).
-        prepositional = glued[-1:] in ("ل", "ب") or self._word_class(view, k - 1) == "place"
-        if form.definite and not prepositional:
-            return None
-        closed = form.definite
-        end = k + 1
-        while end < stop and end - k < MAX_ORG_TOKENS:
-            nxt = view.toks[end]
-            if nxt.is_punct or end in view.mention_at or self._word_class(view, end) is not None:
-                break
-            if nxt.norm.startswith(("وال", "بال", "لل")):
-                break  # «حزب الخضر والمؤيدة …», «لجنة الزراعة بالبرلمان»
-            if closed and not (is_definite(nxt) and nxt.norm.endswith(NISBA_ENDINGS)):
-                break
-            closed = closed or is_definite(nxt)
-            end += 1
-        if end == k + 1:
-            return None
-        last = view.toks[end - 1].token.end
-        return Mention(
-            view.doc.id,
-            start,
-            last,
-            view.doc.text[start:last],
-            EntityType.ORGANIZATION,
-            tok.sentence,
-            ROLE_ORG_EXTRACTOR,
-        )
-
-    def _generic_organization(self, view: DocView, head: Match, end: int) -> Mention | None:
-        """«المتحدثة باسم الوزارة»: a post phrase that ends on a definite generic head refers to
-        the one organisation of that head the document names («وزارة الخارجية»); none when it
-        names two («وزارة الخارجية» and «وزارة الدفاع») or none."""
-        k = end - 1
-        if k < head.last or k in view.mention_at:
-            return None
-        stem = next(
-            (
-                f.stem
-                for f in view.toks[k].noun_forms
-                if f.definite and f.stem in self.lexicons.generic_organizations
-            ),
-            None,
-        )
-        if stem is None:
-            return None
-        found: Mention | None = None
-        names: set[tuple[str, ...]] = set()
-        for mention in view.mentions:
-            if mention.type is not EntityType.ORGANIZATION:
-                continue
-            span = view.token_span(mention.start, mention.end)
-            if len(span) < 2 or view.toks[span.start].token.start < mention.start:
-                continue
-            first = view.toks[span.start]
-            # The head in construct state opens the name: «[و]وزارة الخارجية», not «الوزارة».
-            if not any(f.stem == stem and not f.definite for f in first.noun_forms):
-                continue
-            names.add(tuple(view.toks[j].norm for j in span[1:]))
-            found = found or mention
-        return found if len(names) == 1 else None
-
-    def _organization_after(self, view: DocView, k: int, stop: int) -> Mention | None:
-        """«مسؤول التدريب على السلامة في [هيئة …]»: the body named by «في» just after a post
-        phrase that ended on a prepositional complement."""
-        for j in range(k, min(stop - 1, k + MAX_ORG_GAP)):
-            if view.toks[j].is_punct or j in view.mention_at:
-                return None
-            if self._word_class(view, j) == "place":
-                named = view.mention_at.get(j + 1)
-                if named is not None:
-                    return named if named.type is EntityType.ORGANIZATION else None
-                return self._organization_at(view, j + 1, stop)
-            if self._word_class(view, j) not in (None, "target", "goal"):
-                return None
-        return None
 
     def _pronoun_holder(
         self, view: DocView, pronoun: int, span: range, *, governed: bool = False
@@ -648,68 +518,6 @@ class RoleFinder(Reader):
         return view.mention_at.get(k) is None and tok.norm.startswith("ل") and len(tok.norm) > 3
 
     # -- aliases --------------------------------------------------------------------------------
-
-    def aliases(self, view: DocView, roles: Sequence[Role]) -> list[tuple[Mention, Mention]]:
-        """Later uses of a role phrase alone («قائد الحرس الوطني») as mentions of its holder."""
-        holders: dict[tuple[str, ...], tuple[Mention, int]] = {}
-        ambiguous: set[tuple[str, ...]] = set()
-        for role in roles:
-            key = words_of(view.doc.text[role.start : role.end])
-            if len(key) < 2:
-                continue  # «الرئيس» alone names nobody in particular
-            holders.setdefault(key, (role.person, role.end))
-        for key, (person, _) in holders.items():
-            # «وزير الخارجية المصري» is ambiguous once «… المصري السابق» names someone else.
-            if any(
-                other[: len(key)] == key and not same_person(person, holder)
-                for other, (holder, _) in holders.items()
-            ):
-                ambiguous.add(key)
-        for role in roles:
-            key = words_of(view.doc.text[role.start : role.end])
-            if key in holders and not same_person(holders[key][0], role.person):
-                ambiguous.add(key)
-        role_spans = [(r.start, r.end) for r in roles]
-        aliases: list[tuple[Mention, Mention]] = []
-        for key, (holder, first_end) in holders.items():
-            if key in ambiguous:
-                continue
-            for i, tok in enumerate(view.toks):
-                if tok.token.start < first_end:
-                    continue
-                alias = self._alias_at(view, key, i, role_spans)
-                if alias is not None:
-                    aliases.append((alias, holder))
-        return aliases
-
-    def _alias_at(
-        self, view: DocView, key: tuple[str, ...], i: int, role_spans: list[tuple[int, int]]
-    ) -> Mention | None:
-        tok = view.toks[i]
-        form = next((f for f in tok.noun_forms if f.stem == key[0]), None)
-        if tok.norm == key[0]:
-            form = Form(tok.norm, 0, False)
-        stop = view.tokens_of(tok.sentence).stop
-        if form is None or not segment_at(view, key[1:], i + 1, stop):
-            return None
-        end = view.toks[i + len(key) - 1].token.end
-        start = tok.start_of(form)
-        overlaps = any(s < end and start < e for s, e in role_spans)
-        named = any(
-            view.mention_at.get(k) is not None and view.mention_at[k].type is EntityType.PERSON
-            for k in range(i, i + len(key))
-        )
-        if overlaps or named:
-            return None
-        return Mention(
-            view.doc.id,
-            start,
-            end,
-            view.doc.text[start:end],
-            EntityType.PERSON,
-            tok.sentence,
-            ALIAS_EXTRACTOR,
-        )
 
 
 def _role(

@@ -1,5 +1,10 @@
 """Statements (who said it, and when and where) and quotations (which speech verb they belong
-to)."""
+to).
+
+Over 500 lines on purpose: one grammar of reported speech (the subject window after a verb, a
+name before it, appositions, pronouns and follow-ups, sources named after «بحسب», quotes without
+a verb) whose rules call one another; split, each part would need the others' internals.
+"""
 
 from __future__ import annotations
 

@@ -24,9 +24,9 @@ BUILTIN_BACKENDS = {
 # Rule extractors that run beside the backend (``BuildConfig.rules``), by name.
 RULE_EXTRACTORS = {
     "org-grammar": "kg.ner.rules:OrganisationGrammar.default",
-    "place-names": "kg.ner.rules:PlaceNames.default",
+    "place-names": "kg.ner.places:PlaceNames.default",
     "person-names": "kg.ner.rules:PersonNames.default",
-    "acronyms": "kg.ner.rules:Acronyms.default",
+    "acronyms": "kg.ner.acronyms:Acronyms.default",
     "cued-names": "kg.ner.cues:CuedNames.default",
     "list-items": "kg.ner.neighbours:ListItems.default",
 }

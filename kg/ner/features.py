@@ -40,7 +40,7 @@ GAZETTEER_FILES: Mapping[str, str] = {
     "gaz_loc_cldr": "GLOC",
     "names_first": "GFN",
     "names_last": "GLN",
-    # Derived by kg.ner.namelists from Wikidata, Arabic Wikipedia titles and arabnamer ("GW…":
+    # Derived by training.namelists from Wikidata, Arabic Wikipedia titles and arabnamer ("GW…":
     # FeatureConfig.name_lists).
     "gaz_wiki_given": "GWG",
     "gaz_wiki_family": "GWF",
@@ -215,7 +215,7 @@ class FeatureConfig:
     bigrams: bool = True
     triggers: bool = True
     gazetteers: bool = True
-    # The name lists of kg.ner.namelists (Wikidata, Wikipedia titles, arabnamer): names the
+    # The name lists of training.namelists (Wikidata, Wikipedia titles, arabnamer): names the
     # training split never labels.
     name_lists: bool = True
     train_gazetteer: bool = True

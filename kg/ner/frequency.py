@@ -1,4 +1,4 @@
-"""Derive the shipped Arabic word-frequency list (``kg/data/ner/frequency.tsv``) from wordfreq.
+"""The shipped Arabic word-frequency list (``kg/data/ner/frequency.tsv``, from wordfreq).
 
 The CRF asks it, for a word unseen in training, which inflected variants of the word's stem are in
 common use (with the article, plural, pronoun suffix, nisba): common words have them, most new names
@@ -6,7 +6,7 @@ common use (with the article, plural, pronoun suffix, nisba): common words have 
 only needed to *rebuild* the list (``pip install wordfreq``, or the ``data`` extra), never at run
 time::
 
-    python -m kg.ner.frequency            # rewrites kg/data/ner/frequency.tsv
+    python -m training.frequency          # rewrites kg/data/ner/frequency.tsv (in the repository)
 
 Data: wordfreq by Robyn Speer (https://doi.org/10.5281/zenodo.7199437), its word lists licensed
 CC BY-SA 4.0; the derived list is shared under the same licence.
@@ -14,17 +14,13 @@ CC BY-SA 4.0; the derived list is shared under the same licence.
 
 from __future__ import annotations
 
-import argparse
-import math
 import re
-import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from kg.cache import compiled
-from kg.text import normalize
 
 FREQUENCY = "frequency.tsv"
 # Zipf 2.0 = once per 100 million words. Rarer forms are left out: they count as "unknown", which
@@ -32,46 +28,6 @@ FREQUENCY = "frequency.tsv"
 MIN_ZIPF = 2.0
 # Arabic letters only: digits, Latin and punctuation already get shape features.
 ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
-
-
-def derive(min_zipf: float = MIN_ZIPF, wordlist: str = "large") -> dict[str, int]:
-    """Normalised form (as :func:`kg.text.normalize`) → Zipf frequency in tenths, from wordfreq's
-    Arabic list; forms that normalise alike (أ/ا, ة/ه, ى/ي) pool their frequencies."""
-    try:
-        import wordfreq
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise SystemExit("wordfreq is not installed: pip install wordfreq") from exc
-    pooled: dict[str, float] = {}
-    for word, freq in wordfreq.get_frequency_dict("ar", wordlist=wordlist).items():
-        norm = normalize(word)
-        if ARABIC_WORD.fullmatch(norm):
-            pooled[norm] = pooled.get(norm, 0.0) + freq
-    out: dict[str, int] = {}
-    for norm, freq in pooled.items():
-        tenths = round((math.log10(freq) + 9) * 10)
-        if tenths >= round(min_zipf * 10):
-            out[norm] = tenths
-    return out
-
-
-def write(table: Mapping[str, int], path: Path, min_zipf: float = MIN_ZIPF) -> None:
-    """Write one line per Zipf value, ``zipf<TAB>form form ...`` (most frequent first, forms
-    sorted: reproducible); grouping keeps the file small and quick to load."""
-    from importlib.metadata import version as dist_version
-
-    groups: dict[int, list[str]] = {}
-    for norm, tenths in table.items():
-        groups.setdefault(tenths, []).append(norm)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(
-            f"# Arabic word frequencies from wordfreq {dist_version('wordfreq')} (Robyn Speer, "
-            "https://doi.org/10.5281/zenodo.7199437), CC BY-SA 4.0.\n"
-            "# Zipf frequency (log10 per billion words) <TAB> normalised forms with that "
-            f"frequency; forms under {min_zipf} omitted.\n"
-        )
-        for tenths in sorted(groups, reverse=True):
-            fh.write(f"{tenths / 10:.1f}\t{' '.join(sorted(groups[tenths]))}\n")
 
 
 def read(lines: Iterable[str]) -> dict[str, int]:
@@ -125,20 +81,3 @@ class FrequencyTable(Mapping[str, int]):
 
     def __len__(self) -> int:
         return len(self._load())
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Rebuild the shipped frequency list from the installed wordfreq."""
-    ap = argparse.ArgumentParser(prog="python -m kg.ner.frequency", description=__doc__)
-    default = Path(__file__).resolve().parents[1] / "data" / "ner" / FREQUENCY
-    ap.add_argument("--out", type=Path, default=default)
-    ap.add_argument("--min-zipf", type=float, default=MIN_ZIPF)
-    args = ap.parse_args(argv)
-    table = derive(args.min_zipf)
-    write(table, args.out, args.min_zipf)
-    print(f"{args.out}: {len(table)} forms", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -14,17 +14,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache, partial
+from functools import cached_property, lru_cache
 
-from kg.cache import compiled
-from kg.clitics import CliticJudge, Verdict, name_list, train_types
+from kg.clitics import CliticJudge, Verdict, name_list
 from kg.errors import ModelError
 from kg.model import Document, EntityType, Mention, Sentence
 from kg.ner.cues import NameWords
 from kg.ner.features import strip_proclitics
 from kg.ner.frequency import ARABIC_WORD
 from kg.ner.scan import Span, function_words, same, scan
-from kg.resources import data_files, read_lexicon
+from kg.resources import read_lexicon
 from kg.text import normalize
 
 ARTICLE = "ال"
@@ -272,92 +271,6 @@ class OrganisationGrammar:
         )
 
 
-# Place lists (kg/data/ner; built by kg.ner.namelists): CLDR territory names are always places;
-# a Wikipedia place title must also look like nothing else (below).
-COUNTRY_LIST = "gaz_loc_cldr.txt"
-PLACE_LIST = "gaz_wiki_places.txt"
-PERSON_LISTS = (
-    "gaz_wiki_given.txt",
-    "gaz_wiki_family.txt",
-    "gaz_wiki_people.txt",
-    "gaz_latin_names.txt",
-    "names_first.txt",
-    "names_last.txt",
-)
-# A one-word place title this common (Zipf 4.5) is mostly an ordinary word («دور», «بين»).
-MAX_PLACE_WORD_FREQUENCY = 45
-MAX_PLACE_WORDS = 4
-# Before a place name that is also a person's name, these say it is the place («في شارلوت»).
-PLACE_PREPOSITIONS = ("في",)
-# Two-word names are matched written as one word too when that is this long («كوالالمبور»).
-MIN_JOINED_LETTERS = 5
-
-
-class PlaceNames:
-    """Finds the names of countries and cities the shipped place lists know.
-
-    The tagger misses well-known places in contexts unlike its training news («بتزويد أوغندا»).
-    A list word counts only when nothing suggests another reading: the training gazetteer does
-    not type it otherwise, it is not a person-name word and not an everyday word. On ANERcorp
-    train, 94 % of the tokens it marks are gold locations (most of the rest are places named for
-    their clubs or governments: «ليفربول», «قطر»).
-
-    >>> from kg.text import split_sentences
-    >>> doc = Document("d", "وصل الوفد إلى بوخارست ثم إلى نيكاراغوا وجمهورية الدومينيكان.")
-    >>> [m.text for m in PlaceNames.default()(doc, split_sentences(doc.text))]
-    ['بوخارست', 'نيكاراغوا', 'وجمهورية الدومينيكان']
-    """
-
-    name = "place-names"
-    labels = ("LOC",)
-
-    def __init__(
-        self,
-        phrases: Mapping[str, Sequence[tuple[str, ...]]],
-        judge: CliticJudge,
-        after_cue: Iterable[str] = (),
-        cues: Iterable[str] = (),
-    ) -> None:
-        # First word -> the list phrases it opens, longest first.
-        self.phrases = {
-            first: tuple(sorted(set(found), key=lambda p: (-len(p), p)))
-            for first, found in phrases.items()
-        }
-        self.judge = judge
-        # Place names that are also person names («شارلوت»): places only after a cue.
-        self.after_cue = frozenset(after_cue)
-        self.cues = frozenset(cues)
-
-    @classmethod
-    def default(cls) -> PlaceNames:
-        judge = CliticJudge.default()
-        # Compiled from the lists once (kg.cache): a sixth of a one-document build otherwise.
-        phrases, after_cue = compiled(
-            "place-names", data_files("ner", "events"), partial(_place_tables, judge)
-        )
-        cues = [normalize(c) for c in (*read_lexicon("ner/location_cues.txt"), *PLACE_PREPOSITIONS)]
-        return cls(phrases, judge, after_cue, cues)
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (PlaceNames.default, ())
-
-    def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        return scan(doc, sentences, self.name, self._match, same)
-
-    def _match(self, norms: Sequence[str], i: int) -> Span | None:
-        """The longest list phrase at ``i`` (its first word may carry a clitic)."""
-        split = self.judge.split(norms[i])
-        firsts = [split.bare, norms[i]] if split.bare else [norms[i]]
-        for first in firsts:
-            for phrase in self.phrases.get(first, ()):
-                size = len(phrase)
-                if tuple(norms[i + 1 : i + size]) == phrase[1:]:
-                    return i, i + size, EntityType.PLACE
-        if norms[i] in self.after_cue and i > 0 and norms[i - 1] in self.cues:
-            return i, i + 1, EntityType.PLACE  # «في شارلوت», «مدينة شارلوت»
-        return None
-
-
 # A foreign given name opens a person's name: the lists of names as Arabic writes them (arabnamer)
 # that are also given names of people in Wikidata.
 FOREIGN_GIVEN_LISTS = ("gaz_latin_names.txt",)
@@ -501,95 +414,3 @@ class PersonNames:
             return False  # «بأسرع», «لديه»: a clitic and a common word, not a surname
         # «مظهر وملمس»: an unlisted word after «و» is the next item of a list, not a surname.
         return frequency < MAX_NAME_FREQUENCY and not norm.startswith("و")
-
-
-LETTER_NAMES = "ner/letter_names.tsv"
-MIN_ACRONYM_LETTERS = 2
-# «إن»/«أن», «أو» after an acronym of at least three letters are the particles, not letters.
-TRAILING_PARTICLES = frozenset({"ان", "او"})
-MIN_TRIMMED_ACRONYM = 3
-
-
-class Acronyms:
-    """Finds acronyms spelt out in Arabic letters' names: «إتش إس بي سي», «دي إتش إل», «إف بي آي».
-
-    A run of at least two letter names with one that is only a letter name; spellings that are
-    also Arabic words («في», «إن», «أو») count inside such a run, and are trimmed from its start
-    («قال إن إتش إس بي سي» is «إتش إس بي سي») and, as particles, from the end of a longer run. News
-    spells out the names of broadcasters, companies and agencies this way, so the run is an
-    organisation.
-
-    >>> from kg.text import split_sentences
-    >>> doc = Document("d", "وقالت إتش إس بي سي إن مصادر في دي إتش إل أكدت ذلك.")
-    >>> [m.text for m in Acronyms.default()(doc, split_sentences(doc.text))]
-    ['إتش إس بي سي', 'دي إتش إل']
-    """
-
-    name = "acronyms"
-    labels = ("ORG",)
-
-    def __init__(self, clear: Iterable[str], words: Iterable[str]) -> None:
-        self.clear = frozenset(normalize(w) for w in clear)
-        self.words = frozenset(normalize(w) for w in words) - self.clear
-
-    @classmethod
-    def default(cls) -> Acronyms:
-        kinds: dict[str, list[str]] = {"clear": [], "word": []}
-        for line in read_lexicon(LETTER_NAMES):
-            spelling, _, kind = line.partition("\t")
-            if kind not in kinds:
-                raise ModelError(f"{LETTER_NAMES}: bad line {line!r}")
-            kinds[kind].append(spelling)
-        return cls(kinds["clear"], kinds["word"])
-
-    def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        return scan(doc, sentences, self.name, self._match, same)
-
-    def _match(self, norms: Sequence[str], i: int) -> Span | None:
-        end = i
-        while end < len(norms) and (norms[end] in self.clear or norms[end] in self.words):
-            end += 1
-        start = i
-        while start < end and norms[start] in self.words:
-            start += 1  # «إن إتش إس بي سي»: the leading word is the particle
-        while end - start > MIN_TRIMMED_ACRONYM and norms[end - 1] in TRAILING_PARTICLES:
-            end -= 1  # «قالت إتش إس بي سي إن …»: «إن» opens the reported clause
-        if end - start >= MIN_ACRONYM_LETTERS:
-            return start, end, EntityType.ORGANIZATION
-        return None
-
-
-def _place_tables(
-    judge: CliticJudge,
-) -> tuple[dict[str, list[tuple[str, ...]]], set[str]]:
-    """:class:`PlaceNames`' phrases (first word → list phrases) and the place names read as
-    places only after a cue, from the shipped lists."""
-    types = train_types()
-    persons = {w for name in PERSON_LISTS for entry in name_list(name) for w in entry}
-    stop_words = set(function_words())
-    phrases: dict[str, list[tuple[str, ...]]] = {}
-    after_cue: set[str] = set()
-
-    def add(entry: tuple[str, ...]) -> None:
-        phrases.setdefault(entry[0], []).append(entry)
-        if len(entry) == 2 and len("".join(entry)) >= MIN_JOINED_LETTERS:
-            joined = "".join(entry)  # «كوالا لامبور» is also written «كوالالمبور»
-            phrases.setdefault(joined, []).append((joined,))
-
-    for entry in name_list(COUNTRY_LIST):
-        add(entry)
-    for entry in name_list(PLACE_LIST):
-        if len(entry) > MAX_PLACE_WORDS or any(w in stop_words for w in entry):
-            continue
-        if len(entry) == 1:
-            word = entry[0]
-            bare = word[len(ARTICLE) :] if word.startswith(ARTICLE) else word
-            if len(bare) < 3 or judge.frequency.get(word, 0) > MAX_PLACE_WORD_FREQUENCY:
-                continue
-            if types.get(word, types.get(bare, "LOC")) != "LOC":
-                continue
-            if word in persons or bare in persons:
-                after_cue.add(word)
-                continue
-        add(entry)
-    return phrases, after_cue

@@ -1,23 +1,16 @@
-"""Train the CRF tagger on a CoNLL corpus (ANERcorp), with a deterministic dev split.
-
-``python -m kg.ner.train --help`` runs experiments and (``--ship``) rebuilds the packaged model.
+"""Train the CRF tagger on a CoNLL corpus (ANERcorp), with a deterministic dev split: the shipped
+recipe behind ``kg ner train``. Experiments and ablations (``python -m training.ner_experiments``,
+in the repository, not installed) call :func:`train` with other settings.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import random
-import re
-import sys
-import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, fields, replace
 from pathlib import Path
 
-import numpy as np
 import pycrfsuite
 
 from kg.errors import InputError
@@ -30,7 +23,6 @@ from kg.ner.crf import (
     clusters_sidecar,
     features_sidecar,
     gazetteer_sidecar,
-    neural_sidecar,
     write_features,
 )
 from kg.ner.features import (
@@ -43,7 +35,6 @@ from kg.ner.features import (
     sentence_features,
     strip_proclitics,
 )
-from kg.ner.neural import NeuralTagger
 from kg.text import normalize
 
 Sentence = list[tuple[str, str]]
@@ -82,149 +73,13 @@ def default_unlabelled_paths() -> list[Path]:
     return [p for p in paths if p.is_file()]
 
 
-WIKIFANE = Path("wikifane") / "WikiFANE_Gold_2014_500K.txt"
-# WikiFANE's sentences that name an organisation join the training data (its other sentences
-# do not: 490k tokens of encyclopedia text would outweigh ANERcorp's 125k of news). Real 2018
-# news (the realnews-dev set, clitics stripped from labels): entity recall 0.66 → 0.74 at the
-# same precision; three ANERcorp dev folds: see the README's ablation table.
-EXTRA_TYPES = frozenset({"ORG"})
-# WikiFANE separates clitics from their words («و الهرسك», «عاصمة ها»); ANERcorp does not.
-_FANE_PROCLITICS = frozenset({"و", "ف", "ب", "ل", "ك", "ال"})
-_FANE_ENCLITICS = frozenset({"ه", "ها", "هم", "هما", "هن", "نا", "كم", "كما", "ني", "ي"})
-_ARABIC_LETTERS = re.compile(r"^[\u0621-\u064a\u0671-\u06d3]+$")
-_MARKS = str.maketrans("", "", "\u200e\u200f")
-
-
-DEFAULT_EXTRA = Path("(wikifane)")  # `--extra` without a file: the corpus next to ANERcorp
-
-
-def default_extra_path() -> Path | None:
-    """WikiFANE Gold (CC BY-SA 3.0) next to ANERcorp, where present."""
-    train = default_train_path()
-    path = train.parent.parent / WIKIFANE if train is not None else None
-    return path if path is not None and path.is_file() else None
-
-
-def extra_sentences(
-    train_path: str | os.PathLike[str],
-    path: Path | None = None,
-    types: frozenset[str] = EXTRA_TYPES,
-) -> list[Sentence]:
-    """The WikiFANE training sentences (``path``, default :func:`default_extra_path`; none if
-    absent), less those overlapping the test files next to ``train_path`` (ANERcorp's).
-
-    Not part of the shipped recipe: +1.1 on the dev folds and 73.8 on the official test file,
-    but no gain on real news, a 3.5× larger model and a tagger at the 20,000 tokens/s floor
-    (see the README's ablation table); ``python -m kg.ner.train --extra`` trains with it."""
-    path = path or default_extra_path()
-    if path is None:
-        return []
-    folder = Path(train_path).parent
-    tests = [folder / name for name in ("test.txt", "test.repaired.txt")]
-    exclude = [s for test in tests if test.is_file() for s in read_conll(test)]
-    return read_wikifane(path, types, exclude)
-
-
-def _fane_mapping(path: Path) -> dict[str, str]:
-    """WikiFANE fine class → ANERcorp type, from ``label_mapping.tsv`` next to the corpus."""
-    out: dict[str, str] = {}
-    for line in (path.parent / "label_mapping.tsv").read_text(encoding="utf-8").splitlines():
-        cols = line.split("\t")
-        if len(cols) == 3 and not line.startswith("#"):
-            out[cols[0]] = "PERS" if cols[2] == "PER" else cols[2]
-    return out
-
-
-def rejoin_clitics(sentence: Sequence[tuple[str, str]]) -> Sentence:
-    """A clitic-segmented sentence as ANERcorp writes it: proclitics glued to the next word
-    (ل + الـ → لل), pronoun suffixes to the word before (ة → ت). The joined word takes its
-    word's label, or a clitic's B- label where the entity began on the clitic.
-
-    >>> rejoin_clitics([("و", "O"), ("ب", "O"), ("القاهرة", "B-LOC"), ("عاصمة", "O"), ("ها", "O")])
-    [('وبالقاهرة', 'B-LOC'), ('عاصمتها', 'O')]
-    >>> rejoin_clitics([("ل", "O"), ("الحزب", "B-ORG")])
-    [('للحزب', 'B-ORG')]
-    """
-    out: list[list[str]] = []
-    pending: list[tuple[str, str]] = []
-    for token, label in sentence:
-        if token in _FANE_PROCLITICS:
-            pending.append((token, label))
-            continue
-        if token in _FANE_ENCLITICS and out and not pending and _ARABIC_LETTERS.match(out[-1][0]):
-            word = out[-1][0]
-            out[-1][0] = (word[:-1] + "ت" if word.endswith("ة") else word) + token
-            continue
-        if pending and _ARABIC_LETTERS.match(token):
-            prefix = "".join(p for p, _ in pending)
-            if prefix.endswith("ل") and token.startswith("ال") and len(token) > 2:
-                token = token[1:]
-            begins = [lab for _, lab in pending if lab.startswith("B-")]
-            if begins and not label.startswith("B-"):
-                label = begins[0]
-            out.append([prefix + token, label])
-        else:
-            out.extend([p, lab] for p, lab in pending)
-            out.append([token, label])
-        pending = []
-    out.extend([p, lab] for p, lab in pending)
-    return [(t, lab) for t, lab in out]
-
-
-def _five_grams(sentence: Sequence[tuple[str, str]]) -> set[tuple[str, ...]]:
-    words = [normalize(t) for t, _ in sentence]
-    return {tuple(words[i : i + 5]) for i in range(len(words) - 4)}
-
-
-def read_wikifane(
-    path: str | os.PathLike[str],
-    types: frozenset[str] = EXTRA_TYPES,
-    exclude: Sequence[Sentence] = (),
-) -> list[Sentence]:
-    """WikiFANE's sentences that name an entity of ``types``, clitics rejoined, its 51 fine
-    classes mapped to PERS/ORG/LOC/MISC; sentences sharing a normalised 5-word run with an
-    ``exclude`` sentence (the test file's) are dropped.
-
-    >>> import tempfile
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> _ = (folder / "label_mapping.tsv").write_text("Sports\\tORG\\tORG\\n", encoding="utf-8")
-    >>> text = "\\u200eفاز\\tO\\nنادي\\tB-Sports\\nالنصر\\tI-Sports\\n\\nقال\\tO\\n"
-    >>> _ = (folder / "c.txt").write_text(text, encoding="utf-8")
-    >>> read_wikifane(folder / "c.txt")
-    [[('فاز', 'O'), ('نادي', 'B-ORG'), ('النصر', 'I-ORG')]]
-    """
-    mapping = _fane_mapping(Path(path))
-    banned: set[tuple[str, ...]] = set()
-    for sentence in exclude:
-        banned |= _five_grams(sentence)
-    out: list[Sentence] = []
-    for raw in read_conll(path):
-        tokens = [(t.translate(_MARKS), lab) for t, lab in raw]
-        sentence = rejoin_clitics([(t, lab) for t, lab in tokens if t])
-        labels = [lab[:2] + mapping[lab[2:]] if lab != "O" else "O" for _, lab in sentence]
-        if not any(typ in types for _, _, typ in bio_spans(labels)):
-            continue
-        spans = {s: typ for s, _, typ in bio_spans(labels)}
-        labels = [
-            ("B-" if i in spans else "I-") + lab[2:] if lab != "O" else "O"
-            for i, lab in enumerate(labels)
-        ]
-        sentence = [(t, lab) for (t, _), lab in zip(sentence, labels, strict=True)]
-        if banned and _five_grams(sentence) & banned:
-            continue
-        out.append(sentence)
-    return out
-
-
 def _word_classes(
     sentences: Sequence[Sentence], unlabelled: Sequence[Path], path: Path, source: str
-) -> dict[str, np.ndarray]:
-    """Write the word classes to ``path``; return the word vectors they came from (the neural
-    tagger's initial embeddings)."""
+) -> None:
+    """Write the word classes of the training tokens and the ``unlabelled`` text to ``path``."""
     text = word_classes.UnlabelledText([[t for t, _ in s] for s in sentences], unlabelled)
     vocab, vec = word_classes.vectors(text)
     word_classes.write(word_classes.classes(vocab, vec), path, source)
-    return dict(zip(vocab, vec, strict=True))
 
 
 def split_dev(
@@ -397,21 +252,6 @@ def _fit(
     write_features(config, model_path)
 
 
-def _fit_neural(
-    sentences: Sequence[Sentence],
-    model: Path,
-    lexicons: Lexicons,
-    epochs: int,
-    vectors: Mapping[str, np.ndarray],
-) -> NeuralTagger | None:
-    if epochs <= 0:
-        return None
-    from kg.ner.neural_train import train_neural
-
-    train_neural(sentences, neural_sidecar(model), lexicons, epochs=epochs, vectors=vectors)
-    return NeuralTagger.load(neural_sidecar(model), lexicons)
-
-
 def _params(c1: float, c2: float, max_iterations: int) -> dict[str, object]:
     return {
         "c1": c1,
@@ -434,7 +274,6 @@ def train(
     config: FeatureConfig | None = None,
     unlabelled: Sequence[Path] = (),
     window: int = WINDOW,
-    neural_epochs: int = 0,
     dev_block: int = 0,
     unseen_names: float = UNSEEN_NAME_SHARE,
     extra: Sequence[Sentence] = (),
@@ -450,9 +289,8 @@ def train(
     ``unlabelled`` CoNLL files' tokens; the dev model's from train-minus-dev only) to
     ``<model>.clusters.tsv``. ``unseen_names`` is the share of person tokens hidden in the
     extra training copies (:func:`unseen_name_copies`; 0: none). ``extra`` labelled sentences
-    (:func:`read_wikifane`) join the training part of both models, never dev. With
-    ``neural_epochs`` a char-CNN/BiLSTM companion is trained too (``<model>.neural.npz``, needs
-    torch) and averaged with the CRF at tagging time.
+    (another corpus: ``training.ner_experiments``) join the training part of both models, never
+    dev.
     L-BFGS training is deterministic; ``seed`` is accepted for API symmetry and recorded only.
     """
     del seed  # crfsuite's L-BFGS has no randomness; kept so callers can pin it explicitly
@@ -475,20 +313,16 @@ def train(
     if dev:
         dev_model = model.with_suffix(".dev.crfsuite") if use_dev_for_final else model
         gaz = build_train_gazetteer(train_part)
-        lex, vectors = base, {}
-        if config.clusters or neural_epochs:
-            vectors = _word_classes(
-                train_part, unlabelled, clusters_sidecar(dev_model), source + " minus dev"
-            )
+        lex = base
+        if config.clusters:
+            classes = clusters_sidecar(dev_model)
+            _word_classes(train_part, unlabelled, classes, source + " minus dev")
             lex = base.with_clusters_file(clusters_sidecar(dev_model))
         _fit(train_part, dev_model, lex, config, params, unseen_names, extra)
-        neural = _fit_neural(train_part, dev_model, lex, neural_epochs, vectors)
         tagger = pycrfsuite.Tagger()
         tagger.open(str(dev_model))
         dev_tokens = [[t for t, _ in s] for s in dev]
-        pred = CRFTagger(
-            tagger, lex.with_train_types(gaz), config, neural=neural, window=window
-        ).tag(dev_tokens)
+        pred = CRFTagger(tagger, lex.with_train_types(gaz), config, window=window).tag(dev_tokens)
         tagger.close()
         gold = [[lab for _, lab in s] for s in dev]
         scores = evaluate(gold, pred)
@@ -497,45 +331,21 @@ def train(
             dev_model.unlink()
             features_sidecar(dev_model).unlink(missing_ok=True)
             clusters_sidecar(dev_model).unlink(missing_ok=True)
-            neural_sidecar(dev_model).unlink(missing_ok=True)
         else:
             write_gazetteer(gaz, gazetteer_sidecar(model), f"{Path(train_path).name} minus dev")
     if use_dev_for_final or not dev:
-        lex, vectors = base, {}
-        if config.clusters or neural_epochs:
-            vectors = _word_classes(sentences, unlabelled, clusters_sidecar(model), source)
+        lex = base
+        if config.clusters:
+            _word_classes(sentences, unlabelled, clusters_sidecar(model), source)
             lex = base.with_clusters_file(clusters_sidecar(model))
         _fit(sentences, model, lex, config, params, unseen_names, extra)
-        _fit_neural(sentences, model, lex, neural_epochs, vectors)
         write_gazetteer(
             build_train_gazetteer(sentences), gazetteer_sidecar(model), Path(train_path).name
         )
     return scores
 
 
-def pool_scores(folds: Sequence[Mapping[str, Score]]) -> dict[str, Score]:
-    """Micro-averaged scores over several dev folds (counts recovered from P, R and support)."""
-    if len(folds) == 1:
-        return dict(folds[0])
-    out: dict[str, Score] = {}
-    for key in folds[0]:
-        tp = n_pred = n_gold = 0.0
-        for fold in folds:
-            s = fold[key]
-            hits = s.recall * s.support
-            tp += hits
-            n_pred += hits / s.precision if s.precision else 0.0
-            n_gold += s.support
-        p = tp / n_pred if n_pred else 0.0
-        r = tp / n_gold if n_gold else 0.0
-        out[key] = Score(p, r, 2 * p * r / (p + r) if p + r else 0.0, round(n_gold))
-    return out
-
-
 SHIPPED_C1, SHIPPED_C2, SHIPPED_ITERATIONS = 0.05, 0.01, 200  # chosen on dev (see README)
-# The char-CNN/BiLSTM companion is opt-in (`--neural-epochs 20`): +1.5 dev F1 averaged with an
-# earlier CRF, −0.3 with the shipped recipe (three folds), and it halves throughput.
-SHIPPED_NEURAL_EPOCHS = 0
 
 
 def shipped_model_path() -> Path:
@@ -543,7 +353,7 @@ def shipped_model_path() -> Path:
     return Path(__file__).resolve().parents[1] / "data" / MODEL_NAME
 
 
-def _install_sidecars(model: Path) -> None:
+def install_sidecars(model: Path) -> None:
     # The packaged tagger reads its gazetteer and word classes from kg/data/ner, not sidecars.
     gazetteer_sidecar(model).replace(model.parent / "ner" / TRAIN_GAZETTEER)
     if clusters_sidecar(model).is_file():
@@ -565,10 +375,9 @@ def train_default(
     scores = train(
         train_path, model, c1=SHIPPED_C1, c2=SHIPPED_C2, max_iterations=SHIPPED_ITERATIONS,
         config=FeatureConfig(), unlabelled=[*default_unlabelled_paths(), *unlabelled],
-        neural_epochs=SHIPPED_NEURAL_EPOCHS,
     )  # fmt: skip
     if model_path is None:
-        _install_sidecars(model)
+        install_sidecars(model)
     CRFTagger.load(model_path)  # fail loudly if the written model is unusable
     return scores
 
@@ -580,108 +389,5 @@ def train_clean_dev(train_path: str | os.PathLike[str], model_path: str | os.Pat
     train(
         train_path, model, c1=SHIPPED_C1, c2=SHIPPED_C2, max_iterations=SHIPPED_ITERATIONS,
         config=FeatureConfig(), unlabelled=default_unlabelled_paths(), use_dev_for_final=False,
-        neural_epochs=SHIPPED_NEURAL_EPOCHS,
     )  # fmt: skip
     return model
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Experiment / shipping CLI (the user-facing commands live in :mod:`kg.cli`)."""
-    ap = argparse.ArgumentParser(prog="python -m kg.ner.train", description=__doc__)
-    ap.add_argument("--train", type=Path, default=default_train_path())
-    ap.add_argument("--model", type=Path, default=Path("out/ner-crf.crfsuite"))
-    ap.add_argument("--c1", type=float, default=SHIPPED_C1)
-    ap.add_argument("--c2", type=float, default=SHIPPED_C2)
-    ap.add_argument("--iterations", type=int, default=SHIPPED_ITERATIONS)
-    ap.add_argument("--dev-fraction", type=float, default=0.1, help="0: skip the dev model")
-    ap.add_argument("--dev-only", action="store_true", help="only train without dev and score dev")
-    ap.add_argument(
-        "--dev-folds", type=int, default=1,
-        help="with --dev-only: score the last N dev-sized blocks of train, each with a model "
-        "trained without it, and pool the counts (N=3: ~2,900 entities instead of 969)",
-    )  # fmt: skip
-    ap.add_argument(
-        "--off", action="append", default=[], choices=[f.name for f in fields(FeatureConfig)],
-        help="switch a feature group off (ablation); repeatable",
-    )  # fmt: skip
-    ap.add_argument(
-        "--on", action="append", default=[], choices=[f.name for f in fields(FeatureConfig)],
-        help="switch a feature group on; repeatable",
-    )  # fmt: skip
-    ap.add_argument(
-        "--window", type=int, default=WINDOW, help="document consistency window (0: off)"
-    )
-    ap.add_argument(
-        "--neural-epochs", type=int, default=0,
-        help="also train the char-CNN/BiLSTM companion (torch) for this many epochs",
-    )  # fmt: skip
-    ap.add_argument(
-        "--no-unlabelled", dest="default_unlabelled", action="store_false",
-        help="word classes from the training tokens only (not AQMAR / Wojood text)",
-    )  # fmt: skip
-    ap.add_argument(
-        "--unlabelled", action="append", type=Path, default=[], metavar="FILE",
-        help="more unlabelled Arabic text for the word classes (CoNLL or plain text); repeatable",
-    )  # fmt: skip
-    ap.add_argument(
-        "--unseen-names", type=float, default=UNSEEN_NAME_SHARE,
-        help="share of person tokens hidden in the extra training copies (0: no copies)",
-    )  # fmt: skip
-    ap.add_argument(
-        "--extra", type=Path, nargs="?", const=DEFAULT_EXTRA, default=None, metavar="FILE",
-        help="add a labelled WikiFANE file to training (no FILE: ../shared/data/wikifane's); "
-        "not in the shipped recipe",
-    )  # fmt: skip
-    ap.add_argument(
-        "--extra-types", default=",".join(sorted(EXTRA_TYPES)),
-        help="add the extra file's sentences that name these types (comma-separated)",
-    )  # fmt: skip
-    ap.add_argument("--ship", action="store_true", help="write the packaged model and gazetteer")
-    args = ap.parse_args(argv)
-    if args.train is None:
-        print("no training corpus found (set KG_DATA_DIR)", file=sys.stderr)
-        return 2
-    config = replace(
-        FeatureConfig(), **{name: False for name in args.off}, **{n: True for n in args.on}
-    )
-    model: Path = args.model
-    if args.ship:
-        model = shipped_model_path()
-    start = time.perf_counter()
-    types = frozenset(t for t in args.extra_types.split(",") if t)
-    extra: list[Sentence] = []
-    if args.extra is not None:
-        path = default_extra_path() if args.extra == DEFAULT_EXTRA else args.extra
-        if path is None or not path.is_file():
-            print(f"{args.extra}: WikiFANE file not found", file=sys.stderr)
-            return 2
-        extra = extra_sentences(args.train, path, types)
-    folds = []
-    for k in range(args.dev_folds if args.dev_only else 1):
-        folds.append(train(
-            args.train, model, c1=args.c1, c2=args.c2, max_iterations=args.iterations,
-            dev_fraction=args.dev_fraction,
-            use_dev_for_final=not args.dev_only, config=config,
-            unlabelled=[*(default_unlabelled_paths() if args.default_unlabelled else []),
-                        *args.unlabelled], window=args.window,
-            neural_epochs=args.neural_epochs, dev_block=k, unseen_names=args.unseen_names,
-            extra=extra,
-        ))  # fmt: skip
-    scores = pool_scores(folds)
-    if args.ship:
-        _install_sidecars(model)
-    result = {
-        "off": args.off, "unseen_names": args.unseen_names, "extra_sentences": len(extra),
-        "c1": args.c1, "c2": args.c2, "iterations": args.iterations,
-        "seconds": round(time.perf_counter() - start, 1),
-        "dev": {k: {f: round(v, 4) if isinstance(v, float) else v for f, v in asdict(s).items()}
-                for k, s in scores.items()},
-    }  # fmt: skip
-    print(json.dumps(result, ensure_ascii=False))
-    if not args.dev_only:
-        CRFTagger.load(None if args.ship else model)  # fail loudly if the written model is unusable
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

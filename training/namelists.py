@@ -14,7 +14,7 @@ others. These lists add names the tagger never saw labelled, as features (never 
 The packages are only needed to *rebuild* the lists (``make ner-data`` installs them with
 ``--no-deps``: only their data files are read), never at run time::
 
-    python -m kg.ner.namelists          # rewrites the lists in kg/data/ner
+    python -m training.namelists          # rewrites the lists in kg/data/ner
 
 Names that are also very common words (a given name «امل», a family name «بين») are left out
 unless Wikidata has them often: the frequency list (:mod:`kg.ner.frequency`) says which are common.
@@ -203,7 +203,7 @@ def write(stem: str, phrases: Iterable[str], out_dir: Path, versions: Mapping[st
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(out_dir / f"{stem}.txt", "w", encoding="utf-8", newline="\n") as fh:
         fh.write(f"# {_HEADERS[stem].format(**versions)}.\n")
-        fh.write("# Normalised with kg.text.normalize; rebuilt by python -m kg.ner.namelists.\n")
+        fh.write("# Normalised with kg.text.normalize; rebuilt by python -m training.namelists.\n")
         fh.writelines(e + "\n" for e in entries)
     return len(entries)
 
@@ -219,8 +219,8 @@ def _package_dir(module: str, dist: str) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     """Rebuild the name lists from the installed packages."""
-    ap = argparse.ArgumentParser(prog="python -m kg.ner.namelists", description=__doc__)
-    default = Path(__file__).resolve().parents[1] / "data" / "ner"
+    ap = argparse.ArgumentParser(prog="python -m training.namelists", description=__doc__)
+    default = Path(__file__).resolve().parents[1] / "kg" / "data" / "ner"
     ap.add_argument("--out", type=Path, default=default)
     args = ap.parse_args(argv)
     romanizer = _package_dir("arabic_name_romanizer", "arabic-name-romanizer")

@@ -1,0 +1,1 @@
+"""Experiments and shipped-data rebuilding: in the repository, not installed with kg."""
