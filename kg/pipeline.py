@@ -104,6 +104,11 @@ class KnowledgeGraph:
                 write_analytics(dataset, G, iris, seed=seed)  # not stored yet: compute them
         self.G = G
 
+    def recompute_analytics(self, *, seed: int = 0) -> None:
+        """Compute the centralities and communities again and store them in the dataset (a
+        loaded graph reads them as its build stored them; this is the explicit call)."""
+        write_analytics(self.dataset, self.G, self.iris, seed=seed)
+
     def query(self, sparql: str) -> pd.DataFrame:
         """Run a read-only SPARQL SELECT and return a pandas DataFrame."""
         import pandas as pd

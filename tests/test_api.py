@@ -101,6 +101,9 @@ def test_api_loaded_graph_is_the_built_one_without_recomputing(tmp_path: Path) -
     assert len(rows) > 20 and rows == written
     kinds = {kind for _, _, kind in loaded.G.edges(data="kind")}
     assert "co-mention" in kinds
+    loaded.recompute_analytics()  # the explicit call computes what the build stored
+    assert [{k: str(v) for k, v in row.items()} for row in loaded.entity_rows()] == written
+    assert len(dataset) == stored
 
 
 def test_api_page_lists_every_public_name() -> None:

@@ -20,7 +20,10 @@ from kg.ner.frequency import FREQUENCY, FrequencyTable
 from kg.resources import data_files, entries, normalized_entries, say_cues, titles
 from kg.text import normalize
 
-# Longest first so «وبال» wins over «و». Combos of و/ف + ب/ك/ل + ال cover almost all of newswire.
+# The clitic stripping the features see: the sequences of the clitic table
+# (kg/data/lexicons/proclitics.txt) with the article after them, longest first so «وبال» wins
+# over «و». It is part of the model's input, frozen with the shipped model as trained (so it
+# keeps «وللا» and lacks «فك»); the clitic judge and the events read the table itself.
 PROCLITICS: tuple[str, ...] = (
     "وبال", "فبال", "وكال", "فكال", "وللا", "وال", "فال", "بال", "كال", "ولل", "فلل",
     "لل", "ال", "وب", "فب", "ول", "فل", "وك", "و", "ف", "ب", "ل", "ك",
