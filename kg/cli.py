@@ -154,7 +154,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--max-rows", type=_at_least(1), default=10_000, help="rows per answer at most"
     )
-    serve.add_argument("--cors", metavar="ORIGIN", help="allow browser pages from ORIGIN ('*')")
+    serve.add_argument(
+        "--cors",
+        metavar="ORIGIN",
+        help="allow browser pages from ORIGIN only (default: any origin on loopback, "
+        "none with --public)",
+    )
     serve.set_defaults(handler=_serve)
 
     export = commands.add_parser(

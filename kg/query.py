@@ -6,7 +6,8 @@ import csv
 import io
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from pyparsing import ParseException
 from rdflib import BNode, Dataset, Literal, URIRef
@@ -17,22 +18,42 @@ from rdflib.term import Node
 from kg.errors import QueryError
 from kg.vocab import prefix_iris
 
-FORMATS = ("table", "csv", "json")
-UPDATE_REFUSED = "SPARQL UPDATE is refused: kg query is read-only (use SELECT or ASK)"
-ONLY_SELECT_ASK = "only SELECT and ASK queries are supported by kg query"
+FORMATS = ("table", "csv", "tsv", "json", "xml")
+UPDATE_REFUSED = (
+    "SPARQL UPDATE is refused: kg query and kg serve are read-only "
+    "(use SELECT, ASK, CONSTRUCT or DESCRIBE)"
+)
+# The query forms, as QueryResult.form names them.
+SELECT, ASK, GRAPH = "select", "ask", "graph"
 SERVICE_REFUSED = "SERVICE (federated query to a remote endpoint) is refused: kg queries are local"
 
 
 @dataclass(frozen=True)
 class QueryResult:
-    """Variables and rows of a SELECT query (``None`` for an unbound cell)."""
+    """Variables and rows of a query (``None`` for an unbound cell). ``form`` says which: a
+    SELECT's solutions, an ASK's one boolean (variable ``ask``), or the triples a CONSTRUCT or
+    DESCRIBE made (``graph``: variables subject, predicate, object, one row a triple)."""
 
     variables: tuple[str, ...]
     rows: tuple[tuple[Node | None, ...], ...]
+    form: str = SELECT
+
+    def cut(self, max_rows: int) -> QueryResult:
+        """The first ``max_rows`` rows (solutions or triples)."""
+        return replace(self, rows=self.rows[:max_rows])
+
+
+TRIPLE_VARIABLES = ("subject", "predicate", "object")
+
+
+def graph_result(triples: Iterable[tuple[Node, Node, Node]]) -> QueryResult:
+    """A CONSTRUCT or DESCRIBE answer, its triples in a fixed order (by their N-Triples text)."""
+    rows = sorted(triples, key=lambda t: tuple(term.n3() for term in t))
+    return QueryResult(TRIPLE_VARIABLES, tuple(rows), GRAPH)
 
 
 def run_query(dataset: Dataset, sparql: str) -> QueryResult:
-    """Run a read-only SELECT or ASK query; kg's prefixes are predeclared.
+    """Run a read-only SELECT, ASK, CONSTRUCT or DESCRIBE query; kg's prefixes are predeclared.
 
     UPDATE requests (INSERT, DELETE, LOAD, CLEAR …) and federated queries (SERVICE) raise
     :class:`~kg.errors.QueryError`.
@@ -48,12 +69,12 @@ def run_query(dataset: Dataset, sparql: str) -> QueryResult:
         ) from error
     except Exception as error:  # rdflib reports unknown prefixes etc. with various types
         raise QueryError(f"invalid SPARQL: {error}") from error
-    if prepared.algebra.name not in ("SelectQuery", "AskQuery"):
-        raise QueryError(ONLY_SELECT_ASK)
     try:
         result = dataset.query(prepared)
         if prepared.algebra.name == "AskQuery":
-            return QueryResult(("ask",), ((Literal(bool(result.askAnswer)),),))
+            return QueryResult(("ask",), ((Literal(bool(result.askAnswer)),),), ASK)
+        if prepared.algebra.name in ("ConstructQuery", "DescribeQuery"):
+            return graph_result(result.graph or ())
         variables = tuple(str(v) for v in result.vars or ())
         rows = tuple(tuple(row) for row in result)  # type: ignore[arg-type]
     except Exception as error:  # rdflib's evaluator raises assorted internal errors
@@ -95,14 +116,37 @@ def is_update(sparql: str) -> bool:
 
 
 def format_result(result: QueryResult, fmt: str) -> str:
-    """Render a result as an aligned ``table``, ``csv`` or W3C SPARQL 1.1 JSON (``json``)."""
-    if fmt == "csv":
-        return _to_csv(result)
-    if fmt == "json":
-        return _to_json(result)
+    """Render a result as an aligned ``table``, or in a W3C SPARQL 1.1 results format: ``csv``,
+    ``tsv``, ``json`` or ``xml`` (a graph result as its subject, predicate, object rows)."""
+    writers = {"csv": _to_csv, "tsv": _to_tsv, "json": _to_json, "xml": _to_xml}
+    if fmt in writers:
+        return writers[fmt](result)
     if fmt == "table":
         return _to_table(result)
     raise QueryError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+
+
+# RDF formats of a graph result: media type -> rdflib serializer.
+RDF_MEDIA_TYPES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+}
+
+
+def serialize_graph(result: QueryResult, rdflib_format: str) -> str:
+    """A graph result as RDF text (``turtle``, ``nt``, ``json-ld``, ``xml``), kg's prefixes
+    bound."""
+    from rdflib import Graph
+
+    graph = Graph()
+    for prefix, namespace in prefix_iris().items():
+        graph.bind(prefix, namespace)
+    for row in result.rows:
+        subject, predicate, obj = row
+        graph.add((subject, predicate, obj))  # type: ignore[arg-type]
+    return graph.serialize(format=rdflib_format)
 
 
 def _cell(value: Node | None) -> str:
@@ -140,8 +184,45 @@ def _json_term(value: Node) -> dict[str, str]:
     return term
 
 
+def _to_tsv(result: QueryResult) -> str:
+    # SPARQL 1.1 TSV: variables with their «?», terms in their Turtle form, unbound empty.
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    lines += ["\t".join("" if v is None else v.n3() for v in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _to_xml(result: QueryResult) -> str:
+    from xml.sax.saxutils import escape, quoteattr
+
+    out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    if result.form == ASK:
+        out += ["  <head/>", f"  <boolean>{str(bool(result.rows[0][0])).lower()}</boolean>"]
+        return "\n".join([*out, "</sparql>"]) + "\n"
+    out.append("  <head>")
+    out += [f"    <variable name={quoteattr(v)}/>" for v in result.variables]
+    out += ["  </head>", "  <results>"]
+    for row in result.rows:
+        out.append("    <result>")
+        for var, value in zip(result.variables, row, strict=True):
+            if value is None:
+                continue
+            term = _json_term(value)
+            kind = {"uri": "uri", "bnode": "bnode"}.get(term["type"], "literal")
+            attrs = ""
+            if "xml:lang" in term:
+                attrs = f" xml:lang={quoteattr(term['xml:lang'])}"
+            elif "datatype" in term:
+                attrs = f" datatype={quoteattr(term['datatype'])}"
+            text = escape(term["value"])
+            binding = f"<{kind}{attrs}>{text}</{kind}>"
+            out.append(f"      <binding name={quoteattr(var)}>{binding}</binding>")
+        out.append("    </result>")
+    out += ["  </results>", "</sparql>"]
+    return "\n".join(out) + "\n"
+
+
 def _to_json(result: QueryResult) -> str:
-    if result.variables == ("ask",) and len(result.rows) == 1:
+    if result.form == ASK:
         return json.dumps({"head": {}, "boolean": bool(result.rows[0][0])}) + "\n"
     bindings = [
         {

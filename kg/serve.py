@@ -6,11 +6,15 @@ Any SPARQL client (YASGUI, Protégé, rdflib's SPARQLWrapper, curl) can query it
     POST /sparql  query=...                      (application/x-www-form-urlencoded)
     POST /sparql  <query text>                   (application/sparql-query)
 
-Results are W3C SPARQL 1.1 JSON by default; ``Accept: text/csv`` gives CSV and ``text/plain`` the
-table of ``kg query``. UPDATE requests (``update=`` or ``application/sparql-update``) are refused
-with 403, as is any query the store refuses. The server binds to 127.0.0.1 unless told
-otherwise, caps the rows of an answer (``X-KG-Truncated: true`` when it cut some) and stops
-waiting for a query after a timeout.
+SELECT and ASK answers come as W3C SPARQL 1.1 JSON (the default), XML, CSV or TSV, or the table
+of ``kg query`` (``text/plain``); CONSTRUCT and DESCRIBE answers as Turtle (the default),
+N-Triples, JSON-LD or RDF/XML. ``Accept`` is read with its q-values; when it accepts none of
+these, the answer is 406. ``GET /sparql`` without a query returns the service description
+(Turtle). UPDATE requests (``update=`` or ``application/sparql-update``) are refused with 403,
+as is any query the store refuses. The server binds to 127.0.0.1 unless told otherwise, caps
+the rows of an answer (``X-KG-Truncated: true`` when it cut some) and stops waiting for a query
+after a timeout. Browsers may call it from any page (CORS ``*``, the truncation header exposed)
+while it listens on loopback only; with ``--public`` only the ``--cors`` origin may.
 
 Why a timeout can only stop waiting: neither rdflib nor pyoxigraph can interrupt a running
 query from outside. Queries run on a small, fixed pool of workers; a request that finds them all
@@ -23,29 +27,104 @@ import ipaddress
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from kg.errors import ConfigError, QueryError
-from kg.query import UPDATE_REFUSED, QueryResult, format_result
+from kg.query import (
+    GRAPH,
+    RDF_MEDIA_TYPES,
+    UPDATE_REFUSED,
+    QueryResult,
+    format_result,
+    serialize_graph,
+)
 from kg.store import MemoryStore, OxigraphStore
 
-__all__ = ["ServeConfig", "SparqlServer", "check_host", "make_server"]
+__all__ = ["ServeConfig", "SparqlServer", "check_host", "make_server", "negotiate"]
 
 LOG = logging.getLogger("kg.serve")
 PATH = "/sparql"
 MAX_QUERY_BYTES = 1_000_000
-# Media type -> kg.query format. The first is the default when Accept names none of them.
+# Media type -> kg.query format of SELECT / ASK answers, the default first.
 MEDIA_TYPES = {
     "application/sparql-results+json": "json",
     "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
     "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
     "text/plain": "table",
 }
+SERVICE_DESCRIPTION = """@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+@prefix fmt: <http://www.w3.org/ns/formats/> .
+
+[] a sd:Service ;
+    sd:endpoint <{url}> ;
+    sd:supportedLanguage sd:SPARQL11Query ;
+    sd:feature sd:UnionDefaultGraph ;
+    sd:resultFormat fmt:SPARQL_Results_JSON, fmt:SPARQL_Results_XML, fmt:SPARQL_Results_CSV,
+        fmt:SPARQL_Results_TSV, fmt:Turtle, fmt:N-Triples, fmt:JSON-LD, fmt:RDF_XML .
+"""
+UPDATE_REFUSED_HERE = (
+    "SPARQL UPDATE is refused: kg serve is a read-only endpoint "
+    "(SELECT, ASK, CONSTRUCT and DESCRIBE only)"
+)
+
+
+def negotiate(accept: str | None, offered: Sequence[str]) -> str | None:
+    """The offered media type the ``Accept`` header prefers (q-values, the most specific range
+    deciding; ties go to the earlier offer), or None when it accepts none of them.
+
+    >>> negotiate("text/csv;q=0.5, application/sparql-results+json", ["text/csv", "text/plain",
+    ...     "application/sparql-results+json"])
+    'application/sparql-results+json'
+    >>> negotiate("text/*;q=0.2, text/plain", ["text/csv", "text/plain"])
+    'text/plain'
+    >>> negotiate("image/png", ["text/csv"]) is None, negotiate(None, ["text/csv"])
+    (True, 'text/csv')
+    """
+    if not accept or not accept.strip():
+        return offered[0] if offered else None
+    ranges: list[tuple[str, float]] = []
+    for part in accept.lower().split(","):
+        media, *params = part.strip().split(";")
+        quality = 1.0
+        for param in params:
+            key, _, value = param.strip().partition("=")
+            if key.strip() == "q":
+                try:
+                    quality = min(max(float(value), 0.0), 1.0)
+                except ValueError:
+                    quality = 0.0
+        if media.strip():
+            ranges.append((media.strip(), quality))
+    best, best_quality = None, 0.0
+    for media in offered:
+        matches = [
+            (specificity, quality)
+            for pattern, quality in ranges
+            if (specificity := _match(pattern, media)) is not None
+        ]
+        if matches:
+            quality = max(matches)[1]  # the most specific range's q-value applies
+            if quality > best_quality:
+                best, best_quality = media, quality
+    return best
+
+
+def _match(pattern: str, media: str) -> int | None:
+    # How specifically ``pattern`` names ``media``: 2 exactly, 1 by its type, 0 as */*.
+    if pattern == media:
+        return 2
+    if pattern.endswith("/*") and media.startswith(pattern[:-1]):
+        return 1
+    return 0 if pattern == "*/*" else None
 
 
 @dataclass(frozen=True)
@@ -55,6 +134,7 @@ class ServeConfig:
     timeout: float = 10.0
     max_rows: int = 10_000
     workers: int = 2
+    # Browser pages allowed to call the endpoint ("*": any); see make_server's default.
     cors_origin: str | None = None
 
     def __post_init__(self) -> None:
@@ -127,7 +207,7 @@ class SparqlServer(ThreadingHTTPServer):
                 f"query timed out after {self.config.timeout:g} s; narrow it down or add a LIMIT"
             ) from error
         if len(result.rows) > limit:
-            return QueryResult(result.variables, result.rows[:limit]), True
+            return result.cut(limit), True
         return result, False
 
     def server_close(self) -> None:
@@ -147,8 +227,13 @@ def make_server(
     config: ServeConfig = ServeConfig(),
     public: bool = False,
 ) -> SparqlServer:
-    """A ready :class:`SparqlServer` (call ``serve_forever()``); ``port=0`` picks a free port."""
+    """A ready :class:`SparqlServer` (call ``serve_forever()``); ``port=0`` picks a free port.
+
+    Without a ``config.cors_origin``, pages from any origin may query an endpoint on loopback
+    (it serves only this machine), none a public one."""
     check_host(host, public=public)
+    if config.cors_origin is None and not public:
+        config = replace(config, cors_origin="*")
     if not 0 <= port <= 65535:
         raise ConfigError(f"--port must be between 0 and 65535, got {port}")
     try:
@@ -179,9 +264,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         params = parse_qs(url.query)
         if "update" in params:
-            self._error(HTTPStatus.FORBIDDEN, UPDATE_REFUSED)
+            self._error(HTTPStatus.FORBIDDEN, UPDATE_REFUSED_HERE)
             return
         queries = params.get("query", [])
+        if not queries:
+            self._describe_service()
+            return
         if len(queries) != 1:
             self._error(HTTPStatus.BAD_REQUEST, "give exactly one query= parameter")
             return
@@ -198,7 +286,7 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length).decode("utf-8", errors="replace")
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         if content_type == "application/sparql-update":
-            self._error(HTTPStatus.FORBIDDEN, UPDATE_REFUSED)
+            self._error(HTTPStatus.FORBIDDEN, UPDATE_REFUSED_HERE)
             return
         if content_type == "application/sparql-query":
             self._run(body)
@@ -206,7 +294,7 @@ class _Handler(BaseHTTPRequestHandler):
         if content_type == "application/x-www-form-urlencoded":
             params = parse_qs(body)
             if "update" in params:
-                self._error(HTTPStatus.FORBIDDEN, UPDATE_REFUSED)
+                self._error(HTTPStatus.FORBIDDEN, UPDATE_REFUSED_HERE)
                 return
             queries = params.get("query", [])
             if len(queries) == 1:
@@ -220,7 +308,13 @@ class _Handler(BaseHTTPRequestHandler):
         )
 
     def _run(self, sparql: str) -> None:
-        media_type, fmt = self._negotiate()
+        accept = self.headers.get("Accept")
+        if negotiate(accept, [*MEDIA_TYPES, *RDF_MEDIA_TYPES]) is None:
+            offered = ", ".join([*MEDIA_TYPES, *RDF_MEDIA_TYPES])
+            self._error(
+                HTTPStatus.NOT_ACCEPTABLE, f"no acceptable result format; kg serves {offered}"
+            )
+            return
         try:
             result, truncated = self.server.answer(sparql)
         except _Busy as error:
@@ -229,33 +323,47 @@ class _Handler(BaseHTTPRequestHandler):
         except QueryError as error:
             message = str(error)
             if message == UPDATE_REFUSED:
-                status = HTTPStatus.FORBIDDEN
+                status, message = HTTPStatus.FORBIDDEN, UPDATE_REFUSED_HERE
             elif "timed out" in message:
                 status = HTTPStatus.SERVICE_UNAVAILABLE
             else:
                 status = HTTPStatus.BAD_REQUEST
             self._error(status, message)
             return
-        body = format_result(result, fmt).encode("utf-8")
+        if result.form == GRAPH:
+            media_type = negotiate(accept, list(RDF_MEDIA_TYPES))
+            if media_type is None:
+                offered = ", ".join(RDF_MEDIA_TYPES)
+                self._error(HTTPStatus.NOT_ACCEPTABLE, f"a graph answer comes as {offered}")
+                return
+            text = serialize_graph(result, RDF_MEDIA_TYPES[media_type])
+        else:
+            media_type = negotiate(accept, list(MEDIA_TYPES))
+            if media_type is None:
+                offered = ", ".join(MEDIA_TYPES)
+                self._error(HTTPStatus.NOT_ACCEPTABLE, f"a table answer comes as {offered}")
+                return
+            text = format_result(result, MEDIA_TYPES[media_type])
+        self._send(text, media_type, truncated)
+
+    def _describe_service(self) -> None:
+        self._send(SERVICE_DESCRIPTION.format(url=self.server.url), "text/turtle", False)
+
+    def _send(self, text: str, media_type: str, truncated: bool) -> None:
+        body = text.encode("utf-8")
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", f"{media_type}; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.send_header("X-KG-Truncated", "true" if truncated else "false")
+        self.send_header("Vary", "Accept")
         self._cors()
         self.end_headers()
         self.wfile.write(body)
 
-    def _negotiate(self) -> tuple[str, str]:
-        accept = (self.headers.get("Accept") or "").lower()
-        for part in accept.split(","):
-            media_type = part.split(";")[0].strip()
-            if media_type in MEDIA_TYPES:
-                return media_type, MEDIA_TYPES[media_type]
-        return "application/sparql-results+json", "json"
-
     def _cors(self) -> None:
         if self.server.config.cors_origin:
             self.send_header("Access-Control-Allow-Origin", self.server.config.cors_origin)
+            self.send_header("Access-Control-Expose-Headers", "X-KG-Truncated")
 
     def _error(self, status: HTTPStatus, message: str) -> None:
         body = (message + "\n").encode("utf-8")

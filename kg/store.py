@@ -34,10 +34,11 @@ from rdflib.term import Node
 
 from kg.errors import ConfigError, GraphError, QueryError
 from kg.query import (
-    ONLY_SELECT_ASK,
+    ASK,
     UPDATE_REFUSED,
     QueryResult,
     check_local,
+    graph_result,
     is_update,
     run_query,
 )
@@ -107,7 +108,7 @@ class MemoryStore:
         result = run_query(self.dataset, sparql)
         _check_deadline(deadline)
         if max_rows is not None and len(result.rows) > max_rows:
-            result = QueryResult(result.variables, result.rows[:max_rows])
+            result = result.cut(max_rows)
         return result
 
     def __len__(self) -> int:
@@ -126,7 +127,7 @@ class OxigraphStore:
     >>> store.run("DELETE WHERE { ?s ?p ?o }")
     Traceback (most recent call last):
     ...
-    kg.errors.QueryError: SPARQL UPDATE is refused: kg query is read-only (use SELECT or ASK)
+    kg.errors.QueryError: SPARQL UPDATE is refused: kg query and kg serve are read-only ...
     """
 
     name = "oxigraph"
@@ -197,9 +198,9 @@ class OxigraphStore:
         except OSError as error:
             raise QueryError(f"query failed while running: {error}") from error
         if isinstance(answer, ox.QueryBoolean):
-            return QueryResult(("ask",), ((Literal(bool(answer)),),))
-        if not isinstance(answer, ox.QuerySolutions):
-            raise QueryError(ONLY_SELECT_ASK)
+            return QueryResult(("ask",), ((Literal(bool(answer)),),), ASK)
+        if not isinstance(answer, ox.QuerySolutions):  # CONSTRUCT or DESCRIBE: triples
+            return self._triples(answer, max_rows, deadline)
         variables = tuple(v.value for v in answer.variables)
         rows: list[tuple[Node | None, ...]] = []
         try:
@@ -213,6 +214,22 @@ class OxigraphStore:
             raise QueryError(f"query failed while running: {error}") from error
         _check_deadline(deadline)
         return QueryResult(variables, tuple(rows))
+
+    @staticmethod
+    def _triples(answer: Any, max_rows: int | None, deadline: float | None) -> QueryResult:
+        triples: list[tuple[Node | None, ...]] = []
+        try:
+            for triple in answer:
+                if max_rows is not None and len(triples) >= max_rows:
+                    break
+                if deadline is not None and len(triples) % 1024 == 0:
+                    _check_deadline(deadline)
+                parts = (triple.subject, triple.predicate, triple.object)
+                triples.append(tuple(from_oxigraph(term) for term in parts))
+        except OSError as error:
+            raise QueryError(f"query failed while running: {error}") from error
+        _check_deadline(deadline)
+        return graph_result(triples)  # type: ignore[arg-type]
 
     def __len__(self) -> int:
         return len(self._store)

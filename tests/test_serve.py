@@ -66,7 +66,9 @@ def test_serve_get_returns_w3c_json(server: SparqlServer) -> None:
     assert document["head"]["vars"] == ["e", "label"]
     first = document["results"]["bindings"][0]["label"]
     assert first == {"type": "literal", "value": "كيان 0", "xml:lang": "ar"}
-    assert "Access-Control-Allow-Origin" not in headers  # no CORS unless asked for
+    # On loopback, pages from any origin may ask, and may read the truncation header.
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert headers["Access-Control-Expose-Headers"] == "X-KG-Truncated"
 
 
 def test_serve_post_forms_and_csv(server: SparqlServer) -> None:
@@ -118,7 +120,8 @@ def test_serve_refuses_updates(
 
 def test_serve_bad_requests(server: SparqlServer) -> None:
     assert _request(server.url + "?" + urlencode({"query": "SELEC"}))[0] == 400
-    assert _request(server.url)[0] == 400
+    two = urlencode([("query", "ASK {}"), ("query", "ASK {}")])
+    assert _request(server.url + "?" + two)[0] == 400
     assert _request(server.url.replace("/sparql", "/other"))[0] == 404
     assert _request(server.url, b"x", {"Content-Type": "text/plain"})[0] == 415
 
@@ -160,3 +163,94 @@ def test_serve_refuses_public_hosts_and_bad_limits() -> None:
         ServeConfig(timeout=0)
     with pytest.raises(ConfigError, match="--max-rows"):
         ServeConfig(max_rows=0)
+
+
+def test_serve_describes_itself_without_a_query(server: SparqlServer) -> None:
+    status, headers, body = _request(server.url)
+    assert status == 200 and headers["Content-Type"].startswith("text/turtle")
+    assert "sd:Service" in body and f"sd:endpoint <{server.url}>" in body
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type", "first_line"),
+    [
+        (
+            "application/sparql-results+xml",
+            "application/sparql-results+xml",
+            '<?xml version="1.0"?>',
+        ),
+        ("text/tab-separated-values", "text/tab-separated-values", "?e\t?label"),
+        # q-values decide, not the order: CSV at 0.5 loses to JSON at 1.
+        ("text/csv;q=0.5, application/sparql-results+json", "application/sparql-results+json", "{"),
+        ("text/*;q=0.1, text/csv", "text/csv", "e,label"),
+        ("*/*", "application/sparql-results+json", "{"),
+    ],
+)
+def test_serve_negotiates_result_formats(
+    server: SparqlServer, accept: str, media_type: str, first_line: str
+) -> None:
+    status, headers, body = _request(
+        server.url + "?" + urlencode({"query": SELECT}), headers={"Accept": accept}
+    )
+    assert status == 200 and headers["Content-Type"].startswith(media_type)
+    assert body.splitlines()[0] == first_line
+
+
+def test_serve_refuses_formats_it_cannot_give(server: SparqlServer) -> None:
+    url = server.url + "?" + urlencode({"query": SELECT})
+    status, _, body = _request(url, headers={"Accept": "image/png"})
+    assert status == 406 and "application/sparql-results+json" in body
+    construct = urlencode({"query": "CONSTRUCT WHERE { ?e rdfs:label ?l }"})
+    status, _, body = _request(server.url + "?" + construct, headers={"Accept": "text/csv"})
+    assert status == 406 and "text/turtle" in body
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [
+        (None, "text/turtle"),
+        ("application/n-triples", "application/n-triples"),
+        ("application/ld+json", "application/ld+json"),
+        ("application/rdf+xml", "application/rdf+xml"),
+    ],
+)
+def test_serve_construct_and_describe_as_rdf(
+    server: SparqlServer, accept: str | None, media_type: str
+) -> None:
+    from rdflib import Graph
+
+    query = "CONSTRUCT { ?e rdfs:label ?l } WHERE { ?e rdfs:label ?l }"
+    headers = {"Accept": accept} if accept else {}
+    status, got, body = _request(server.url + "?" + urlencode({"query": query}), headers=headers)
+    assert status == 200 and got["Content-Type"].startswith(media_type)
+    parsed = Graph().parse(data=body, format=media_type)
+    assert len(parsed) == 5 and got["X-KG-Truncated"] == "true"  # the row cap holds for triples
+    labels = {str(o) for o in parsed.objects()}
+    assert all(label.startswith("كيان ") for label in labels)  # Arabic survives every format
+    status, got, body = _request(
+        server.url + "?" + urlencode({"query": "DESCRIBE ?e WHERE { ?e rdfs:label ?l } LIMIT 1"}),
+        headers=headers,
+    )
+    assert status == 200 and len(Graph().parse(data=body, format=media_type)) >= 1
+
+
+def test_serve_negotiate_prefers_the_most_specific_range() -> None:
+    from kg.serve import negotiate
+
+    offered = ["application/sparql-results+json", "text/csv", "text/plain"]
+    # text/csv is named outright at q=0; the text/* range must not revive it.
+    assert negotiate("text/*;q=0.9, text/csv;q=0", offered) == "text/plain"
+    assert negotiate("text/csv;q=0, */*;q=0.1", offered) == "application/sparql-results+json"
+    assert negotiate("application/xml", offered) is None
+
+
+def test_serve_public_endpoint_allows_only_the_named_origin() -> None:
+    store = OxigraphStore.from_nquads(NQUADS)
+    ask = "?" + urlencode({"query": "ASK { ?s ?p ?o }"})
+    for config, allowed in (
+        (ServeConfig(), None),
+        (ServeConfig(cors_origin="https://a.org"), "https://a.org"),
+    ):
+        for server in _serve(make_server(store, port=0, config=config, public=True)):
+            _, headers, _ = _request(server.url + ask)
+            assert headers.get("Access-Control-Allow-Origin") == allowed

@@ -21,7 +21,7 @@ from kg.store import (
     choose_store,
     open_store,
 )
-from kg.vocab import Iris
+from kg.vocab import RDFS, Iris
 from tests.conftest import LexiconExtractor
 
 QUERIES = sorted((Path(__file__).resolve().parent.parent / "queries").glob("*.rq"))
@@ -118,10 +118,19 @@ def test_store_refuses_updates(trig: Path, store: str, sparql: str) -> None:
 
 
 @pytest.mark.parametrize("store", ["memory", "oxigraph"])
-def test_store_refuses_construct_and_reports_bad_sparql(trig: Path, store: str) -> None:
+def test_store_answers_construct_and_describe_alike_and_reports_bad_sparql(
+    trig: Path, store: str
+) -> None:
     opened = open_store(trig, store)
-    with pytest.raises(QueryError, match="only SELECT and ASK"):
-        opened.run("CONSTRUCT WHERE { ?s ?p ?o }")
+    construct = "CONSTRUCT { ?e rdfs:label ?l } WHERE { ?e a schema:Person ; rdfs:label ?l }"
+    built = opened.run(construct)
+    assert built.form == "graph" and built.variables == ("subject", "predicate", "object")
+    assert built.rows and all(row[1] == RDFS.label for row in built.rows)
+    memory = open_store(trig, "memory").run(construct)
+    assert built.rows == memory.rows  # the same triples, in the same order, from either store
+    subject = built.rows[0][0]
+    described = opened.run(f"DESCRIBE <{subject}>")
+    assert described.form == "graph" and any(row[0] == subject for row in described.rows)
     with pytest.raises(QueryError, match="invalid SPARQL"):
         opened.run("SELEC ?x WHERE { ?x ?y ?z }")
 
