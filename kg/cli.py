@@ -129,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     source = query.add_mutually_exclusive_group(required=True)
     source.add_argument("query_file", nargs="?", help="a .rq file")
     source.add_argument("-e", "--expression", help="SPARQL text")
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    query.add_argument("--format", choices=("table", "csv", "tsv", "json", "xml"), default="table")
     query.add_argument(
         "--store",
         choices=("auto", "memory", "oxigraph"),

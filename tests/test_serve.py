@@ -254,3 +254,19 @@ def test_serve_public_endpoint_allows_only_the_named_origin() -> None:
         for server in _serve(make_server(store, port=0, config=config, public=True)):
             _, headers, _ = _request(server.url + ask)
             assert headers.get("Access-Control-Allow-Origin") == allowed
+
+
+def test_serve_xml_results_parse_with_their_terms(server: SparqlServer) -> None:
+    from xml.etree import ElementTree
+
+    _, _, body = _request(
+        server.url + "?" + urlencode({"query": SELECT}),
+        headers={"Accept": "application/sparql-results+xml"},
+    )
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    root = ElementTree.fromstring(body)
+    names = [v.get("name") for v in root.findall("r:head/r:variable", ns)]
+    assert names == ["e", "label"]
+    literal = root.find("r:results/r:result/r:binding[@name='label']/r:literal", ns)
+    assert literal is not None and literal.text == "كيان 0"
+    assert literal.get("{http://www.w3.org/XML/1998/namespace}lang") == "ar"
