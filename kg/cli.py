@@ -379,6 +379,8 @@ def _serve(args: argparse.Namespace) -> int:
     print("press Ctrl-C to stop", flush=True)
     try:
         server.serve_forever()
+    except KeyboardInterrupt:
+        print("kg serve: stopped", file=sys.stderr)
     finally:
         server.server_close()
     return 0

@@ -176,11 +176,13 @@ class SparqlServer(ThreadingHTTPServer):
     def __init__(
         self, address: tuple[str, int], store: MemoryStore | OxigraphStore, config: ServeConfig
     ) -> None:
-        super().__init__(address, _Handler)
+        # The pool exists before the socket is bound: a busy port makes the base class close
+        # the server at once, and closing shuts the pool down.
         self.store = store
         self.config = config
         self.pool = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="kg-query")
         self.slots = threading.BoundedSemaphore(config.workers)
+        super().__init__(address, _Handler)
 
     @property
     def url(self) -> str:

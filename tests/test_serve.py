@@ -270,3 +270,14 @@ def test_serve_xml_results_parse_with_their_terms(server: SparqlServer) -> None:
     literal = root.find("r:results/r:result/r:binding[@name='label']/r:literal", ns)
     assert literal is not None and literal.text == "كيان 0"
     assert literal.get("{http://www.w3.org/XML/1998/namespace}lang") == "ar"
+
+
+def test_serve_busy_port_is_one_clear_error() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(ConfigError, match=f"cannot listen on 127.0.0.1:{port}"):
+            make_server(OxigraphStore.from_nquads(NQUADS), port=port)
