@@ -8,6 +8,7 @@ import logging
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -369,13 +370,17 @@ def _serve(args: argparse.Namespace) -> int:
     from kg.pipeline import graph_file
     from kg.serve import ServeConfig, check_host, make_server
     from kg.store import open_store
+    from kg.workers import QueryPool
 
     check_host(args.host, public=args.public)
     config = ServeConfig(timeout=args.timeout, max_rows=args.max_rows, cors_origin=args.cors)
     trig = graph_file(args.graph)
-    store = open_store(trig, args.store)
-    server = make_server(store, host=args.host, port=args.port, config=config, public=args.public)
-    print(f"SPARQL endpoint ({store.name} store, read-only): {server.url}", flush=True)
+    # Opened here once (an Oxigraph cache is built now, not by the workers at the same time),
+    # then by each worker process, which a runaway query's timeout kills and replaces.
+    name = open_store(trig, args.store).name
+    pool = QueryPool(partial(open_store, trig, name), config.workers)
+    server = make_server(pool, host=args.host, port=args.port, config=config, public=args.public)
+    print(f"SPARQL endpoint ({name} store, read-only): {server.url}", flush=True)
     print("press Ctrl-C to stop", flush=True)
     try:
         server.serve_forever()

@@ -16,9 +16,12 @@ the rows of an answer (``X-KG-Truncated: true`` when it cut some) and stops wait
 after a timeout. Browsers may call it from any page (CORS ``*``, the truncation header exposed)
 while it listens on loopback only; with ``--public`` only the ``--cors`` origin may.
 
-Why a timeout can only stop waiting: neither rdflib nor pyoxigraph can interrupt a running
-query from outside. Queries run on a small, fixed pool of workers; a request that finds them all
-busy gets 503 at once, so a few runaway queries cannot queue up unbounded work.
+Queries run on a small, fixed pool of workers; a request that finds them all busy gets 503 at
+once, so runaway queries cannot queue up unbounded work. ``kg serve`` gives the server worker
+processes (:class:`kg.workers.QueryPool`), so a query past its timeout is killed with its worker
+and the service keeps answering; a store handed over in-process (tests, a notebook) runs in
+threads, where a timeout can only stop waiting (neither rdflib nor pyoxigraph can interrupt a
+running query), and its worker stays busy until the query ends.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ from kg.query import (
     serialize_graph,
 )
 from kg.store import MemoryStore, OxigraphStore
+from kg.workers import Busy, QueryPool
 
 __all__ = ["ServeConfig", "SparqlServer", "check_host", "make_server", "negotiate"]
 
@@ -174,7 +178,10 @@ class SparqlServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, address: tuple[str, int], store: MemoryStore | OxigraphStore, config: ServeConfig
+        self,
+        address: tuple[str, int],
+        store: MemoryStore | OxigraphStore | QueryPool,
+        config: ServeConfig,
     ) -> None:
         # The pool exists before the socket is bound: a busy port makes the base class close
         # the server at once, and closing shuts the pool down.
@@ -192,6 +199,20 @@ class SparqlServer(ThreadingHTTPServer):
 
     def answer(self, sparql: str) -> tuple[QueryResult, bool]:
         """Run ``sparql`` within the limits: (result, whether rows were cut)."""
+        limit = self.config.max_rows
+        if isinstance(self.store, QueryPool):
+            try:
+                result = self.store.run(sparql, max_rows=limit + 1, timeout=self.config.timeout)
+            except Busy as error:
+                raise _Busy(str(error)) from error
+        else:
+            result = self._in_thread(sparql)
+        if len(result.rows) > limit:
+            return result.cut(limit), True
+        return result, False
+
+    def _in_thread(self, sparql: str) -> QueryResult:
+        assert not isinstance(self.store, QueryPool)
         if not self.slots.acquire(blocking=False):
             raise _Busy("every query worker is busy; try again shortly")
         deadline = time.monotonic() + self.config.timeout
@@ -203,18 +224,18 @@ class SparqlServer(ThreadingHTTPServer):
             raise
         future.add_done_callback(lambda _: self.slots.release())
         try:
-            result = future.result(timeout=self.config.timeout)
+            result: QueryResult = future.result(timeout=self.config.timeout)
         except FutureTimeout as error:
             raise QueryError(
                 f"query timed out after {self.config.timeout:g} s; narrow it down or add a LIMIT"
             ) from error
-        if len(result.rows) > limit:
-            return result.cut(limit), True
-        return result, False
+        return result
 
     def server_close(self) -> None:
         super().server_close()
         self.pool.shutdown(wait=False, cancel_futures=True)
+        if isinstance(self.store, QueryPool):
+            self.store.close()
 
 
 class _Busy(Exception):
@@ -222,7 +243,7 @@ class _Busy(Exception):
 
 
 def make_server(
-    store: MemoryStore | OxigraphStore,
+    store: MemoryStore | OxigraphStore | QueryPool,
     *,
     host: str = "127.0.0.1",
     port: int = 7878,

@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -281,3 +282,46 @@ def test_serve_busy_port_is_one_clear_error() -> None:
         port = taken.getsockname()[1]
         with pytest.raises(ConfigError, match=f"cannot listen on 127.0.0.1:{port}"):
             make_server(OxigraphStore.from_nquads(NQUADS), port=port)
+
+
+TRIG = (
+    "<http://ex.org/g> {\n"
+    + "".join(
+        f'<http://ex.org/e{i}> <http://www.w3.org/2000/01/rdf-schema#label> "كيان {i}"@ar .\n'
+        for i in range(20)
+    )
+    + "}\n"
+)
+# Five patterns over 20 triples: 3.2 million combinations, minutes for rdflib.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?p ?o }"
+
+
+def test_serve_worker_processes_outlive_runaway_queries(tmp_path: Path) -> None:
+    """kg serve's workers are processes: a query past its timeout is killed with its worker,
+    a new worker takes its place, and the endpoint answers again within seconds."""
+    from functools import partial
+
+    from kg.store import open_store
+    from kg.workers import QueryPool
+
+    trig = tmp_path / "graph.trig"
+    trig.write_text(TRIG, encoding="utf-8")
+    pool = QueryPool(partial(open_store, trig, "memory"), workers=1)
+    config = ServeConfig(timeout=1, workers=1)
+    for server in _serve(make_server(pool, port=0, config=config)):
+        timed_out = 0
+        for _ in range(3):
+            status, _, body = _request(server.url + "?" + urlencode({"query": RUNAWAY}))
+            assert status == 503 and ("timed out" in body or "busy" in body)  # busy: restarting
+            timed_out += "timed out" in body
+            time.sleep(0.5)
+        assert timed_out >= 1
+        started = time.monotonic()
+        while True:  # the replacement worker is starting: busy until then, then answers
+            status, _, body = _request(server.url + "?" + urlencode({"query": "ASK { ?s ?p ?o }"}))
+            if status == 200 or time.monotonic() - started > 30:
+                break
+            assert status == 503 and "busy" in body
+            time.sleep(0.2)
+        assert status == 200 and '"boolean": true' in body
+        assert time.monotonic() - started < 10
