@@ -99,13 +99,16 @@ def write_jsonl(path: Path, records: Sequence[dict[str, str]]) -> Path:
     return path
 
 
-def kg_build(inputs: Sequence[Path], out: Path, *, jobs: int = 1, engine: str = "local") -> Run:
-    """Run `kg build` in a child process; its own time and peak memory."""
+def kg_build(
+    inputs: Sequence[Path], out: Path, *, jobs: int = 1, engine: str = "local", cwd: Path = ROOT
+) -> Run:
+    """Run `kg build` in a child process; its own time and peak memory. The child runs in
+    ``cwd``, so the ``kg`` of the checkout there is the one it imports."""
     command = [sys.executable, "-m", "kg.cli", "build", *map(str, inputs), "--out", str(out)]
     command += ["--jobs", str(jobs), "--engine", engine]
     started = time.perf_counter()
     child = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     # wait4, not getrusage(RUSAGE_CHILDREN): the latter is the maximum over every child so far.
     _, status, usage = os.wait4(child.pid, 0)

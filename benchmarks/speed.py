@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +31,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import Run, kg_build  # noqa: E402  (the benchmarks' one way to time a build)
 
 DATA = ROOT.parent / "shared" / "data"
 TRAIN = Path("anercorp") / "train.txt"
@@ -57,36 +59,19 @@ def count_tokens(records: Sequence[dict[str, str]]) -> int:
     return sum(len(s.tokens) for r in records for s in split_sentences(r["text"]))
 
 
-def timed_build(
-    checkout: Path, inputs: Sequence[Path], out: Path, *args: str
-) -> tuple[float, float]:
-    """Seconds and peak MiB of one `kg build` of ``checkout``'s code (run from its folder, so
-    its ``kg`` package is the one imported)."""
+def timed_build(checkout: Path, inputs: Sequence[Path], out: Path, jobs: int = 1) -> Run:
+    """Seconds and peak MiB of one `kg build` of ``checkout``'s code."""
     shutil.rmtree(out, ignore_errors=True)
-    command = [sys.executable, "-c", "from kg.cli import run; run()", "build"]
-    command += [*map(str, inputs), "--out", str(out), *args]
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=checkout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        error = process.stderr.read() if process.stderr else ""
-        raise SystemExit(f"kg build failed in {checkout}: {error}")
-    return seconds, usage.ru_maxrss / 1024
+    return kg_build(inputs, out, jobs=jobs, cwd=checkout)
 
 
-def best_of(
-    runs: int, checkouts: Sequence[Path], build: Callable[[Path], tuple[float, float]]
-) -> list[tuple[float, float]]:
+def best_of(runs: int, checkouts: Sequence[Path], build: Callable[[Path], Run]) -> list[Run]:
     """For each checkout, its fastest of ``runs`` builds (checkouts taken in turn)."""
-    results: list[list[tuple[float, float]]] = [[] for _ in checkouts]
+    results: list[list[Run]] = [[] for _ in checkouts]
     for _ in range(runs):
         for k, checkout in enumerate(checkouts):
             results[k].append(build(checkout))
-    return [min(r) for r in results]
+    return [min(r, key=lambda run: run.seconds) for r in results]
 
 
 def table(header: Sequence[str], rows: Iterator[Sequence[str]]) -> str:
@@ -178,23 +163,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         names = ["this checkout", *([str(args.baseline)] if args.baseline else [])]
         seeds = sorted((ROOT / "seeds").glob("*.txt"))
 
-        def build(inputs: Sequence[Path], *options: str) -> list[tuple[float, float]]:
+        def build(inputs: Sequence[Path], jobs: int = 1) -> list[Run]:
             out = work / "graph"
-            return best_of(args.runs, checkouts, lambda c: timed_build(c, inputs, out, *options))
+            return best_of(args.runs, checkouts, lambda c: timed_build(c, inputs, out, jobs))
 
-        one = build([corpus], "--jobs", "1")
-        two = build([corpus], "--jobs", "2")
+        one = build([corpus])
+        two = build([corpus], jobs=2)
         seed = build(seeds)
         rows = []
-        for k, name in enumerate(names):
-            rate1, rate2 = tokens / one[k][0], tokens / two[k][0]
+        for name, single, double, alone in zip(names, one, two, seed, strict=True):
+            rate1, rate2 = tokens / single.seconds, tokens / double.seconds
             rows.append(
                 (
                     name,
-                    f"{one[k][0]:.2f} s · **{rate1:,.0f}** tokens/s · {one[k][1]:.0f} MiB",
-                    f"{two[k][0]:.2f} s · {rate2:,.0f} tokens/s ({rate2 / rate1:.2f}×)"
-                    f" · {two[k][1]:.0f} MiB",
-                    f"{seed[k][0]:.2f} s · {seed[k][1]:.0f} MiB",
+                    f"{single.seconds:.2f} s · **{rate1:,.0f}** tokens/s"
+                    f" · {single.peak_mib:.0f} MiB",
+                    f"{double.seconds:.2f} s · {rate2:,.0f} tokens/s ({rate2 / rate1:.2f}×)"
+                    f" · {double.peak_mib:.0f} MiB",
+                    f"{alone.seconds:.2f} s · {alone.peak_mib:.0f} MiB",
                 )
             )
         print(

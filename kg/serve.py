@@ -353,21 +353,16 @@ class _Handler(BaseHTTPRequestHandler):
                 status = HTTPStatus.BAD_REQUEST
             self._error(status, message)
             return
-        if result.form == GRAPH:
-            media_type = negotiate(accept, list(RDF_MEDIA_TYPES))
-            if media_type is None:
-                offered = ", ".join(RDF_MEDIA_TYPES)
-                self._error(HTTPStatus.NOT_ACCEPTABLE, f"a graph answer comes as {offered}")
-                return
-            text = serialize_graph(result, RDF_MEDIA_TYPES[media_type])
-        else:
-            media_type = negotiate(accept, list(MEDIA_TYPES))
-            if media_type is None:
-                offered = ", ".join(MEDIA_TYPES)
-                self._error(HTTPStatus.NOT_ACCEPTABLE, f"a table answer comes as {offered}")
-                return
-            text = format_result(result, MEDIA_TYPES[media_type])
-        self._send(text, media_type, truncated)
+        graph = result.form == GRAPH
+        formats = RDF_MEDIA_TYPES if graph else MEDIA_TYPES
+        media_type = negotiate(accept, list(formats))
+        if media_type is None:
+            kind = "graph" if graph else "table"
+            message = f"a {kind} answer comes as {', '.join(formats)}"
+            self._error(HTTPStatus.NOT_ACCEPTABLE, message)
+            return
+        render = serialize_graph if graph else format_result
+        self._send(render(result, formats[media_type]), media_type, truncated)
 
     def _describe_service(self) -> None:
         self._send(SERVICE_DESCRIPTION.format(url=self.server.url), "text/turtle", False)

@@ -26,6 +26,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -202,37 +203,41 @@ class OxigraphStore:
         if not isinstance(answer, ox.QuerySolutions):  # CONSTRUCT or DESCRIBE: triples
             return self._triples(answer, max_rows, deadline)
         variables = tuple(v.value for v in answer.variables)
-        rows: list[tuple[Node | None, ...]] = []
-        try:
-            for solution in answer:
-                if max_rows is not None and len(rows) >= max_rows:
-                    break
-                if deadline is not None and len(rows) % 1024 == 0:
-                    _check_deadline(deadline)
-                rows.append(tuple(from_oxigraph(solution[i]) for i in range(len(variables))))
-        except OSError as error:
-            raise QueryError(f"query failed while running: {error}") from error
-        _check_deadline(deadline)
+        width = range(len(variables))
+        rows = _stream(answer, lambda solution: [solution[i] for i in width], max_rows, deadline)
         return QueryResult(variables, tuple(rows))
 
     @staticmethod
     def _triples(answer: Any, max_rows: int | None, deadline: float | None) -> QueryResult:
-        triples: list[tuple[Node | None, ...]] = []
-        try:
-            for triple in answer:
-                if max_rows is not None and len(triples) >= max_rows:
-                    break
-                if deadline is not None and len(triples) % 1024 == 0:
-                    _check_deadline(deadline)
-                parts = (triple.subject, triple.predicate, triple.object)
-                triples.append(tuple(from_oxigraph(term) for term in parts))
-        except OSError as error:
-            raise QueryError(f"query failed while running: {error}") from error
-        _check_deadline(deadline)
-        return graph_result(triples)  # type: ignore[arg-type]
+        def parts(triple: Any) -> list[Any]:
+            return [triple.subject, triple.predicate, triple.object]
+
+        return graph_result(_stream(answer, parts, max_rows, deadline))  # type: ignore[arg-type]
 
     def __len__(self) -> int:
         return len(self._store)
+
+
+def _stream(
+    answer: Any,
+    terms: Callable[[Any], list[Any]],
+    max_rows: int | None,
+    deadline: float | None,
+) -> list[tuple[Node | None, ...]]:
+    """Rows of an Oxigraph answer (solutions or triples: ``terms`` of each, as rdflib terms),
+    read lazily so that ``max_rows`` and ``deadline`` cut a long answer short."""
+    rows: list[tuple[Node | None, ...]] = []
+    try:
+        for item in answer:
+            if max_rows is not None and len(rows) >= max_rows:
+                break
+            if deadline is not None and len(rows) % 1024 == 0:
+                _check_deadline(deadline)
+            rows.append(tuple(from_oxigraph(term) for term in terms(item)))
+    except OSError as error:
+        raise QueryError(f"query failed while running: {error}") from error
+    _check_deadline(deadline)
+    return rows
 
 
 def choose_store(trig: Path, store: str = "auto") -> str:
