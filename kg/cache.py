@@ -6,7 +6,7 @@ compiled tables are pickled once into a cache folder and loaded from there after
 quicker). An entry is keyed by kg's version, the Python version, kg's own code files and the
 size and modification time of every source file, so a changed list (or the code that compiles
 it) is compiled anew; a missing, unreadable or unwritable cache only means compiling again,
-never an error.
+never an error. Writing a table's entry removes its older ones, so the folder holds one per table.
 
 The folder is ``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/kg``, else ``~/.cache/kg``;
 ``KG_CACHE_DIR=off`` turns the cache off. Old entries are never read again and may be deleted at
@@ -78,6 +78,9 @@ def compiled(
         pass
     value = build()
     _store(path, value)
+    for older in directory.glob(f"{name}-*.pickle"):  # one entry per table: the others are stale
+        if older != path:
+            older.unlink(missing_ok=True)
     return value
 
 

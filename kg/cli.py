@@ -90,10 +90,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--store",
-        choices=("none", "oxigraph"),
-        default="none",
-        help="oxigraph: also load the graph into the on-disk Oxigraph store (.kg-oxigraph/) "
-        "that `kg query`/`kg serve` use, so the first query does not wait for it",
+        choices=("auto", "none", "oxigraph"),
+        default="auto",
+        help="also load the graph into the on-disk Oxigraph store (.kg-oxigraph/) that "
+        "`kg query`/`kg serve` use, so the first query does not wait for it: oxigraph always, "
+        "auto (default) for a graph.trig of 1 MiB or more, none never",
     )
     bad = build.add_mutually_exclusive_group()
     bad.add_argument(
@@ -292,11 +293,13 @@ def _build(args: argparse.Namespace) -> int:
     if args.report:
         atomic_write_text(args.report, report.to_json())
     if report.written:
-        if args.store == "oxigraph":
+        if args.store != "none":
             from kg.pipeline import GRAPH_FILE
-            from kg.store import OxigraphStore
+            from kg.store import OxigraphStore, choose_store
 
-            OxigraphStore.open(Path(args.out) / GRAPH_FILE)  # builds the cache when stale
+            trig = Path(args.out) / GRAPH_FILE
+            if args.store == "oxigraph" or choose_store(trig) == "oxigraph":
+                OxigraphStore.open(trig)  # builds the cache when stale
         _print_build_summary(kg, Path(args.out), args.top)
     # Last, so that on a terminal the problems are what the user sees.
     return _bad_input_summary(report, skip_bad=args.skip_bad)

@@ -61,9 +61,10 @@ __all__ = [
 ]
 
 STORES = ("auto", "memory", "oxigraph")
-#: ``auto`` picks Oxigraph for a graph.trig at least this big (≈ 100k triples of kg's TriG),
-#: where rdflib's parse and queries start to take seconds.
-AUTO_OXIGRAPH_BYTES = 16 * 1024 * 1024
+#: ``auto`` picks Oxigraph for a graph.trig at least this big (≈ 8k triples of kg's TriG), and
+#: ``kg build`` loads it there: rdflib's parse of a graph ten times this size takes seconds,
+#: Oxigraph's cached store opens in a few hundredths.
+AUTO_OXIGRAPH_BYTES = 1024 * 1024
 CACHE_DIR = ".kg-oxigraph"
 # Bump when the cache layout changes, so old caches are rebuilt rather than misread
 # (version 2 held a copy of every triple in the default graph).
@@ -241,7 +242,8 @@ def _stream(
 
 
 def choose_store(trig: Path, store: str = "auto") -> str:
-    """Resolve ``auto`` to ``memory`` or ``oxigraph`` by the size of ``trig``.
+    """Resolve ``auto``: Oxigraph when ``trig`` has an up-to-date Oxigraph cache (``kg build``
+    leaves one beside a graph of AUTO_OXIGRAPH_BYTES or more) or is that big; else memory.
 
     >>> choose_store(Path("graph.trig"), "memory")
     'memory'
@@ -255,7 +257,14 @@ def choose_store(trig: Path, store: str = "auto") -> str:
     if store != "auto":
         return store
     size = trig.stat().st_size if trig.is_file() else 0
-    return "oxigraph" if size >= AUTO_OXIGRAPH_BYTES else "memory"
+    if size >= AUTO_OXIGRAPH_BYTES or (size and has_fresh_cache(trig)):
+        return "oxigraph"
+    return "memory"
+
+
+def has_fresh_cache(trig: Path) -> bool:
+    """Whether the Oxigraph cache beside ``trig`` was loaded from it as it is now."""
+    return _read_stamp(trig.parent / CACHE_DIR) == _stamp(trig)
 
 
 def open_store(trig: Path, store: str = "auto") -> MemoryStore | OxigraphStore:

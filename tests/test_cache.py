@@ -40,6 +40,7 @@ def test_cache_compiles_again_when_a_source_changes(tmp_path: Path, monkeypatch)
     source.write_text("غزة\nجنين\n", encoding="utf-8")
     os.utime(source, ns=(1, 1))  # a different time too, whatever the clock's resolution
     assert cache.compiled("names", [source], read) == ["غزة", "جنين"]
+    assert len(list((tmp_path / "cache").glob("names-*.pickle"))) == 1  # the stale one is gone
 
 
 def test_cache_damaged_entry_is_compiled_again(tmp_path: Path, monkeypatch) -> None:
