@@ -20,7 +20,7 @@ def test_cache_gives_the_tables_compiling_gives(
     first = Lexicons.load()  # compiled and stored
     assert any(tmp_path.glob("ner-lexicons-*.pickle"))
     again = Lexicons.load()  # read back
-    fresh = Lexicons._read()
+    fresh = Lexicons._read(None, None, None)
     assert again.phrases == fresh.phrases == first.phrases
     assert again.train_types == fresh.train_types
     assert again.clusters == fresh.clusters

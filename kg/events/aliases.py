@@ -63,12 +63,4 @@ def _alias_at(
     )
     if overlaps or named:
         return None
-    return Mention(
-        view.doc.id,
-        start,
-        end,
-        view.doc.text[start:end],
-        EntityType.PERSON,
-        tok.sentence,
-        ALIAS_EXTRACTOR,
-    )
+    return view.mention(start, end, EntityType.PERSON, tok.sentence, ALIAS_EXTRACTOR)

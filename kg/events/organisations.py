@@ -85,15 +85,7 @@ class OrganisationReader(Reader):
         if end == k + 1:
             return None
         last = view.toks[end - 1].token.end
-        return Mention(
-            view.doc.id,
-            start,
-            last,
-            view.doc.text[start:last],
-            EntityType.ORGANIZATION,
-            tok.sentence,
-            ROLE_ORG_EXTRACTOR,
-        )
+        return view.mention(start, last, EntityType.ORGANIZATION, tok.sentence, ROLE_ORG_EXTRACTOR)
 
     def _generic_organization(self, view: DocView, head: Match, end: int) -> Mention | None:
         """«المتحدثة باسم الوزارة»: a post phrase that ends on a definite generic head refers to

@@ -37,14 +37,8 @@ class PlaceFinder(Reader):
                 venues[tok.index] = named  # the NER already marked the whole venue
                 continue
             end = named.end if named is not None else view.toks[nxt].token.end
-            venues[tok.index] = Mention(
-                view.doc.id,
-                start,
-                end,
-                view.doc.text[start:end],
-                EntityType.PLACE,
-                tok.sentence,
-                VENUE_EXTRACTOR,
+            venues[tok.index] = view.mention(
+                start, end, EntityType.PLACE, tok.sentence, VENUE_EXTRACTOR
             )
         return venues
 

@@ -20,7 +20,7 @@ from kg.events.lexicons import (
     PhraseIndex,
     words_of,
 )
-from kg.model import Document, Mention, Sentence, Token
+from kg.model import Document, EntityType, Mention, Sentence, Token
 from kg.text import normalize_token
 
 
@@ -175,6 +175,13 @@ class DocView:
             if sentence.start <= offset < sentence.end:
                 return sentence.index
         return self.sentences[-1].index if self.sentences else 0
+
+    def mention(
+        self, start: int, end: int, entity_type: EntityType, sentence: int, extractor: str
+    ) -> Mention:
+        """A mention the rules make of ``start``–``end`` of this document."""
+        text = self.doc.text[start:end]
+        return Mention(self.doc.id, start, end, text, entity_type, sentence, extractor)
 
     def tokens_of(self, sentence: int) -> range:
         first, last = self.sentence_range.get(sentence, (0, 0))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -109,6 +109,9 @@ def _len_bucket(n: int) -> str:
     return "1" if n <= 1 else "2" if n == 2 else "3" if n == 3 else "4" if n <= 5 else "6"
 
 
+_Path = str | os.PathLike[str] | None
+
+
 @dataclass(frozen=True)
 class Lexicons:
     """Phrase lexicons keyed by stripped first token: first → ((tokens, feature name), ...)."""
@@ -133,16 +136,11 @@ class Lexicons:
         and ``clusters`` replace the packaged train gazetteer and word-class files. The packaged
         lexicons come compiled from :mod:`kg.cache` after the first time."""
         if directory is None and train_gazetteer is None and clusters is None:
-            return compiled("ner-lexicons", data_files("ner"), cls._read)
+            return compiled("ner-lexicons", data_files("ner"), partial(cls._read, None, None, None))
         return cls._read(directory, train_gazetteer, clusters)
 
     @classmethod
-    def _read(
-        cls,
-        directory: str | os.PathLike[str] | None = None,
-        train_gazetteer: str | os.PathLike[str] | None = None,
-        clusters: str | os.PathLike[str] | None = None,
-    ) -> Lexicons:
+    def _read(cls, directory: _Path, train_gazetteer: _Path, clusters: _Path) -> Lexicons:
         base: Traversable = (
             resources.files("kg") / "data" / "ner" if directory is None else Path(directory)
         )
