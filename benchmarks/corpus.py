@@ -105,7 +105,9 @@ def kg_build(
     """Run `kg build` in a child process; its own time and peak memory. The child runs in
     ``cwd``, so the ``kg`` of the checkout there is the one it imports."""
     command = [sys.executable, "-m", "kg.cli", "build", *map(str, inputs), "--out", str(out)]
-    command += ["--jobs", str(jobs), "--engine", engine]
+    # The build alone: the query store a build may load after it (--store auto) has its own
+    # time and memory, measured by benchmarks/scale.py.
+    command += ["--jobs", str(jobs), "--engine", engine, "--store", "none"]
     started = time.perf_counter()
     child = subprocess.Popen(
         command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True

@@ -6,8 +6,9 @@ time goes.
     python benchmarks/speed.py --baseline DIR    # the same runs of another checkout, interleaved
 
 The corpus is ANERcorp train (``../shared/data``) as JSONL documents of ``--sentences`` sentences
-(40: 100 documents, 125,000 tokens). Every build is a `kg build` process timed from start-up to
-its last file, run ``--runs`` times; the table shows the best run (this machine's speed drifts by
+(40: 100 documents, 125,000 tokens). Every build is a `kg build --store none` process (the
+query store a build may load afterwards is not build speed), timed from start-up to its last
+file and run ``--runs`` times; the table shows the best run (this machine's speed drifts by
 ±20 % from minute to minute, so a best of several is the stable figure) and its peak memory.
 ``--baseline DIR`` runs a checkout of another revision (``git worktree add DIR REV``) in turn with
 this one, so both are measured in the same minutes. ``--profile`` times the stages of one build
