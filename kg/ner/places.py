@@ -43,9 +43,9 @@ class PlaceNames:
     their clubs or governments: «ليفربول», «قطر»).
 
     >>> from kg.text import split_sentences
-    >>> doc = Document("d", "وصل الوفد إلى بوخارست ثم إلى نيكاراغوا وجمهورية الدومينيكان.")
+    >>> doc = Document("d", "وصل الوفد إلى بوخارست ثم إلى نيكاراغوا وجمهورية الكونغو الديمقراطية.")
     >>> [m.text for m in PlaceNames.default()(doc, split_sentences(doc.text))]
-    ['بوخارست', 'نيكاراغوا', 'وجمهورية الدومينيكان']
+    ['بوخارست', 'نيكاراغوا', 'وجمهورية الكونغو الديمقراطية']
     """
 
     name = "place-names"
