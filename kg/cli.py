@@ -371,18 +371,26 @@ def _query(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from kg.pipeline import graph_file
+    from kg.rdf import require_graph
     from kg.serve import ServeConfig, check_host, make_server
-    from kg.store import open_store
+    from kg.store import OxigraphStore, choose_store, open_store
     from kg.workers import QueryPool
 
     check_host(args.host, public=args.public)
     config = ServeConfig(timeout=args.timeout, max_rows=args.max_rows, cors_origin=args.cors)
-    trig = graph_file(args.graph)
-    # Opened here once (an Oxigraph cache is built now, not by the workers at the same time),
-    # then by each worker process, which a runaway query's timeout kills and replaces.
-    name = open_store(trig, args.store).name
+    trig = require_graph(graph_file(args.graph))
+    name = choose_store(trig, args.store)
+    if name == "oxigraph":
+        OxigraphStore.open(trig)  # its cache built once here, not by every worker at once
+    # Each worker process opens the store itself; a runaway query's timeout kills and replaces it.
     pool = QueryPool(partial(open_store, trig, name), config.workers)
-    server = make_server(pool, host=args.host, port=args.port, config=config, public=args.public)
+    try:
+        server = make_server(
+            pool, host=args.host, port=args.port, config=config, public=args.public
+        )
+    except BaseException:
+        pool.close()
+        raise
     print(f"SPARQL endpoint ({name} store, read-only): {server.url}", flush=True)
     print("press Ctrl-C to stop", flush=True)
     try:

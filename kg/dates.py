@@ -204,14 +204,14 @@ class DateScan:
         for match in patterns.days_ago.finditer(folded):
             count = match.group("count")
             days = int(count) if count.isdigit() else lex.numbers[_squash(count)]
-            found.append((*_core_span(match), partial(_shifted, -days)))
+            found.append((*_core_span(match), partial(_shift, -days)))
         for match in patterns.relative.finditer(folded):
             offset = lex.relative[_squash(match.group("rel"))]
-            found.append((*_core_span(match), partial(_shifted, offset)))
+            found.append((*_core_span(match), partial(_shift, offset)))
         for match in patterns.weekday.finditer(folded):
             weekday = lex.weekdays[match.group("weekday")]
             direction = match.group("direction")
-            found.append((*_core_span(match), partial(_weekday_dating, weekday, direction)))
+            found.append((*_core_span(match), partial(_weekday_date, weekday, direction)))
         self._found: list[tuple[int, int, _Dating]] = []
         for start, end, dating in _without_overlaps(found):
             first, last = origin[start], _with_marks(text, origin[end - 1] + 1)
@@ -233,14 +233,6 @@ class DateScan:
 
 def _fixed(date: dt.date | None, anchor: dt.date | None) -> dt.date | None:
     return date
-
-
-def _shifted(days: int, anchor: dt.date | None) -> dt.date | None:
-    return _shift(anchor, days)
-
-
-def _weekday_dating(weekday: int, direction: str | None, anchor: dt.date | None) -> dt.date | None:
-    return _weekday_date(anchor, weekday, direction)
 
 
 def _with_marks(text: str, end: int) -> int:
@@ -296,11 +288,12 @@ def _numeric_date(match: re.Match[str], *, year_first: bool) -> dt.date | None:
     )
 
 
-def _shift(anchor: dt.date | None, days: int) -> dt.date | None:
+# The dating functions take the anchor last, so that DateScan binds the rest with partial.
+def _shift(days: int, anchor: dt.date | None) -> dt.date | None:
     return None if anchor is None else anchor + dt.timedelta(days=days)
 
 
-def _weekday_date(anchor: dt.date | None, weekday: int, direction: str | None) -> dt.date | None:
+def _weekday_date(weekday: int, direction: str | None, anchor: dt.date | None) -> dt.date | None:
     """The named weekday nearest the anchor: on or before it unless «المقبل» says after.
 
     A bare weekday in a report is nearly always the recent past (or today); «الماضي» excludes

@@ -415,7 +415,7 @@ def _compiled_louvain(G: nx.Graph, *, seed: int) -> list[set[Any]]:
 # The metrics :func:`analytics` gives every node, kept to the decimals the graph stores
 # (METRIC_DECIMALS), so entities.csv rounds what the graph states whether the entity graph
 # comes from a build or from a stored graph.
-METRICS = ("degree", "pagerank", "betweenness", "eigenvector", "community")
+METRICS = tuple(ANALYTICS_PROPERTIES)
 
 
 def analytics(G: nx.Graph, *, seed: int = 0) -> dict[str, dict[str, float]]:

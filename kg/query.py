@@ -23,6 +23,14 @@ UPDATE_REFUSED = (
     "SPARQL UPDATE is refused: kg query and kg serve are read-only "
     "(use SELECT, ASK, CONSTRUCT or DESCRIBE)"
 )
+
+
+def timed_out(seconds: float | None = None) -> QueryError:
+    """The error of a query stopped at its time limit (``seconds`` when known)."""
+    after = f" after {seconds:g} s" if seconds is not None else ""
+    return QueryError(f"query timed out{after}; narrow it down or add a LIMIT")
+
+
 # The query forms, as QueryResult.form names them.
 SELECT, ASK, GRAPH = "select", "ask", "graph"
 SERVICE_REFUSED = "SERVICE (federated query to a remote endpoint) is refused: kg queries are local"

@@ -46,6 +46,7 @@ from kg.query import (
     QueryResult,
     format_result,
     serialize_graph,
+    timed_out,
 )
 from kg.store import MemoryStore, OxigraphStore
 from kg.workers import Busy, QueryPool
@@ -201,10 +202,7 @@ class SparqlServer(ThreadingHTTPServer):
         """Run ``sparql`` within the limits: (result, whether rows were cut)."""
         limit = self.config.max_rows
         if isinstance(self.store, QueryPool):
-            try:
-                result = self.store.run(sparql, max_rows=limit + 1, timeout=self.config.timeout)
-            except Busy as error:
-                raise _Busy(str(error)) from error
+            result = self.store.run(sparql, max_rows=limit + 1, timeout=self.config.timeout)
         else:
             result = self._in_thread(sparql)
         if len(result.rows) > limit:
@@ -214,7 +212,7 @@ class SparqlServer(ThreadingHTTPServer):
     def _in_thread(self, sparql: str) -> QueryResult:
         assert not isinstance(self.store, QueryPool)
         if not self.slots.acquire(blocking=False):
-            raise _Busy("every query worker is busy; try again shortly")
+            raise Busy("every query worker is busy; try again shortly")
         deadline = time.monotonic() + self.config.timeout
         limit = self.config.max_rows
         try:
@@ -226,9 +224,7 @@ class SparqlServer(ThreadingHTTPServer):
         try:
             result: QueryResult = future.result(timeout=self.config.timeout)
         except FutureTimeout as error:
-            raise QueryError(
-                f"query timed out after {self.config.timeout:g} s; narrow it down or add a LIMIT"
-            ) from error
+            raise timed_out(self.config.timeout) from error
         return result
 
     def server_close(self) -> None:
@@ -236,10 +232,6 @@ class SparqlServer(ThreadingHTTPServer):
         self.pool.shutdown(wait=False, cancel_futures=True)
         if isinstance(self.store, QueryPool):
             self.store.close()
-
-
-class _Busy(Exception):
-    pass
 
 
 def make_server(
@@ -340,7 +332,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         try:
             result, truncated = self.server.answer(sparql)
-        except _Busy as error:
+        except Busy as error:
             self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(error))
             return
         except QueryError as error:

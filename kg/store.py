@@ -42,6 +42,7 @@ from kg.query import (
     graph_result,
     is_update,
     run_query,
+    timed_out,
 )
 from kg.rdf import require_graph
 from kg.stored import from_oxigraph
@@ -280,7 +281,7 @@ def open_store(trig: Path, store: str = "auto") -> MemoryStore | OxigraphStore:
 
 def _check_deadline(deadline: float | None) -> None:
     if deadline is not None and time.monotonic() > deadline:
-        raise QueryError("query timed out; narrow it down or add a LIMIT")
+        raise timed_out()
 
 
 def _stamp(trig: Path) -> dict[str, Any]:

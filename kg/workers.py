@@ -26,7 +26,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from kg.errors import QueryError
-from kg.query import QueryResult
+from kg.query import QueryResult, timed_out
 
 LOG = logging.getLogger("kg.workers")
 # How long a new worker may take to open its store before it is given up.
@@ -34,7 +34,7 @@ START_TIMEOUT = 300.0
 
 
 class Busy(Exception):
-    """Every worker is running a query."""
+    """Every worker is running a query (in a process pool or a server's threads)."""
 
 
 @dataclass(eq=False)  # each worker is itself: hashed by identity
@@ -68,9 +68,7 @@ class QueryPool:
             worker.connection.send((sparql, max_rows, timeout))
             if not worker.connection.poll(timeout):
                 self._replace(worker)
-                raise QueryError(
-                    f"query timed out after {timeout:g} s; narrow it down or add a LIMIT"
-                )
+                raise timed_out(timeout)
             kind, payload = worker.connection.recv()
         except (EOFError, OSError) as error:
             self._replace(worker)

@@ -334,3 +334,16 @@ def test_cli_bad_numbers_are_usage_errors_before_any_work(
     assert "Traceback" not in result.stderr
     assert "error: argument --" in result.stderr.splitlines()[-1]
     assert not out.exists()  # nothing started, nothing left behind
+
+
+def test_cli_query_formats_are_the_query_modules() -> None:
+    # The CLI lists them itself, so that `kg --help` need not import the SPARQL engine.
+    import argparse
+
+    from kg.cli import _parser
+    from kg.query import FORMATS
+
+    commands = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    query = commands.choices["query"]
+    fmt = next(a for a in query._actions if a.dest == "format")
+    assert tuple(fmt.choices) == FORMATS
