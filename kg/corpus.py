@@ -28,7 +28,7 @@ import itertools
 import json
 import os
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -135,11 +135,28 @@ class _Counts:
 
     tallies: defaultdict[str, EntityTally] = field(default_factory=lambda: defaultdict(EntityTally))
     links: LinkTally = field(default_factory=LinkTally)
+    # role key -> how often each wording names the post (see kg.rdf.role_triples)
+    posts: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
 
-    def add(self, tallies: Mapping[str, EntityTally], links: LinkTally) -> None:
+    def add(
+        self,
+        tallies: Mapping[str, EntityTally],
+        links: LinkTally,
+        posts: Mapping[str, Counter[str]],
+    ) -> None:
         for key, tally in tallies.items():
             self.tallies[key].merge(tally)
         self.links.merge(links)
+        for key, wordings in posts.items():
+            self.posts[key].update(wordings)
+
+
+def _post_counts(posts: Iterable[Sequence[str]]) -> dict[str, Counter[str]]:
+    """An entry's ``posts`` (``[role key, wording]`` pairs) as wording counts per role key."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, wording in posts:
+        counts[key][wording] += 1
+    return counts
 
 
 @dataclass
@@ -207,10 +224,11 @@ class _Linker:
         entry["conditions"] = sorted(self.resolver.conditional_keys(mentions))
         facts = fact_links(annotated, entity_of, self.iris)
         entry["facts"] = [[*edge, count] for edge, count in sorted(facts.items())]
+        entry["posts"] = [list(post) for post in rdf.held_posts(annotated, links)]
         by_sentence: dict[int, set[str]] = defaultdict(set)
         for mention, entity in entity_of.items():
             by_sentence[mention.sentence].add(entity)
-        counts.add(tallies, self._links(entry, by_sentence))
+        counts.add(tallies, self._links(entry, by_sentence), _post_counts(entry["posts"]))
         return _Linked(iri, entry_text(entry), block, stored_at, entry["triples"])
 
     def _as_stored(self, entry: DocumentEntry, stored_at: list[int], counts: _Counts) -> _Linked:
@@ -226,7 +244,7 @@ class _Linker:
                 by_sentence[mention.sentence].add(str(self.iris.entity(key)))
         for tally in tallies.values():
             tally.add_documents(1)
-        counts.add(tallies, self._links(entry, by_sentence))
+        counts.add(tallies, self._links(entry, by_sentence), _post_counts(entry["posts"]))
         iri = str(self.iris.document(doc_id))
         return _Linked(iri, entry_text(entry), None, stored_at, entry["triples"])
 
@@ -362,7 +380,7 @@ class StreamingBuild:
                 offset, length = linked.stored_at
                 self._documents[linked.iri] = (entry_at, False, (offset, length))
             self._triples += linked.triples
-        self._counts.add(chunk.counts.tallies, chunk.counts.links)
+        self._counts.add(chunk.counts.tallies, chunk.counts.links, chunk.counts.posts)
 
     def _extract(
         self,
@@ -433,7 +451,8 @@ class StreamingBuild:
                 pool = stack.enter_context(ProcessPoolExecutor(max_workers=1))
                 html = pool.submit(view, G)
             # Straight to text: an rdflib store of the corpus graph would cost more than the rest.
-            corpus = list(rdf.corpus_triples(entities, metrics, G, self.iris))
+            posts = self._counts.posts
+            corpus = list(rdf.corpus_triples(entities, metrics, G, self.iris, posts))
             writer = rdf.trig_writer(rdf.new_dataset(self.iris))
             self._header = writer.header()
             if corpus:

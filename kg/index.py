@@ -21,7 +21,9 @@ built folder and comparing the result with a build of everything at once):
    is corpus-wide.
 4. ``keys[i]`` and ``labels[i]`` belong to ``record["mentions"][i]`` (None: the mention names no
    entity); ``facts`` are the typed edges ``[source, target, kind, count]`` of its events,
-   quotations and roles under those keys; ``triples`` counts its block's distinct triples.
+   quotations and roles under those keys; ``posts`` are the ``[role key, wording]`` of each
+   post it states of a linked person (the corpus graph describes each org:Role once, from
+   the posts of all documents); ``triples`` counts its block's distinct triples.
 5. ``conditions`` are the anchor keys whose presence could change how its mentions link
    (:meth:`kg.resolve.Resolver.conditional_keys`). While none of them joins or leaves the
    corpus's anchors, and the header's ``linking`` (the resolver's fingerprint and the entity
@@ -53,16 +55,27 @@ from kg.vocab import Iris
 
 DOCUMENTS_FILE = ".kg-documents.jsonl"
 RESUME_FILE = ".kg-resume.jsonl"
-DOCUMENTS_FORMAT = 1
+# 2: posts (org:Role) are described in the corpus graph, no longer in each document's block
+DOCUMENTS_FORMAT = 2
 # The fields .kg-documents.jsonl keeps of an entry, after "at" (see DocumentEntry).
-ENTRY_FIELDS = ("hash", "anchors", "conditions", "keys", "labels", "facts", "triples", "record")
+ENTRY_FIELDS = (
+    "hash",
+    "anchors",
+    "conditions",
+    "keys",
+    "labels",
+    "facts",
+    "posts",
+    "triples",
+    "record",
+)
 
 
 class DocumentEntry(TypedDict, total=False):
     """One document of the index, as JSON (the invariants are in the module docstring).
 
     Pass 1 makes ``record``, ``hash`` and ``anchors``; pass 2 adds ``conditions``, ``keys``,
-    ``labels``, ``facts`` and ``triples``; the stored file adds ``at``.
+    ``labels``, ``facts``, ``posts`` and ``triples``; the stored file adds ``at``.
     """
 
     record: Record
@@ -72,6 +85,7 @@ class DocumentEntry(TypedDict, total=False):
     keys: list[str | None]
     labels: list[str | None]
     facts: list[list[Any]]
+    posts: list[list[str]]
     triples: int
     at: list[int]
 

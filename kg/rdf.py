@@ -2,7 +2,7 @@
 
 Layout (see ``docs/rdf-model.md`` of the project): one named graph per document, named by the
 document IRI, holding its nif:Context, sentences and mentions; one corpus graph holding merged
-entities and their analytics.
+entities, their analytics and links, and the posts (org:Role) the documents name.
 """
 
 from __future__ import annotations
@@ -206,12 +206,46 @@ class _Facts:
         organization = self.entity(role.organization)
         if organization is not None:
             self.graph.add((node, ORG.organization, organization))
-        post = self.iris.role(normalize(role.label))
-        self.graph.add((node, ORG.role, post))
-        self.graph.add((post, RDF.type, ORG.Role))
-        self.graph.add((post, RDFS.label, Literal(role.label, lang=ARABIC)))
+        # The post itself (its type and label) is described once, in the corpus graph.
+        self.graph.add((node, ORG.role, self.iris.role(role_key(role.label))))
         self.span(node, role.start, role.end)
         self.derived_from(node, [role.sentence])
+
+
+def role_key(label: str) -> str:
+    """The key of the org:Role a post's wording names: posts worded alike share one.
+
+    >>> role_key("وزيرُ الخارجيّة") == role_key("وزير الخارجية")
+    True
+    """
+    return normalize(label)
+
+
+def held_posts(
+    annotated: AnnotatedDocument, entity_keys: Mapping[Mention, object]
+) -> list[tuple[str, str]]:
+    """(role key, wording) of each post the document states of a linked person: the posts its
+    graph's org:Membership resources name (a post of an unlinked person is not written)."""
+    return [
+        (role_key(role.label), role.label) for role in annotated.roles if role.person in entity_keys
+    ]
+
+
+def role_triples(wordings: Mapping[str, Mapping[str, int]], iris: Iris) -> Iterator[Triple]:
+    """The corpus graph's org:Role resources: role key -> how often each wording names it.
+
+    A post is described once for the whole corpus, not in each document that names it (the
+    union of the graphs would then hold its label once per document): its most frequent
+    wording is the rdfs:label (ties: the first in code-point order), the others skos:altLabel.
+    """
+    for key in sorted(wordings):
+        counts = wordings[key]
+        ranked = sorted(counts, key=lambda wording: (-counts[wording], wording))
+        post = iris.role(key)
+        yield post, RDF.type, ORG.Role
+        yield post, RDFS.label, Literal(ranked[0], lang=ARABIC)
+        for wording in sorted(ranked[1:]):
+            yield post, SKOS.altLabel, Literal(wording, lang=ARABIC)
 
 
 def _add_document_context(graph: _Triples, context: URIRef, doc: Document) -> None:
@@ -298,10 +332,13 @@ def corpus_triples(
     metrics: Mapping[str, Mapping[str, float]],
     G: nx.Graph,
     iris: Iris,
+    posts: Mapping[str, Mapping[str, int]] | None = None,
 ) -> Iterator[Triple]:
     """The whole corpus graph without a store: what :func:`set_corpus_entities`,
-    :func:`set_analytics` and :func:`set_links` write, for a streaming build."""
+    :func:`set_analytics` and :func:`set_links` write, and the posts held (see
+    :func:`role_triples`), for a streaming build."""
     yield from entity_triples(entities, iris)
+    yield from role_triples(posts or {}, iris)
     yield from analytics_triples(metrics)
     yield from _link_triples(G, iris)
 

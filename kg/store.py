@@ -2,10 +2,9 @@
 
 Both stores answer the same read-only queries with the same :class:`~kg.query.QueryResult`, so
 :func:`kg.query.format_result` renders either one (table, CSV, W3C SPARQL 1.1 JSON). The
-default graph is the union of the named graphs in both, as in a built ``graph.trig``; rdflib's
-union is a set, Oxigraph's a bag: a triple stated in several named graphs (the label of an
-org:Role held in several documents) comes back once per graph there, so kg's shipped queries
-never count such triples (use ``DISTINCT`` in your own where it matters).
+default graph is the union of the named graphs in both, as in a built ``graph.trig``. rdflib's
+union is a set and Oxigraph's a bag, which agree because kg states each triple in one named
+graph only (a post held in many documents is described once, in the corpus graph).
 
 rdflib holds about 2.5 KB per triple and evaluates SPARQL in Python: fine for one article to a
 few hundred thousand triples. Oxigraph (Rust, RocksDB) loads ~10× and answers ~25× faster with
