@@ -412,7 +412,7 @@ def _export(args: argparse.Namespace) -> int:
         raise InputError(f"{target}: --out must be a folder for --format csv")
     if args.format != "csv" and target.is_dir():
         raise InputError(f"{target}: --out must be a file for --format {args.format}")
-    for path in export(kg.G, kg.dataset, args.format, target, base=kg.iris.base):
+    for path in export(kg, args.format, target):
         print(f"{args.format}: {path.resolve()}")
     return 0
 

@@ -12,14 +12,15 @@ import itertools
 import math
 import random
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-from rdflib import Dataset, Graph, URIRef
+from rdflib import Dataset, URIRef
+from rdflib.term import Node
 
 from kg.model import AnnotatedDocument, Entity, EventKind, Mention
 from kg.rdf import (
@@ -27,11 +28,13 @@ from kg.rdf import (
     LINK_COUNTS,
     METRIC_DECIMALS,
     TYPE_OF_CLASS,
-    document_graphs,
     set_analytics,
     set_links,
 )
-from kg.vocab import ITSRDF, KGO, NIF, RDF, RDFS, SKOS, Iris
+from kg.vocab import ITSRDF, KGO, NIF, RDFS, SKOS, Iris
+
+if TYPE_CHECKING:
+    from kg.store import SparqlStore
 
 CO_MENTION = "co-mention"
 MET = "met"
@@ -86,8 +89,9 @@ class LinkTally:
             self.examples[node] = sorted(kept + examples)[:EXAMPLES_PER_NODE]
 
 
-def project(dataset: Dataset, iris: Iris) -> nx.Graph:
-    """The entity graph of a kg dataset.
+def project(source: Dataset | SparqlStore, iris: Iris) -> nx.Graph:
+    """The entity graph of a kg dataset, or of a store holding one (either store of
+    :mod:`kg.store`: the same SPARQL reads both).
 
     Nodes are entity IRIs (str) with ``label``, ``type`` (PERS/ORG/LOC/MISC), ``mentions``,
     ``alt_labels`` and ``examples`` (document id, sentence) attributes; an edge joins two
@@ -100,49 +104,119 @@ def project(dataset: Dataset, iris: Iris) -> nx.Graph:
     Everything but the examples is read from the corpus graph, as the build wrote it: the
     entities, their metrics (where stored) and the ``kgo:Link`` of each edge; only the
     examples come from the document graphs.
+
+    >>> from kg.pipeline import build
+    >>> from kg.model import Document
+    >>> built = build([Document("d1", "زار محمود عباس القاهرة والتقى عبد الفتاح السيسي.")])
+    >>> G = project(built.dataset, built.iris)
+    >>> sorted(data["label"] for _, data in G.nodes(data=True)) == sorted(
+    ...     data["label"] for _, data in built.G.nodes(data=True))
+    True
     """
-    corpus = dataset.graph(iris.corpus_graph())
+    from kg.store import MemoryStore
+
+    store = MemoryStore(source) if isinstance(source, Dataset) else source
+    corpus = f"<{iris.corpus_graph()}>"
+    classes = " ".join(f"<{iri}>" for iri in TYPE_OF_CLASS)
     nodes: dict[str, dict[str, Any]] = {}
-    for entity_class, entity_type in TYPE_OF_CLASS.items():
-        for iri in sorted(map(str, corpus.subjects(RDF.type, entity_class))):
-            node = URIRef(iri)
+    entities = store.run(
+        f"SELECT ?e ?class ?label ?mentions WHERE {{ GRAPH {corpus} {{ VALUES ?class {{{classes}}}"
+        f" ?e a ?class OPTIONAL {{ ?e <{RDFS.label}> ?label }}"
+        f" OPTIONAL {{ ?e <{KGO.mentionCount}> ?mentions }} }} }}"
+    )
+    for entity, entity_class, label, mentions in sorted(entities.rows, key=_row_key):
+        iri = str(entity)
+        if isinstance(entity, URIRef) and iri not in nodes:
             nodes[iri] = {
-                "label": str(corpus.value(node, RDFS.label) or iri),
-                "type": entity_type.value,
-                "mentions": int(str(corpus.value(node, KGO.mentionCount) or 0)),
-                "alt_labels": sorted(str(alt) for alt in corpus.objects(node, SKOS.altLabel)),
+                "label": str(label) if label is not None else iri,
+                "type": TYPE_OF_CLASS[URIRef(str(entity_class))].value,
+                "mentions": int(str(mentions)) if mentions is not None else 0,
+                "alt_labels": [],
             }
-            for metric, prop in ANALYTICS_PROPERTIES.items():
-                value = corpus.value(node, prop)
-                if value is not None:
-                    nodes[iri][metric] = float(str(value))
+    for entity, alt in store.run(
+        f"SELECT ?e ?alt WHERE {{ GRAPH {corpus} {{ ?e <{SKOS.altLabel}> ?alt }} }}"
+    ).rows:
+        if str(entity) in nodes:
+            nodes[str(entity)]["alt_labels"].append(str(alt))
+    metric_of = {str(prop): metric for metric, prop in ANALYTICS_PROPERTIES.items()}
+    stored: dict[str, dict[str, float]] = defaultdict(dict)
+    for entity, prop, value in store.run(
+        f"SELECT ?e ?p ?v WHERE {{ GRAPH {corpus} {{ VALUES ?p {{{_iris(metric_of)}}}"
+        " ?e ?p ?v } }"
+    ).rows:
+        stored[str(entity)].setdefault(metric_of[str(prop)], float(str(value)))
+    for iri, data in nodes.items():
+        data["alt_labels"].sort()
+        metrics = stored.get(iri, {})
+        data.update((m, metrics[m]) for m in ANALYTICS_PROPERTIES if m in metrics)
     links = LinkTally()
-    for graph_iri in document_graphs(dataset, iris):
-        graph = dataset.graph(graph_iri)
-        context = graph.value(predicate=RDF.type, object=NIF.Context)
-        doc_id = str(graph.value(context, KGO.documentId) or graph_iri)
-        by_sentence: dict[URIRef, set[str]] = defaultdict(set)
-        for mention, entity in graph.subject_objects(ITSRDF.taIdentRef):
-            sentence = graph.value(mention, NIF.sentence)
-            if isinstance(sentence, URIRef) and str(entity) in nodes:
-                by_sentence[sentence].add(str(entity))
-        for sentence, entities in by_sentence.items():
-            text = str(graph.value(sentence, NIF.anchorOf) or "")
-            links.add_sentence(str(graph_iri), doc_id, str(sentence), text, entities)
-    links.relations = stored_links(corpus)
+    links.examples = _examples(store, iris, nodes)
+    links.relations = stored_links(store, iris)
     return entity_graph(nodes, links)
 
 
-def stored_links(corpus: Graph) -> Counter[tuple[str, str, str]]:
+def _iris(iris: Iterable[str]) -> str:
+    return " ".join(f"<{iri}>" for iri in sorted(iris))
+
+
+def _row_key(row: tuple[Node | None, ...]) -> tuple[str, ...]:
+    return tuple("" if term is None else str(term) for term in row)
+
+
+def _examples(
+    store: SparqlStore, iris: Iris, nodes: Mapping[str, Any]
+) -> dict[str, list[tuple[tuple[str, str], tuple[str, str]]]]:
+    """Each entity's first EXAMPLES_PER_NODE sentences, in (document IRI, sentence IRI) order,
+    with the document's id and the sentence's text (as :class:`LinkTally` keeps them)."""
+    prefix = iris.document("")
+    first: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    named = store.run(
+        f"SELECT DISTINCT ?g ?s ?e WHERE {{ GRAPH ?g {{ ?m <{ITSRDF.taIdentRef}> ?e ;"
+        f" <{NIF.sentence}> ?s }} }}"
+    )
+    for graph, sentence, entity in sorted(named.rows, key=_row_key):
+        kept = first[str(entity)]
+        if len(kept) < EXAMPLES_PER_NODE and str(graph).startswith(prefix):
+            kept.append((str(graph), str(sentence)))
+    wanted = {sentence for entity, kept in first.items() if entity in nodes for _, sentence in kept}
+    texts: dict[str, str] = {}
+    ordered = sorted(wanted)
+    for start in range(0, len(ordered), 1000):  # bounded VALUES clauses
+        batch = ordered[start : start + 1000]
+        found = store.run(
+            f"SELECT ?s ?text WHERE {{ GRAPH ?g {{ VALUES ?s {{{_iris(batch)}}}"
+            f" ?s <{NIF.anchorOf}> ?text }} }}"
+        )
+        texts.update((str(sentence), str(text)) for sentence, text in found.rows)
+    doc_ids = {
+        str(graph): str(doc_id)
+        for graph, doc_id in store.run(
+            f"SELECT ?g ?id WHERE {{ GRAPH ?g {{ ?c a <{NIF.Context}> ;"
+            f" <{KGO.documentId}> ?id }} }}"
+        ).rows
+    }
+    return {
+        entity: [
+            ((graph, sentence), (doc_ids.get(graph, graph), texts.get(sentence, "")))
+            for graph, sentence in kept
+        ]
+        for entity, kept in first.items()
+        if entity in nodes
+    }
+
+
+def stored_links(store: SparqlStore, iris: Iris) -> Counter[tuple[str, str, str]]:
     """The edges of the entity graph as the corpus graph's ``kgo:Link`` resources state them:
     (source, target, kind) → count."""
+    kind_of = {str(prop): kind for kind, prop in LINK_COUNTS.items()}
     found: Counter[tuple[str, str, str]] = Counter()
-    for link in corpus.subjects(RDF.type, KGO.Link):
-        source, target = str(corpus.value(link, KGO.source)), str(corpus.value(link, KGO.target))
-        for kind, prop in LINK_COUNTS.items():
-            count = corpus.value(link, prop)
-            if count is not None:
-                found[source, target, kind] += int(str(count))
+    answer = store.run(
+        f"SELECT ?source ?target ?p ?n WHERE {{ GRAPH <{iris.corpus_graph()}> {{"
+        f" ?link a <{KGO.Link}> ; <{KGO.source}> ?source ; <{KGO.target}> ?target ;"
+        f" ?p ?n VALUES ?p {{{_iris(kind_of)}}} }} }}"
+    )
+    for source, target, prop, count in answer.rows:
+        found[str(source), str(target), kind_of[str(prop)]] += int(str(count))
     return found
 
 

@@ -45,8 +45,10 @@ from kg.vocab import DEFAULT_BASE, Iris
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyoxigraph
 
     from kg.query import QueryResult
+    from kg.store import MemoryStore, OxigraphStore
 
 GRAPH_FILE = "graph.trig"
 HTML_FILE = "graph.html"
@@ -87,27 +89,80 @@ class BuildConfig:
 
 
 class KnowledgeGraph:
-    """A built graph: the RDF dataset, its entities and the networkx projection with analytics."""
+    """A built graph: the RDF dataset, its entities and the networkx projection with analytics.
+
+    A graph from :func:`build` holds its rdflib dataset. One opened with :func:`load` queries
+    the store :func:`kg.store.open_store` picks for the file (the Oxigraph store ``kg build``
+    leaves beside a big graph), and parses the file into an rdflib ``dataset`` only when that
+    attribute is first read.
+    """
 
     def __init__(
-        self, dataset: Dataset, iris: Iris, *, seed: int = 0, G: nx.Graph | None = None
+        self,
+        dataset: Dataset | None,
+        iris: Iris,
+        *,
+        seed: int = 0,
+        G: nx.Graph | None = None,
+        store: MemoryStore | OxigraphStore | None = None,
+        source: Path | None = None,
     ) -> None:
         """``G``: the entity graph with its metrics, as the build that wrote ``dataset`` made
-        it; without it, it is projected from ``dataset`` (:func:`kg.graph.project`), with the
-        metrics stored there, or computed and stored when they are not."""
-        self.dataset = dataset
+        it; without it, it is projected from the store (:func:`kg.graph.project`), with the
+        metrics stored there, or computed and stored when they are not. Without a
+        ``dataset``, ``store`` answers queries and ``source`` (the graph.trig it holds) is
+        parsed when the dataset is asked for."""
+        from kg.store import MemoryStore
+
+        if dataset is None and (store is None or source is None):
+            raise ValueError("KnowledgeGraph needs a dataset, or a store and its source file")
+        self._dataset = dataset
+        self._source = source
         self.iris = iris
-        if G is None:
-            G = graph_analytics.project(dataset, iris)
+        self.store: MemoryStore | OxigraphStore = (
+            store if store is not None else MemoryStore(self.dataset)
+        )
+        self._G = G
+        self._seed = seed
+
+    @property
+    def G(self) -> nx.Graph:
+        """The entity graph with its metrics (projected from the store on first use)."""
+        if self._G is None:
+            self._G = graph_analytics.project(self.store, self.iris)
             metrics = graph_analytics.METRICS
-            if any(metric not in data for _, data in G.nodes(data=True) for metric in metrics):
-                write_analytics(dataset, G, iris, seed=seed)  # not stored yet: compute them
-        self.G = G
+            stored = (metric in data for _, data in self._G.nodes(data=True) for metric in metrics)
+            if not all(stored):
+                self.recompute_analytics(seed=self._seed)  # not stored yet: compute them
+        return self._G
+
+    @property
+    def dataset(self) -> Dataset:
+        """The graph as an rdflib Dataset (a loaded graph is parsed on first use)."""
+        if self._dataset is None:
+            assert self._source is not None
+            self._dataset = rdf.load_dataset(self._source, self.iris)
+        return self._dataset
 
     def recompute_analytics(self, *, seed: int = 0) -> None:
         """Compute the centralities and communities again and store them in the dataset (a
-        loaded graph reads them as its build stored them; this is the explicit call)."""
+        loaded graph reads them as its build stored them; this is the explicit call). Queries
+        then read the changed dataset, not the file."""
+        from kg.store import MemoryStore
+
         write_analytics(self.dataset, self.G, self.iris, seed=seed)
+        self.store = MemoryStore(self.dataset)
+        self._source = None  # the file no longer holds this graph
+
+    def quads(self) -> Iterator[pyoxigraph.Quad]:
+        """Every quad of the graph, as pyoxigraph terms, in graph.trig's order (graphs, then
+        subjects, in IRI order): parsed from the file a loaded graph came from, which is
+        several times faster than reading them back from a store."""
+        import pyoxigraph as ox
+
+        if self._source is not None:
+            return iter(ox.parse(path=str(self._source), format=ox.RdfFormat.TRIG))
+        return iter(ox.parse(rdf.serialize(self.dataset), format=ox.RdfFormat.TRIG))
 
     def query(self, sparql: str) -> pd.DataFrame:
         """Run a read-only SPARQL SELECT and return a pandas DataFrame."""
@@ -120,9 +175,7 @@ class KnowledgeGraph:
 
     def run(self, sparql: str) -> QueryResult:
         """Run a read-only SPARQL query and return the raw result."""
-        from kg.query import run_query
-
-        return run_query(self.dataset, sparql)
+        return self.store.run(sparql)
 
     def to_networkx(self) -> nx.Graph:
         """A copy of the entity graph (nodes carry labels, types and metrics)."""
@@ -239,12 +292,19 @@ def graph_file(path: str | os.PathLike[str]) -> Path:
 
 
 def load(
-    path: str | os.PathLike[str], *, base: str = DEFAULT_BASE, seed: int = 0
+    path: str | os.PathLike[str], *, base: str = DEFAULT_BASE, seed: int = 0, store: str = "auto"
 ) -> KnowledgeGraph:
-    """Open a built graph (``DIR`` or ``DIR/graph.trig``)."""
+    """Open a built graph (``DIR`` or ``DIR/graph.trig``) on the store named (see
+    :func:`kg.store.open_store`: ``auto`` takes the Oxigraph store a build left beside a big
+    graph, rdflib's memory store for a small one)."""
+    from kg.store import MemoryStore, open_store
+
     trig = rdf.require_graph(graph_file(path))
     iris = Iris(base)
-    return KnowledgeGraph(rdf.load_dataset(trig, iris), iris, seed=seed)
+    opened = open_store(trig, store)
+    if isinstance(opened, MemoryStore):
+        return KnowledgeGraph(opened.dataset, iris, seed=seed, store=opened, source=trig)
+    return KnowledgeGraph(None, iris, seed=seed, store=opened, source=trig)
 
 
 def build_directory(

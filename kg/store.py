@@ -228,13 +228,22 @@ def _stream(
     """Rows of an Oxigraph answer (solutions or triples: ``terms`` of each, as rdflib terms),
     read lazily so that ``max_rows`` and ``deadline`` cut a long answer short."""
     rows: list[tuple[Node | None, ...]] = []
+    # Answers repeat their terms (predicates, entities, small counts): convert each once.
+    converted: dict[Any, Node | None] = {}
+
+    def convert(term: Any) -> Node | None:
+        node = converted.get(term, converted)
+        if node is converted:
+            node = converted[term] = from_oxigraph(term)
+        return node  # type: ignore[return-value]
+
     try:
         for item in answer:
             if max_rows is not None and len(rows) >= max_rows:
                 break
             if deadline is not None and len(rows) % 1024 == 0:
                 _check_deadline(deadline)
-            rows.append(tuple(from_oxigraph(term) for term in terms(item)))
+            rows.append(tuple(map(convert, terms(item))))
     except OSError as error:
         raise QueryError(f"query failed while running: {error}") from error
     _check_deadline(deadline)

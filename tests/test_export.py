@@ -17,7 +17,7 @@ from kg import rdf
 from kg.errors import ConfigError
 from kg.export import EXPORT_FORMATS, export, jsonld_context
 from kg.model import Document
-from kg.pipeline import KnowledgeGraph, build
+from kg.pipeline import KnowledgeGraph, build, load
 from tests.conftest import LexiconExtractor
 
 
@@ -31,7 +31,7 @@ def test_export_graph_formats_read_back_in_networkx(
     graph: KnowledgeGraph, tmp_path: Path, fmt: str
 ) -> None:
     target = tmp_path / f"graph.{fmt}"
-    export(graph.G, graph.dataset, fmt, target)
+    export(graph, fmt, target)
     H = nx.read_gexf(target) if fmt == "gexf" else nx.read_graphml(target)
     assert set(H.nodes) == set(graph.G.nodes)
     assert H.number_of_edges() == graph.G.number_of_edges()
@@ -44,8 +44,8 @@ def test_export_graph_formats_read_back_in_networkx(
 def test_export_nquads_and_jsonld_hold_the_whole_dataset(
     graph: KnowledgeGraph, tmp_path: Path
 ) -> None:
-    export(graph.G, graph.dataset, "nquads", tmp_path / "graph.nq")
-    export(graph.G, graph.dataset, "jsonld", tmp_path / "graph.jsonld", base=graph.iris.base)
+    export(graph, "nquads", tmp_path / "graph.nq")
+    export(graph, "jsonld", tmp_path / "graph.jsonld")
     for path, fmt in ((tmp_path / "graph.nq", "nquads"), (tmp_path / "graph.jsonld", "json-ld")):
         back = Dataset()
         back.parse(path, format=fmt)
@@ -58,7 +58,7 @@ def test_export_nquads_and_jsonld_hold_the_whole_dataset(
 
 
 def test_export_csv_opens_in_pandas(graph: KnowledgeGraph, tmp_path: Path) -> None:
-    written = export(graph.G, graph.dataset, "csv", tmp_path / "csv")
+    written = export(graph, "csv", tmp_path / "csv")
     assert [p.name for p in written] == ["nodes.csv", "edges.csv"]
     nodes = pd.read_csv(tmp_path / "csv" / "nodes.csv")
     edges = pd.read_csv(tmp_path / "csv" / "edges.csv")
@@ -70,7 +70,7 @@ def test_export_csv_opens_in_pandas(graph: KnowledgeGraph, tmp_path: Path) -> No
 
 def test_export_unknown_format(graph: KnowledgeGraph, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="choose one of: gexf"):
-        export(graph.G, graph.dataset, "xlsx", tmp_path / "x")
+        export(graph, "xlsx", tmp_path / "x")
 
 
 def test_cli_export_every_format(graph: KnowledgeGraph, tmp_path: Path) -> None:
@@ -92,3 +92,20 @@ def test_cli_export_every_format(graph: KnowledgeGraph, tmp_path: Path) -> None:
     )  # fmt: skip
     assert missing.returncode == 1 and missing.stderr.startswith("kg: error: ")
     assert "Traceback" not in missing.stderr
+
+
+@pytest.mark.parametrize("fmt", ["nquads", "jsonld", "graphml"])
+def test_export_of_a_loaded_graph_matches_the_built_one(
+    graph: KnowledgeGraph, tmp_path: Path, fmt: str
+) -> None:
+    # A loaded graph reads its quads from the file and its entity graph from the Oxigraph
+    # store: the exported bytes are those of the graph built in memory.
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "graph.trig").write_text(rdf.serialize(graph.dataset), encoding="utf-8")
+    loaded = load(out, store="oxigraph")
+    export(graph, fmt, tmp_path / "built")
+    export(loaded, fmt, tmp_path / "loaded")
+    built_text = (tmp_path / "built").read_text(encoding="utf-8")
+    assert built_text == (tmp_path / "loaded").read_text(encoding="utf-8")
+    assert "غزة" in built_text or "عباس" in built_text
