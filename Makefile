@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 OUT ?= out
 
-.PHONY: install demo test lint typecheck unit browser bench ner-train ner-data clean
+.PHONY: install demo test lint typecheck unit browser bench ner-train ner-data yasgui clean
 
 install: $(STAMP)
 
@@ -54,6 +54,16 @@ ner-data: $(STAMP)
 	$(PY) -m pip install --quiet --no-deps arabic-name-romanizer==0.2.0 arwikicats==0.2.3 arabnamer==0.1.3
 	$(PY) -m training.frequency
 	$(PY) -m training.namelists
+
+# Refresh the SPARQL editor bundled for kg serve's query page from npm (the files are committed:
+# nothing is fetched at run time). Source maps are left out: the page never loads them.
+YASGUI_VERSION ?= 4.6.2
+yasgui:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm install --silent --no-audit --no-fund --ignore-scripts \
+		@zazuko/yasgui@$(YASGUI_VERSION) && cd - >/dev/null && \
+	sed '/sourceMappingURL/d' $$tmp/node_modules/@zazuko/yasgui/build/yasgui.min.js > kg/data/sparql/yasgui.min.js && \
+	cp $$tmp/node_modules/@zazuko/yasgui/build/yasgui.min.css kg/data/sparql/yasgui.min.css && \
+	rm -rf $$tmp
 
 clean:
 	rm -rf $(OUT) .pytest_cache .mypy_cache .ruff_cache

@@ -162,6 +162,11 @@ def _parser() -> argparse.ArgumentParser:
         help="allow browser pages from ORIGIN only (default: any origin on loopback, "
         "none with --public)",
     )
+    serve.add_argument(
+        "--examples",
+        metavar="DIR",
+        help="the .rq queries the page at / offers (default: the repository's queries/)",
+    )
     serve.set_defaults(handler=_serve)
 
     export = commands.add_parser(
@@ -371,12 +376,14 @@ def _query(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     from kg.pipeline import graph_file
+    from kg.querypage import read_examples
     from kg.rdf import require_graph
     from kg.serve import ServeConfig, check_host, make_server
     from kg.store import OxigraphStore, choose_store, open_store
     from kg.workers import QueryPool
 
     check_host(args.host, public=args.public)
+    examples = read_examples(Path(args.examples)) if args.examples else None
     config = ServeConfig(timeout=args.timeout, max_rows=args.max_rows, cors_origin=args.cors)
     trig = require_graph(graph_file(args.graph))
     name = choose_store(trig, args.store)
@@ -386,12 +393,18 @@ def _serve(args: argparse.Namespace) -> int:
     pool = QueryPool(partial(open_store, trig, name), config.workers)
     try:
         server = make_server(
-            pool, host=args.host, port=args.port, config=config, public=args.public
+            pool,
+            host=args.host,
+            port=args.port,
+            config=config,
+            public=args.public,
+            examples=examples,
         )
     except BaseException:
         pool.close()
         raise
     print(f"SPARQL endpoint ({name} store, read-only): {server.url}", flush=True)
+    print(f"query page: {server.url.removesuffix('sparql')}", flush=True)
     print("press Ctrl-C to stop", flush=True)
     try:
         server.serve_forever()

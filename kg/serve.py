@@ -1,6 +1,7 @@
 """A read-only SPARQL 1.1 Protocol endpoint over a built graph (``kg serve``).
 
-Any SPARQL client (YASGUI, Protégé, rdflib's SPARQLWrapper, curl) can query it::
+Any SPARQL client (YASGUI, Protégé, rdflib's SPARQLWrapper, curl) can query it, and ``/`` is a
+query page (:mod:`kg.querypage`: YASGUI, bundled, with the shipped queries as examples)::
 
     GET  /sparql?query=...                       (URL-encoded query)
     POST /sparql  query=...                      (application/x-www-form-urlencoded)
@@ -47,6 +48,14 @@ from kg.query import (
     format_result,
     serialize_graph,
     timed_out,
+)
+from kg.querypage import (
+    CONTENT_SECURITY_POLICY,
+    STATIC_FILES,
+    Example,
+    default_examples,
+    page_html,
+    static_file,
 )
 from kg.store import MemoryStore, OxigraphStore
 from kg.workers import Busy, QueryPool
@@ -183,11 +192,13 @@ class SparqlServer(ThreadingHTTPServer):
         address: tuple[str, int],
         store: MemoryStore | OxigraphStore | QueryPool,
         config: ServeConfig,
+        examples: Sequence[Example] = (),
     ) -> None:
         # The pool exists before the socket is bound: a busy port makes the base class close
         # the server at once, and closing shuts the pool down.
         self.store = store
         self.config = config
+        self.page = page_html(list(examples))
         self.pool = ThreadPoolExecutor(max_workers=config.workers, thread_name_prefix="kg-query")
         self.slots = threading.BoundedSemaphore(config.workers)
         super().__init__(address, _Handler)
@@ -241,8 +252,10 @@ def make_server(
     port: int = 7878,
     config: ServeConfig = ServeConfig(),
     public: bool = False,
+    examples: Sequence[Example] | None = None,
 ) -> SparqlServer:
     """A ready :class:`SparqlServer` (call ``serve_forever()``); ``port=0`` picks a free port.
+    The query page at ``/`` offers ``examples`` (default: the repository's ``queries/``).
 
     Without a ``config.cors_origin``, pages from any origin may query an endpoint on loopback
     (it serves only this machine), none a public one."""
@@ -252,7 +265,9 @@ def make_server(
     if not 0 <= port <= 65535:
         raise ConfigError(f"--port must be between 0 and 65535, got {port}")
     try:
-        return SparqlServer((host, port), store, config)
+        if examples is None:
+            examples = default_examples()
+        return SparqlServer((host, port), store, config, examples)
     except OSError as error:
         raise ConfigError(f"cannot listen on {host}:{port} ({error.strerror or error})") from error
 
@@ -274,6 +289,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         url = urlsplit(self.path)
+        if url.path == "/":
+            self._send_page(self.server.page.encode("utf-8"), "text/html")
+            return
+        if url.path.startswith("/ui/") and url.path[4:] in STATIC_FILES:
+            name = url.path[4:]
+            self._send_page(static_file(name), STATIC_FILES[name])
+            return
         if url.path != PATH:
             self._error(HTTPStatus.NOT_FOUND, f"the SPARQL endpoint is at {PATH}")
             return
@@ -355,6 +377,17 @@ class _Handler(BaseHTTPRequestHandler):
             return
         render = serialize_graph if graph else format_result
         self._send(render(result, formats[media_type]), media_type, truncated)
+
+    def _send_page(self, body: bytes, media_type: str) -> None:
+        """The query page or one of its files: same-origin only, nothing from other hosts."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", f"{media_type}; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        self.wfile.write(body)
 
     def _describe_service(self) -> None:
         self._send(SERVICE_DESCRIPTION.format(url=self.server.url), "text/turtle", False)
