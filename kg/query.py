@@ -105,7 +105,57 @@ def uses_federation(sparql: str) -> bool:
     >>> uses_federation('SELECT * WHERE { ?s ?p "SERVICE" } # SERVICE in a comment')
     False
     """
-    return bool(_SERVICE.search(_LITERALS_AND_COMMENTS.sub(" ", sparql)))
+    return bool(_SERVICE.search(without_literals(sparql)))
+
+
+def without_literals(sparql: str) -> str:
+    """``sparql`` with its strings, IRIs and comments blanked: what is left are keywords,
+    variables and prefixed names, which a scan for a keyword or prefix can trust.
+
+    >>> without_literals('SELECT * WHERE { ?s <http://ex.org/a#b> "FROM" } # FROM')
+    'SELECT * WHERE { ?s   }  '
+    """
+    return _LITERALS_AND_COMMENTS.sub(" ", sparql)
+
+
+_FROM = re.compile(r"\bFROM\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class QueryDataset:
+    """The RDF dataset a query runs on, when it names one: the graphs merged into its default
+    graph and the graphs ``GRAPH`` may match (``FROM`` / ``FROM NAMED`` in the query, or the
+    SPARQL Protocol's ``default-graph-uri`` / ``named-graph-uri``, which take precedence).
+
+    Only graphs kg stores are read: an IRI it does not hold names an empty graph, never a
+    download (rdflib would fetch it from the web; kg's stores never do).
+    """
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
+def query_dataset(sparql: str) -> QueryDataset | None:
+    """The dataset ``sparql``'s ``FROM`` and ``FROM NAMED`` clauses name, or None without any
+    (then the default graph is the union of every named graph).
+
+    >>> query_dataset("SELECT * FROM <https://ex.org/g> FROM NAMED schema:d1 WHERE { ?s ?p ?o }")
+    QueryDataset(default=('https://ex.org/g',), named=('https://schema.org/d1',))
+    >>> query_dataset("SELECT * WHERE { ?s ?p 'FROM' }") is None
+    True
+    """
+    if not _FROM.search(without_literals(sparql)):
+        return None
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        clauses = translateQuery(parseQuery(sparql), initNs=prefix_iris()).algebra.datasetClause
+    except Exception:  # not a query kg can run: its store reports why
+        return None
+    default = tuple(str(c["default"]) for c in clauses or () if "default" in c)
+    named = tuple(str(c["named"]) for c in clauses or () if "named" in c)
+    return QueryDataset(default, named) if default or named else None
 
 
 def check_local(sparql: str) -> None:

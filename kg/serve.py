@@ -11,11 +11,13 @@ SELECT and ASK answers come as W3C SPARQL 1.1 JSON (the default), XML, CSV or TS
 of ``kg query`` (``text/plain``); CONSTRUCT and DESCRIBE answers as Turtle (the default),
 N-Triples, JSON-LD or RDF/XML. ``Accept`` is read with its q-values; when it accepts none of
 these, the answer is 406. ``GET /sparql`` without a query returns the service description
-(Turtle). UPDATE requests (``update=`` or ``application/sparql-update``) are refused with 403,
-as is any query the store refuses. The server binds to 127.0.0.1 unless told otherwise, caps
-the rows of an answer (``X-KG-Truncated: true`` when it cut some) and stops waiting for a query
-after a timeout. Browsers may call it from any page (CORS ``*``, the truncation header exposed)
-while it listens on loopback only; with ``--public`` only the ``--cors`` origin may.
+(Turtle). A request may name the query's dataset (``default-graph-uri``,
+``named-graph-uri``; only stored graphs are read). UPDATE requests (``update=`` or
+``application/sparql-update``) are refused with 403, as is any query the store refuses. The
+server binds to 127.0.0.1 unless told otherwise, caps the rows of an answer
+(``X-KG-Truncated: true`` when it cut some) and stops waiting for a query after a timeout.
+Browsers may call it from any page (CORS ``*``, the truncation header exposed) while it listens
+on loopback only; with ``--public`` only the ``--cors`` origin may.
 
 Queries run on a small, fixed pool of workers; a request that finds them all busy gets 503 at
 once, so runaway queries cannot queue up unbounded work. ``kg serve`` gives the server worker
@@ -44,6 +46,7 @@ from kg.query import (
     GRAPH,
     RDF_MEDIA_TYPES,
     UPDATE_REFUSED,
+    QueryDataset,
     QueryResult,
     format_result,
     serialize_graph,
@@ -209,25 +212,29 @@ class SparqlServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host!s}:{port}{PATH}"
 
-    def answer(self, sparql: str) -> tuple[QueryResult, bool]:
-        """Run ``sparql`` within the limits: (result, whether rows were cut)."""
+    def answer(self, sparql: str, dataset: QueryDataset | None = None) -> tuple[QueryResult, bool]:
+        """Run ``sparql`` (on ``dataset``, when the request names one) within the limits:
+        (result, whether rows were cut)."""
         limit = self.config.max_rows
         if isinstance(self.store, QueryPool):
-            result = self.store.run(sparql, max_rows=limit + 1, timeout=self.config.timeout)
+            timeout = self.config.timeout
+            result = self.store.run(sparql, max_rows=limit + 1, timeout=timeout, dataset=dataset)
         else:
-            result = self._in_thread(sparql)
+            result = self._in_thread(sparql, dataset)
         if len(result.rows) > limit:
             return result.cut(limit), True
         return result, False
 
-    def _in_thread(self, sparql: str) -> QueryResult:
+    def _in_thread(self, sparql: str, dataset: QueryDataset | None) -> QueryResult:
         assert not isinstance(self.store, QueryPool)
         if not self.slots.acquire(blocking=False):
             raise Busy("every query worker is busy; try again shortly")
         deadline = time.monotonic() + self.config.timeout
         limit = self.config.max_rows
         try:
-            future = self.pool.submit(self.store.run, sparql, max_rows=limit + 1, deadline=deadline)
+            future = self.pool.submit(
+                self.store.run, sparql, max_rows=limit + 1, deadline=deadline, dataset=dataset
+            )
         except BaseException:
             self.slots.release()
             raise
@@ -310,7 +317,7 @@ class _Handler(BaseHTTPRequestHandler):
         if len(queries) != 1:
             self._error(HTTPStatus.BAD_REQUEST, "give exactly one query= parameter")
             return
-        self._run(queries[0])
+        self._run(queries[0], params)
 
     def do_POST(self) -> None:
         if urlsplit(self.path).path != PATH:
@@ -326,7 +333,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._error(HTTPStatus.FORBIDDEN, UPDATE_REFUSED_HERE)
             return
         if content_type == "application/sparql-query":
-            self._run(body)
+            self._run(body, parse_qs(urlsplit(self.path).query))
             return
         if content_type == "application/x-www-form-urlencoded":
             params = parse_qs(body)
@@ -335,7 +342,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             queries = params.get("query", [])
             if len(queries) == 1:
-                self._run(queries[0])
+                self._run(queries[0], params)
                 return
             self._error(HTTPStatus.BAD_REQUEST, "give exactly one query= parameter")
             return
@@ -344,8 +351,15 @@ class _Handler(BaseHTTPRequestHandler):
             "POST application/sparql-query or application/x-www-form-urlencoded",
         )
 
-    def _run(self, sparql: str) -> None:
+    def _run(self, sparql: str, params: dict[str, list[str]]) -> None:
+        """Answer one query; ``params`` may name its dataset (``default-graph-uri``,
+        ``named-graph-uri``: SPARQL 1.1 Protocol §2.1.4, over the query's own FROM)."""
         accept = self.headers.get("Accept")
+        dataset = None
+        if "default-graph-uri" in params or "named-graph-uri" in params:
+            dataset = QueryDataset(
+                tuple(params.get("default-graph-uri", [])), tuple(params.get("named-graph-uri", []))
+            )
         if negotiate(accept, [*MEDIA_TYPES, *RDF_MEDIA_TYPES]) is None:
             offered = ", ".join([*MEDIA_TYPES, *RDF_MEDIA_TYPES])
             self._error(
@@ -353,7 +367,7 @@ class _Handler(BaseHTTPRequestHandler):
             )
             return
         try:
-            result, truncated = self.server.answer(sparql)
+            result, truncated = self.server.answer(sparql, dataset)
         except Busy as error:
             self._error(HTTPStatus.SERVICE_UNAVAILABLE, str(error))
             return

@@ -36,10 +36,12 @@ from kg.errors import ConfigError, GraphError, QueryError
 from kg.query import (
     ASK,
     UPDATE_REFUSED,
+    QueryDataset,
     QueryResult,
     check_local,
     graph_result,
     is_update,
+    query_dataset,
     run_query,
     timed_out,
 )
@@ -77,12 +79,19 @@ class SparqlStore(Protocol):
     name: str
 
     def run(
-        self, sparql: str, *, max_rows: int | None = None, deadline: float | None = None
+        self,
+        sparql: str,
+        *,
+        max_rows: int | None = None,
+        deadline: float | None = None,
+        dataset: QueryDataset | None = None,
     ) -> QueryResult:
-        """Run a SELECT or ASK query; keep at most ``max_rows`` rows.
+        """Run a read-only query; keep at most ``max_rows`` rows.
 
         ``deadline`` (a :func:`time.monotonic` value) stops a query that is still producing
-        rows after it, with :class:`~kg.errors.QueryError`.
+        rows after it, with :class:`~kg.errors.QueryError`. ``dataset`` (the protocol's
+        ``default-graph-uri`` / ``named-graph-uri``) overrides the query's ``FROM`` clauses;
+        without either, the default graph is the union of the named graphs.
         """
         ...
 
@@ -98,15 +107,27 @@ class MemoryStore:
 
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
+        self._copy: OxigraphStore | None = None
 
     def run(
-        self, sparql: str, *, max_rows: int | None = None, deadline: float | None = None
+        self,
+        sparql: str,
+        *,
+        max_rows: int | None = None,
+        deadline: float | None = None,
+        dataset: QueryDataset | None = None,
     ) -> QueryResult:
         """Run a read-only query with :func:`kg.query.run_query`.
 
         rdflib evaluates the whole query before returning, so ``deadline`` is only checked
-        afterwards: a late answer is refused rather than cut short.
+        afterwards: a late answer is refused rather than cut short. A query on a dataset of its
+        own (``FROM``, or ``dataset``) runs on an Oxigraph copy, because rdflib would download
+        every graph it does not hold.
         """
+        if dataset is not None or query_dataset(sparql) is not None:
+            if self._copy is None:
+                self._copy = OxigraphStore.from_dataset(self.dataset)
+            return self._copy.run(sparql, max_rows=max_rows, deadline=deadline, dataset=dataset)
         result = run_query(self.dataset, sparql)
         _check_deadline(deadline)
         if max_rows is not None and len(result.rows) > max_rows:
@@ -182,16 +203,32 @@ class OxigraphStore:
             raise GraphError(f"{folder}: cannot open the Oxigraph store ({error})") from error
 
     def run(
-        self, sparql: str, *, max_rows: int | None = None, deadline: float | None = None
+        self,
+        sparql: str,
+        *,
+        max_rows: int | None = None,
+        deadline: float | None = None,
+        dataset: QueryDataset | None = None,
     ) -> QueryResult:
         """Run a read-only query; rows stream, so ``max_rows`` and ``deadline`` cut it short."""
         import pyoxigraph as ox
 
         check_local(sparql)
+        chosen = dataset if dataset is not None else query_dataset(sparql)
+        if chosen is None:
+            graphs: dict[str, Any] = {"use_default_graph_as_union": True}
+        else:  # the graphs named, stated outright: an unknown IRI is an empty graph
+            try:
+                graphs = {
+                    "default_graph": [ox.NamedNode(iri) for iri in chosen.default],
+                    "named_graphs": [ox.NamedNode(iri) for iri in chosen.named],
+                }
+            except ValueError as error:
+                raise QueryError(
+                    f"a graph of the query's dataset is not an IRI ({error})"
+                ) from error
         try:
-            answer = self._store.query(
-                sparql, prefixes=self._prefixes, use_default_graph_as_union=True
-            )
+            answer = self._store.query(sparql, prefixes=self._prefixes, **graphs)
         except SyntaxError as error:
             if is_update(sparql):
                 raise QueryError(UPDATE_REFUSED) from error

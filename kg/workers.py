@@ -26,7 +26,7 @@ from multiprocessing.process import BaseProcess
 from typing import Any
 
 from kg.errors import QueryError
-from kg.query import QueryResult, timed_out
+from kg.query import QueryDataset, QueryResult, timed_out
 
 LOG = logging.getLogger("kg.workers")
 # How long a new worker may take to open its store before it is given up.
@@ -56,7 +56,9 @@ class QueryPool:
         for worker in [self._start() for _ in range(workers)]:
             self._ready(worker)  # raises if the store cannot be opened: before listening
 
-    def run(self, sparql: str, *, max_rows: int, timeout: float) -> QueryResult:
+    def run(
+        self, sparql: str, *, max_rows: int, timeout: float, dataset: QueryDataset | None = None
+    ) -> QueryResult:
         """Answer ``sparql`` in an idle worker within ``timeout`` seconds (at most ``max_rows``
         rows); :class:`Busy` when none is idle, :class:`QueryError` when it fails or times out
         (the worker is then replaced)."""
@@ -65,7 +67,7 @@ class QueryPool:
         except queue.Empty:
             raise Busy("every query worker is busy; try again shortly") from None
         try:
-            worker.connection.send((sparql, max_rows, timeout))
+            worker.connection.send((sparql, max_rows, timeout, dataset))
             if not worker.connection.poll(timeout):
                 self._replace(worker)
                 raise timed_out(timeout)
@@ -149,12 +151,13 @@ def _answer_queries(opener: Callable[[], Any], connection: Connection) -> None:
     connection.send(("ready", None))
     while True:
         try:
-            sparql, max_rows, timeout = connection.recv()
+            sparql, max_rows, timeout, dataset = connection.recv()
         except (EOFError, OSError):
             return
         deadline = time.monotonic() + timeout
         try:
-            connection.send(("ok", store.run(sparql, max_rows=max_rows, deadline=deadline)))
+            answer = store.run(sparql, max_rows=max_rows, deadline=deadline, dataset=dataset)
+            connection.send(("ok", answer))
         except QueryError as error:
             connection.send(("error", str(error)))
         except Exception as error:  # the engines raise assorted internal errors

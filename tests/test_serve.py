@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 import pytest
 
 from kg.errors import ConfigError, QueryError
-from kg.query import QueryResult
+from kg.query import QueryDataset, QueryResult
 from kg.serve import ServeConfig, SparqlServer, check_host, make_server
 from kg.store import OxigraphStore
 
@@ -133,7 +133,12 @@ class _SlowStore:
     name = "slow"
 
     def run(
-        self, sparql: str, *, max_rows: int | None = None, deadline: float | None = None
+        self,
+        sparql: str,
+        *,
+        max_rows: int | None = None,
+        deadline: float | None = None,
+        dataset: QueryDataset | None = None,
     ) -> QueryResult:
         time.sleep(1.5)
         raise QueryError("never reached in time")

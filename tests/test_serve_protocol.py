@@ -113,3 +113,59 @@ def test_protocol_sparqlwrapper_reads_select_ask_and_construct(endpoint: SparqlS
     graph = client.queryAndConvert()
     text = graph.decode("utf-8") if isinstance(graph, bytes) else graph.serialize(format="turtle")
     assert "كيان 5" in text
+
+
+LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+TWO_GRAPHS = (
+    f'<http://ex.org/e1> {LABEL} "القاهرة"@ar <http://ex.org/g1> .\n'
+    f'<http://ex.org/e2> {LABEL} "عمّان"@ar <http://ex.org/g2> .\n'
+)
+LABELS = "SELECT ?label WHERE { ?e rdfs:label ?label } ORDER BY ?label"
+NAMED = "SELECT ?g ?label WHERE { GRAPH ?g { ?e rdfs:label ?label } } ORDER BY ?g"
+
+
+@pytest.fixture(scope="module")
+def two_graphs() -> Iterator[SparqlServer]:
+    store = OxigraphStore.from_nquads(TWO_GRAPHS)
+    yield from _serve(make_server(store, port=0, config=ServeConfig(max_rows=100, timeout=5)))
+
+
+def _values(body: bytes) -> list[list[str]]:
+    answer = json.loads(body)
+    names = answer["head"]["vars"]
+    return [[b[n]["value"] for n in names if n in b] for b in answer["results"]["bindings"]]
+
+
+def test_protocol_dataset_parameters_choose_the_graphs(two_graphs: SparqlServer) -> None:
+    url = two_graphs.url
+    # no dataset: the union of the named graphs
+    assert _values(_call(url + "?" + urlencode({"query": LABELS}))[2]) == [["القاهرة"], ["عمّان"]]
+    # query_dataset_default_graph
+    one = urlencode({"query": LABELS, "default-graph-uri": "http://ex.org/g1"})
+    assert _values(_call(url + "?" + one)[2]) == [["القاهرة"]]
+    # query_dataset_default_graphs_get: the default graph is the merge of those named
+    both = urlencode(
+        [("query", LABELS), ("default-graph-uri", "http://ex.org/g1"),
+         ("default-graph-uri", "http://ex.org/g2")]
+    )  # fmt: skip
+    assert _values(_call(url + "?" + both)[2]) == [["القاهرة"], ["عمّان"]]
+    # query_dataset_named_graphs_post: GRAPH sees only the named graphs given
+    form = urlencode({"query": NAMED, "named-graph-uri": "http://ex.org/g2"}).encode()
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    body = _call(url, method="POST", data=form, headers=headers)[2]
+    assert _values(body) == [["http://ex.org/g2", "عمّان"]]
+    # query_multiple_dataset: the protocol's dataset wins over the query's FROM
+    sparql = "SELECT ?label FROM <http://ex.org/g1> WHERE { ?e rdfs:label ?label }"
+    direct = url + "?" + urlencode({"default-graph-uri": "http://ex.org/g2"})
+    body = _call(
+        direct, method="POST", data=sparql.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+    )[2]  # fmt: skip
+    assert _values(body) == [["عمّان"]]
+    # the query's own FROM, and a graph kg does not hold (empty, never fetched)
+    assert _values(_call(url + "?" + urlencode({"query": sparql}))[2]) == [["القاهرة"]]
+    far = urlencode({"query": LABELS, "default-graph-uri": "http://127.0.0.1:9/elsewhere"})
+    status, _, body = _call(url + "?" + far)
+    assert status == 200 and _values(body) == []
+    bad = urlencode({"query": LABELS, "default-graph-uri": "not an iri"})
+    assert _call(url + "?" + bad)[0] == 400

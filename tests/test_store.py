@@ -208,3 +208,22 @@ def test_store_a_post_held_in_two_documents_is_stated_once(tmp_path: Path) -> No
     assert len(open_store(path, "oxigraph").run(everything).rows) == len(
         open_store(path, "memory").run(everything).rows
     )
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_store_from_clauses_read_stored_graphs_only(trig: Path, store: str) -> None:
+    # rdflib alone would download a FROM graph it does not hold (port 9 would refuse, and the
+    # query fail): both stores read a stored graph, and an unknown one as empty.
+    corpus = Iris().corpus_graph()
+    opened = open_store(trig, store)
+    count = "SELECT (COUNT(*) AS ?n) {FROM} WHERE {{ ?s ?p ?o }}"
+    everything = int(opened.run(count.format(FROM="")).rows[0][0])
+    in_corpus = int(opened.run(count.format(FROM=f"FROM <{corpus}>")).rows[0][0])
+    elsewhere = opened.run(count.format(FROM="FROM <http://127.0.0.1:9/graph>"))
+    assert 0 < in_corpus < everything and int(elsewhere.rows[0][0]) == 0
+    named = opened.run(
+        f"SELECT DISTINCT ?g FROM NAMED <{corpus}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"
+    )
+    assert [str(row[0]) for row in named.rows] == [str(corpus)]
+    memory = open_store(trig, "memory").run(count.format(FROM=f"FROM <{corpus}>"))
+    assert int(memory.rows[0][0]) == in_corpus
