@@ -42,7 +42,9 @@ SAID_ABOUT = "said-about"
 HOLDS_ROLE = "holds-role"
 # When two entities are linked in several ways, the edge shows the most specific one.
 KIND_PRECEDENCE = (MET, HOLDS_ROLE, SAID_ABOUT, CO_MENTION)
-EXAMPLES_PER_NODE = 3
+# Sentences kept per entity for the view's panel (the first, in document order): enough to list
+# every mention of all but the most named entities, bounded so a big corpus stays in memory.
+EXAMPLES_PER_NODE = 100
 # Exact betweenness is O(n·m); above this many nodes it is estimated from a seeded sample.
 EXACT_BETWEENNESS_LIMIT = 2000
 BETWEENNESS_SAMPLE = 256

@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import numpy as np
 import pyvis
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
 from kg.errors import check_top
+from kg.layout import Disc, Layout, layout
 from kg.text import normalize
 
 __all__ = ["PHYSICS_MAX_NODES", "TYPE_STYLES", "render_html", "select_top"]
@@ -35,7 +35,6 @@ __all__ = ["PHYSICS_MAX_NODES", "TYPE_STYLES", "render_html", "select_top"]
 #: Above this many nodes positions are always precomputed and vis-network physics stays off.
 PHYSICS_MAX_NODES = 300
 MIN_NODE_SIZE, MAX_NODE_SIZE = 8.0, 42.0
-LABEL_GAP = 36.0  # pixels kept free between two discs so the labels under them stay readable
 
 #: Entity type -> (colour, Arabic name, English name). Unknown types are drawn as MISC.
 TYPE_STYLES: dict[str, tuple[str, str, str]] = {
@@ -64,9 +63,9 @@ _EXTERNAL = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_MAX = 280
-#: Above this many nodes the click panel carries one source sentence per node, not all of them,
-#: so a 20k-node page stays a few MB.
-PANEL_ALL_EXAMPLES_MAX_NODES = 2000
+# Light tints for the discs behind communities (the nodes keep their type colours).
+_DISC_COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1",
+                 "#ff9da7", "#9c755f", "#bab0ac")  # fmt: skip
 
 
 def select_top(G: nx.Graph, top: int) -> nx.Graph:
@@ -105,16 +104,20 @@ def render_html(
 ) -> str:
     """Return one self-contained HTML document showing ``G``.
 
-    ``top`` keeps only the ``top`` highest-PageRank nodes (:func:`select_top`). ``physics=True``
-    lets vis-network's simulation move the nodes (only up to :data:`PHYSICS_MAX_NODES` nodes); by
-    default positions come from a seeded layout, so the same input gives the same page.
+    ``top`` keeps only the ``top`` highest-PageRank nodes (:func:`select_top`), and the page says
+    so. ``physics=True`` lets vis-network's simulation move the nodes (only up to
+    :data:`PHYSICS_MAX_NODES` nodes); by default positions come from :func:`kg.layout.layout`,
+    seeded, so the same input gives the same page.
     """
+    total = G.number_of_nodes()
     if top is not None:
         G = select_top(G, top)
     ids = sorted(G.nodes, key=str)
-    pos = _layout(G, ids, seed)
+    top_rank = _top_rank(G)
+    radii = {n: _node_size(float(G.nodes[n].get("pagerank", 0.0)), top_rank) for n in ids}
+    placed = layout(G, radii, seed=seed)
     use_physics = bool(physics) and len(ids) <= PHYSICS_MAX_NODES
-
+    sentences = _SentenceTable()
     net = Network(
         height="100%",
         width="100%",
@@ -123,13 +126,47 @@ def render_html(
         cdn_resources="in_line",
     )
     # Assign the lists directly: from_nx / add_edge are O(E·(N+E)).
-    net.nodes = _vis_nodes(G, ids, pos)
+    net.nodes = _vis_nodes(G, ids, placed, radii, sentences)
     net.edges = _vis_edges(G)
     net.options = _options(len(ids), use_physics, G.is_directed())
-    net.templateEnv = _environment()
-    net.path = _TEMPLATE
-    html = str(net.generate_html())
+    nodes, edges, heading, _, _, options = net.get_network_data()
+    html = (
+        _environment()
+        .get_template(_TEMPLATE)
+        .render(
+            nodes=nodes,
+            edges=edges,
+            heading=heading,
+            options=options,
+            sentences=sentences.rows,
+            discs=[_disc_data(disc) for disc in placed.discs],
+            shown=len(ids),
+            total=total,
+        )
+    )
     return _EXTERNAL.sub("", html)
+
+
+class _SentenceTable:
+    """Each (document, sentence) once for the whole page; nodes refer to them by index."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[str]] = []
+        self._index: dict[tuple[str, str], int] = {}
+
+    def add(self, doc_id: str, text: str) -> int:
+        key = (doc_id, text)
+        index = self._index.get(key)
+        if index is None:
+            index = self._index[key] = len(self.rows)
+            self.rows.append([doc_id, text])
+        return index
+
+
+def _disc_data(disc: Disc) -> dict[str, Any]:
+    # A light tint per community, from a fixed palette: neighbouring communities differ.
+    colour = _DISC_COLOURS[disc.community % len(_DISC_COLOURS)]
+    return {"x": disc.x, "y": disc.y, "r": disc.radius, "c": colour, "k": disc.community}
 
 
 def _environment() -> Environment:
@@ -179,38 +216,37 @@ def _sentence(text: Any) -> str:
     return sentence if len(sentence) <= _SENTENCE_MAX else sentence[: _SENTENCE_MAX - 1] + "…"
 
 
-def _panel_examples(attrs: dict[str, Any], limit: int | None) -> list[dict[str, str]]:
-    """(document id, sentence) pairs for the click panel; the page shows them as text only."""
-    examples = list(attrs.get("examples", []) or [])[:limit]
-    return [{"doc": str(doc_id), "text": _sentence(text)} for doc_id, text in examples]
-
-
 def _vis_nodes(
-    G: nx.Graph, ids: list[Any], pos: dict[Any, tuple[float, float]]
+    G: nx.Graph,
+    ids: list[Any],
+    placed: Layout,
+    radii: dict[Any, float],
+    sentences: _SentenceTable,
 ) -> list[dict[str, Any]]:
-    ranks = [float(G.nodes[n].get("pagerank", 0.0)) for n in ids]
-    top_rank = _top_rank(G)
-    limit = None if len(ids) <= PANEL_ALL_EXAMPLES_MAX_NODES else 1
+    """The nodes as vis-network data. The name is kept out of ``label``: the page draws the
+    labels itself, as many as fit at each zoom (vis-network would draw every one)."""
     out: list[dict[str, Any]] = []
-    for n, pr in zip(ids, ranks, strict=True):
+    for n in ids:
         attrs = G.nodes[n]
         etype = _type_of(attrs)
-        label = str(attrs.get("label", n))
-        keys = [_key(label)] + [_key(str(a)) for a in attrs.get("alt_labels", []) or []]
-        x, y = pos[n]
+        name = str(attrs.get("label", n))
+        keys = [_key(name)] + [_key(str(a)) for a in attrs.get("alt_labels", []) or []]
+        examples = attrs.get("examples", []) or []
+        x, y = placed.positions[n]
         out.append(
             {
                 "id": str(n),
-                "label": label,
+                "name": name,
                 "group": etype,
                 "title": _tooltip(n, attrs, etype),
-                "size": _node_size(pr, top_rank),
+                "size": radii[n],
                 "keys": list(dict.fromkeys(k for k in keys if k)),
-                "pr": round(pr, 8),
+                "pr": round(float(attrs.get("pagerank", 0.0)), 8),
                 "mentions": int(attrs.get("mentions", 0)),
-                "examples": _panel_examples(attrs, limit),
+                "ex": [sentences.add(str(doc), _sentence(text)) for doc, text in examples],
                 "x": x,
                 "y": y,
+                "cm": placed.community[n],
             }
         )
     return out
@@ -237,6 +273,8 @@ def _vis_edges(G: nx.Graph) -> list[dict[str, Any]]:
             "id": f"e{i}",
             "from": a,
             "to": b,
+            "kind": kind,
+            "w": weight,
             "title": f"{ar} · {kind} · weight {weight:g}",
             "width": round(1.0 + math.log1p(max(weight, 0.0)), 2),
             **style,
@@ -272,6 +310,7 @@ def _options(n: int, physics: bool, directed: bool) -> dict[str, Any]:
             "selectionWidth": 2,
         },
         "interaction": {
+            "dragNodes": physics,  # the layout is the picture: nodes stay where it put them
             "hover": not big,
             "tooltipDelay": 150,
             "hideEdgesOnDrag": big,
@@ -291,35 +330,6 @@ def _options(n: int, physics: bool, directed: bool) -> dict[str, Any]:
     }
 
 
-def _layout(G: nx.Graph, ids: list[Any], seed: int) -> dict[Any, tuple[float, float]]:
-    """Deterministic positions in vis-network pixels, independent of node insertion order."""
-    n = len(ids)
-    if n == 0:
-        return {}
-    index = {node: i for i, node in enumerate(ids)}
-    pairs = sorted({tuple(sorted((index[u], index[v]))) for u, v in G.edges() if u != v})
-    if n <= PHYSICS_MAX_NODES:
-        H = nx.Graph()
-        H.add_nodes_from(range(n))
-        H.add_edges_from(pairs)
-        raw = nx.spring_layout(H, k=2.0 / math.sqrt(n), iterations=100, seed=seed)
-        xy = np.array([raw[i] for i in range(n)], dtype=float)
-    else:
-        edges = np.array(pairs, dtype=np.int64).reshape(-1, 2)
-        xy = _grid_force_layout(n, edges, seed)
-    xy -= xy.mean(axis=0)
-    radius = float(np.abs(xy).max()) or 1.0
-    scale = 150.0 + 50.0 * math.sqrt(n)
-    xy = xy / radius * scale
-    if n <= PHYSICS_MAX_NODES:
-        top_rank = _top_rank(G)
-        radii = [_node_size(float(G.nodes[i].get("pagerank", 0.0)), top_rank) for i in ids]
-        xy = _separate(xy, np.array(radii))
-    return {
-        node: (round(float(xy[i, 0]), 1), round(float(xy[i, 1]), 1)) for node, i in index.items()
-    }
-
-
 def _top_rank(G: nx.Graph) -> float:
     return max((float(r) for _, r in G.nodes(data="pagerank", default=0.0)), default=0.0)
 
@@ -328,71 +338,3 @@ def _node_size(rank: float, top_rank: float) -> float:
     """Node radius in pixels: the square root of PageRank relative to the largest one."""
     relative = math.sqrt(rank / top_rank) if top_rank > 0 and rank > 0 else 0.0
     return round(MIN_NODE_SIZE + (MAX_NODE_SIZE - MIN_NODE_SIZE) * relative, 2)
-
-
-def _separate(xy: np.ndarray, radii: np.ndarray, iterations: int = 200) -> np.ndarray:
-    """Push apart nodes whose discs (plus room for a label) overlap; small graphs only (O(n²))."""
-    xy = xy.copy()
-    needed = radii[:, None] + radii[None, :] + LABEL_GAP
-    np.fill_diagonal(needed, 0.0)
-    for _ in range(iterations):
-        delta = xy[:, None, :] - xy[None, :, :]
-        distance = np.sqrt((delta**2).sum(axis=2))
-        overlap = np.clip(needed - distance, 0.0, None)
-        np.fill_diagonal(overlap, 0.0)
-        if not overlap.any():
-            break
-        # Coincident points get a fixed direction so the result stays deterministic.
-        direction = np.where(
-            distance[..., None] > 1e-9, delta / np.maximum(distance, 1e-9)[..., None], 1.0
-        )
-        xy += 0.5 * (overlap[..., None] * direction).sum(axis=1) / len(xy) ** 0.5
-    return xy
-
-
-def _grid_force_layout(
-    n: int, edges: np.ndarray[Any, Any], seed: int, iterations: int = 80
-) -> np.ndarray[Any, np.dtype[np.float64]]:
-    """Fruchterman-Reingold with repulsion approximated through a grid of cell centroids.
-
-    Far field: each occupied cell pushes every other cell (cells² pairs); near field: each node is
-    pushed away from its own cell's centroid. O(iterations · (cells² + n + E)) instead of
-    O(iterations · n²), so 20k nodes take a few seconds, with a seeded, repeatable result.
-    """
-    rng = np.random.default_rng(seed)
-    pos = rng.uniform(-1.0, 1.0, size=(n, 2))
-    k = 2.0 / math.sqrt(n)  # ideal edge length in a 2 × 2 square
-    g = int(min(40, max(8, math.sqrt(n) / 2)))
-    soft = (0.5 * k) ** 2
-    temp0 = 0.2
-    u = edges[:, 0] if len(edges) else np.zeros(0, dtype=np.int64)
-    v = edges[:, 1] if len(edges) else np.zeros(0, dtype=np.int64)
-    for it in range(iterations):
-        lo = pos.min(axis=0)
-        span = float((pos.max(axis=0) - lo).max()) or 1.0
-        cell = np.clip(((pos - lo) / span * g).astype(np.int64), 0, g - 1)
-        cid = cell[:, 0] * g + cell[:, 1]
-        local = np.unique(cid, return_inverse=True)[1]
-        m = np.bincount(local).astype(float)
-        cent = np.stack(
-            [np.bincount(local, weights=pos[:, 0]) / m, np.bincount(local, weights=pos[:, 1]) / m],
-            axis=1,
-        )
-        d = cent[:, None, :] - cent[None, :, :]
-        dist2 = (d * d).sum(axis=2) + soft
-        np.fill_diagonal(dist2, np.inf)
-        far = (d * (k * k * m[None, :] / dist2)[:, :, None]).sum(axis=1)
-        near = pos - cent[local]
-        disp = far[local] + near * (k * k * m[local] / ((near * near).sum(axis=1) + soft))[:, None]
-        if len(u):
-            delta = pos[u] - pos[v]
-            dist = np.sqrt((delta * delta).sum(axis=1)) + 1e-9
-            pull = delta * (dist / k)[:, None]
-            for axis in (0, 1):
-                disp[:, axis] += np.bincount(v, weights=pull[:, axis], minlength=n)
-                disp[:, axis] -= np.bincount(u, weights=pull[:, axis], minlength=n)
-        disp -= pos * (0.1 * k * math.sqrt(n))  # gravity keeps loose components near the centre
-        length = np.sqrt((disp * disp).sum(axis=1)) + 1e-9
-        temp = temp0 * (1.0 - it / iterations) + 1e-3
-        pos += disp * (np.minimum(length, temp) / length)[:, None]
-    return pos

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 
@@ -115,7 +116,7 @@ def test_hostile_text_is_escaped() -> None:
         assert html.lower().count(tag) == clean.lower().count(tag)
     # The data still carries the text (as text), decoded intact.
     nodes = {n["id"]: n for n in embedded(html, "nodes")}
-    assert HOSTILE_SCRIPT in str(nodes[E + "evil"]["label"])
+    assert HOSTILE_SCRIPT in str(nodes[E + "evil"]["name"])
     assert HOSTILE_IMG in str(nodes[E + "evil"]["title"])
 
 
@@ -161,6 +162,12 @@ def test_large_graph_has_positions_and_no_physics() -> None:
     nodes = embedded(html, "nodes")
     assert len(nodes) == 400
     assert len({(n["x"], n["y"]) for n in nodes}) == 400
+    # No two discs (nor the square hit boxes around them) overlap: a click finds its node.
+    for a, b in itertools.combinations(nodes, 2):
+        reach = float(str(a["size"])) + float(str(b["size"]))
+        dx = abs(float(str(a["x"])) - float(str(b["x"])))
+        dy = abs(float(str(a["y"])) - float(str(b["y"])))
+        assert dx >= reach or dy >= reach, (a["id"], b["id"])
 
 
 def test_empty_graph() -> None:

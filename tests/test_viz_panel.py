@@ -11,7 +11,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from kg.viz import PANEL_ALL_EXAMPLES_MAX_NODES, render_html
+from kg.viz import render_html
 
 E = "http://example.org/kg/entity/"
 HOSTILE = "</script><script>alert(1)</script><img src=x onerror=alert(1)>"
@@ -40,22 +40,34 @@ def _nodes(html: str) -> list[dict[str, Any]]:
     return nodes
 
 
+def _sentences(html: str) -> list[list[str]]:
+    match = re.search(r"var sentences = (\[.*?\]);  //", html)
+    assert match is not None
+    sentences: list[list[str]] = json.loads(match.group(1))
+    return sentences
+
+
 def test_viz_nodes_carry_rank_mentions_and_examples() -> None:
     html = render_html(graph())
     nodes = {n["id"]: n for n in _nodes(html)}
+    sentences = _sentences(html)
     first = nodes[E + "n0"]
     assert first["pr"] == 0.4 and first["mentions"] == 1
-    assert first["examples"][0]["doc"] == "doc-0<b>"
-    assert len(first["examples"]) == 2
+    assert [sentences[i] for i in first["ex"]] == [
+        ["doc-0<b>", f"جملة أولى {HOSTILE}"],
+        ["doc-0b", "جملة ثانية."],
+    ]
     assert "<img" not in html.split("new vis.DataSet(")[1]  # escaped inside the script
     assert 'id="kg-rank"' in html and 'id="kg-panel"' in html
 
 
-def test_viz_big_graphs_keep_one_example_per_node() -> None:
-    G = nx.path_graph(PANEL_ALL_EXAMPLES_MAX_NODES + 1)
+def test_viz_big_graphs_keep_every_example_and_each_sentence_once() -> None:
+    G = nx.path_graph(2500)
     for n in G:
-        G.nodes[n].update(label=f"n{n}", type="ORG", examples=[("d", "a"), ("d", "b")])
-    assert {len(n["examples"]) for n in _nodes(render_html(G))} == {1}
+        G.nodes[n].update(label=f"n{n}", type="ORG", examples=[("d", "a"), ("d", f"b{n % 7}")])
+    html = render_html(G)
+    assert {len(n["ex"]) for n in _nodes(html)} == {2}
+    assert len(_sentences(html)) == 8  # "a" and seven others, shared by the nodes naming them
 
 
 @pytest.fixture
