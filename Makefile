@@ -25,8 +25,15 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null; \
 	else echo "note: chromium not installed (needs root/apt); browser tests will be skipped"; fi
 
-demo: $(STAMP)
+NOTEBOOK_STAMP := $(VENV)/.notebook
+
+# The seed built into $(OUT), and JupyterLab for the README's notebook command.
+demo: $(STAMP) $(NOTEBOOK_STAMP)
 	$(VENV)/bin/kg build seeds --out $(OUT)
+
+$(NOTEBOOK_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e '.[dev,notebook]'
+	touch $@
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check kg training tests benchmarks

@@ -204,15 +204,27 @@ class KnowledgeGraph:
 
         return render_html(self.G, title=title, top=top)
 
-    def view(self, *, top: int | None = None, height: int = 650) -> Any:
+    def view(self, *, top: int | None = None, height: int = 650) -> InlineView:
         """Show the graph inline in Jupyter (an iframe holding the HTML view)."""
+        return InlineView(self.html(top=top), height)
+
+
+@dataclass(frozen=True)
+class InlineView:
+    """The HTML view as Jupyter shows it inline: a sandboxed iframe holding the page (its own
+    document, so its script and style cannot touch the notebook's)."""
+
+    page: str
+    height: int = 650
+
+    def _repr_html_(self) -> str:
         import html
 
-        from IPython.display import HTML
-
-        page = html.escape(self.html(top=top), quote=True)
-        frame = f'<iframe srcdoc="{page}" style="width:100%;height:{height}px;border:0"></iframe>'
-        return HTML(frame)  # type: ignore[no-untyped-call]
+        source = html.escape(self.page, quote=True)
+        return (
+            f'<iframe srcdoc="{source}" sandbox="allow-scripts" '
+            f'style="width:100%;height:{self.height}px;border:0"></iframe>'
+        )
 
 
 def build(
