@@ -27,6 +27,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
 from kg.errors import check_top
+from kg.graph import EXAMPLES_PER_NODE
 from kg.layout import Disc, Layout, layout
 from kg.text import normalize
 
@@ -142,6 +143,7 @@ def render_html(
             discs=[_disc_data(disc) for disc in placed.discs],
             shown=len(ids),
             total=total,
+            sentences_kept=EXAMPLES_PER_NODE,
         )
     )
     return _EXTERNAL.sub("", html)
