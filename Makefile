@@ -61,6 +61,7 @@ ner-data: $(STAMP)
 	$(PY) -m pip install --quiet --no-deps arabic-name-romanizer==0.2.0 arwikicats==0.2.3 arabnamer==0.1.3
 	$(PY) -m training.frequency
 	$(PY) -m training.namelists
+	$(PY) -m training.english
 
 # Refresh the SPARQL editor bundled for kg serve's query page from npm (the files are committed:
 # nothing is fetched at run time). Source maps are left out: the page never loads them.

@@ -40,6 +40,7 @@ from rdflib import URIRef
 
 from kg import graph as graph_analytics
 from kg import rdf, records
+from kg.english import EnglishNamer
 from kg.errors import KGError
 from kg.events import EventExtractor
 from kg.extract import (
@@ -440,7 +441,11 @@ class StreamingBuild:
     def _merge(self, view: View | None) -> BuildResult:
         tallies = self._counts.tallies
         entities = [tallies[key].entity(key) for key in sorted(tallies)]
-        nodes = {str(self.iris.entity(e.key)): entity_attributes(e) for e in entities}
+        namer = EnglishNamer.default()
+        english = {e.key: namer.name(e.label, e.type) for e in entities}
+        nodes = {
+            str(self.iris.entity(e.key)): entity_attributes(e, english[e.key]) for e in entities
+        }
         G = entity_graph(nodes, self._counts.links)
         metrics = graph_analytics.analyse(G, seed=self.build.seed)
         with contextlib.ExitStack() as stack:
@@ -452,7 +457,7 @@ class StreamingBuild:
                 html = pool.submit(view, G)
             # Straight to text: an rdflib store of the corpus graph would cost more than the rest.
             posts = self._counts.posts
-            corpus = list(rdf.corpus_triples(entities, metrics, G, self.iris, posts))
+            corpus = list(rdf.corpus_triples(entities, metrics, G, self.iris, posts, english))
             writer = rdf.trig_writer(rdf.new_dataset(self.iris))
             self._header = writer.header()
             if corpus:

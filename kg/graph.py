@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Literal, URIRef
 from rdflib.term import Node
 
 from kg.model import AnnotatedDocument, Entity, EventKind, Mention
@@ -34,6 +34,7 @@ from kg.rdf import (
 from kg.vocab import ITSRDF, KGO, NIF, RDFS, SKOS, Iris
 
 if TYPE_CHECKING:
+    from kg.english import EnglishName
     from kg.store import SparqlStore
 
 CO_MENTION = "co-mention"
@@ -122,19 +123,33 @@ def project(source: Dataset | SparqlStore, iris: Iris) -> nx.Graph:
     classes = " ".join(f"<{iri}>" for iri in TYPE_OF_CLASS)
     nodes: dict[str, dict[str, Any]] = {}
     entities = store.run(
-        f"SELECT ?e ?class ?label ?mentions WHERE {{ GRAPH {corpus} {{ VALUES ?class {{{classes}}}"
-        f" ?e a ?class OPTIONAL {{ ?e <{RDFS.label}> ?label }}"
-        f" OPTIONAL {{ ?e <{KGO.mentionCount}> ?mentions }} }} }}"
+        f"SELECT ?e ?class ?mentions WHERE {{ GRAPH {corpus} {{ VALUES ?class {{{classes}}}"
+        f" ?e a ?class OPTIONAL {{ ?e <{KGO.mentionCount}> ?mentions }} }} }}"
     )
-    for entity, entity_class, label, mentions in sorted(entities.rows, key=_row_key):
+    for entity, entity_class, mentions in sorted(entities.rows, key=_row_key):
         iri = str(entity)
         if isinstance(entity, URIRef) and iri not in nodes:
             nodes[iri] = {
-                "label": str(label) if label is not None else iri,
+                "label": iri,
                 "type": TYPE_OF_CLASS[URIRef(str(entity_class))].value,
                 "mentions": int(str(mentions)) if mentions is not None else 0,
                 "alt_labels": [],
             }
+    labels = store.run(
+        f"SELECT ?e ?label ?source WHERE {{ GRAPH {corpus} {{ ?e <{RDFS.label}> ?label"
+        f" OPTIONAL {{ ?e <{KGO.labelSource}> ?source }} }} }}"
+    )
+    for entity, label, origin in sorted(labels.rows, key=_row_key):
+        data = nodes.get(str(entity))
+        language = label.language if isinstance(label, Literal) else None
+        if data is None:
+            continue
+        if language == "en":
+            data["label_en"] = str(label)
+            if origin is not None:
+                data["label_source"] = str(origin)
+        elif data["label"] == str(entity):  # the first label that is not English
+            data["label"] = str(label)
     for entity, alt in store.run(
         f"SELECT ?e ?alt WHERE {{ GRAPH {corpus} {{ ?e <{SKOS.altLabel}> ?alt }} }}"
     ).rows:
@@ -298,14 +313,19 @@ def entity_graph(nodes: Mapping[str, Mapping[str, Any]], links: LinkTally) -> nx
     return G
 
 
-def entity_attributes(entity: Entity) -> dict[str, Any]:
-    """The node attributes :func:`project` reads from the corpus graph, from the model."""
-    return {
+def entity_attributes(entity: Entity, english: EnglishName | None = None) -> dict[str, Any]:
+    """The node attributes :func:`project` reads from the corpus graph, from the model (and
+    the entity's English name, when it has one)."""
+    attributes: dict[str, Any] = {
         "label": entity.label,
         "type": entity.type.value,
         "mentions": entity.mention_count,
         "alt_labels": sorted(entity.alt_labels),
     }
+    if english is not None:
+        attributes["label_en"] = english.label
+        attributes["label_source"] = english.source
+    return attributes
 
 
 def _add_relation(G: nx.Graph, source: str, target: str, kind: str, count: int) -> None:
@@ -511,7 +531,7 @@ def analytics(G: nx.Graph, *, seed: int = 0) -> dict[str, dict[str, float]]:
 
 ENTITY_COLUMNS = (
     "id", "label", "type", "mentions", "degree", "pagerank", "betweenness", "eigenvector",
-    "community", "alt_labels",
+    "community", "alt_labels", "label_en", "label_source",
 )  # fmt: skip
 
 
@@ -528,6 +548,8 @@ def entity_rows(G: nx.Graph) -> list[dict[str, Any]]:
         {
             "id": str(node),
             "label": str(data.get("label", node)),
+            "label_en": str(data.get("label_en", "")),
+            "label_source": str(data.get("label_source", "")),
             "type": data.get("type", ""),
             "mentions": data.get("mentions", 0),
             "degree": round(data.get("degree", 0.0), 6),

@@ -48,6 +48,8 @@ from kg.vocab import (
 if TYPE_CHECKING:
     import networkx as nx
 
+    from kg.english import EnglishName
+
 ENTITY_CLASSES: Mapping[EntityType, URIRef] = {
     EntityType.PERSON: SDO.Person,
     EntityType.ORGANIZATION: SDO.Organization,
@@ -56,6 +58,7 @@ ENTITY_CLASSES: Mapping[EntityType, URIRef] = {
 }
 TYPE_OF_CLASS = {iri: entity_type for entity_type, iri in ENTITY_CLASSES.items()}
 ARABIC = "ar"
+ENGLISH = "en"
 
 
 def content_hash(text: str) -> str:
@@ -272,11 +275,16 @@ def set_corpus_entities(dataset: Dataset, entities: Iterable[Entity], iris: Iris
     graph.addN((s, p, o, graph) for s, p, o in entity_triples(entities, iris))
 
 
-def entity_triples(entities: Iterable[Entity], iris: Iris) -> Iterator[Triple]:
-    """The corpus graph's description of each merged entity."""
+def entity_triples(
+    entities: Iterable[Entity], iris: Iris, english: Mapping[str, EnglishName] | None = None
+) -> Iterator[Triple]:
+    """The corpus graph's description of each merged entity; ``english`` (entity key ->
+    :class:`~kg.english.EnglishName`) adds its English label, the label's source and the
+    Wikipedia pages it is known to be."""
     # Terms looked up once: a namespace attribute costs as much as building a triple.
     a, label, alt_label = RDF.type, RDFS.label, SKOS.altLabel
     mentions, documents = KGO.mentionCount, KGO.documentCount
+    english = english or {}
     for entity in entities:
         node = iris.entity(entity.key)
         yield node, a, ENTITY_CLASSES[entity.type]
@@ -285,6 +293,12 @@ def entity_triples(entities: Iterable[Entity], iris: Iris) -> Iterator[Triple]:
             yield node, alt_label, Literal(alt, lang=ARABIC)
         yield node, mentions, _integer(entity.mention_count)
         yield node, documents, _integer(entity.document_count)
+        name = english.get(entity.key)
+        if name is not None:
+            yield node, label, Literal(name.label, lang=ENGLISH)
+            yield node, KGO.labelSource, Literal(name.source)
+            for page in name.links:
+                yield node, SDO.sameAs, URIRef(page)
 
 
 # Decimals a centrality keeps in the graph (and in the entity graph of a build: kg.graph).
@@ -333,11 +347,12 @@ def corpus_triples(
     G: nx.Graph,
     iris: Iris,
     posts: Mapping[str, Mapping[str, int]] | None = None,
+    english: Mapping[str, EnglishName] | None = None,
 ) -> Iterator[Triple]:
     """The whole corpus graph without a store: what :func:`set_corpus_entities`,
-    :func:`set_analytics` and :func:`set_links` write, and the posts held (see
-    :func:`role_triples`), for a streaming build."""
-    yield from entity_triples(entities, iris)
+    :func:`set_analytics` and :func:`set_links` write, the posts held (see
+    :func:`role_triples`) and the entities' English names, for a streaming build."""
+    yield from entity_triples(entities, iris, english)
     yield from role_triples(posts or {}, iris)
     yield from analytics_triples(metrics)
     yield from _link_triples(G, iris)

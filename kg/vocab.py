@@ -84,6 +84,8 @@ class KGO(DefinedNamespace):
     community: URIRef
     mentionCount: URIRef
     documentCount: URIRef
+    # where an entity's English label came from (kg.english.LABEL_SOURCES)
+    labelSource: URIRef
     # provenance of mentions and documents
     extractor: URIRef
     documentId: URIRef

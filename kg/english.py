@@ -1,0 +1,217 @@
+"""English labels and Wikipedia links for Arabic entities, offline.
+
+Every person, place and organisation gets an English label and the name of where it came from
+(:data:`LABEL_SOURCES`), so a reader can tell a known name from a romanisation:
+
+1. ``wikipedia-title``: the Arabic label is the title of an Arabic Wikipedia page whose English
+   page is known (``data/english/wikipedia_titles.tsv``, from ArWikiCats). Links
+   (``schema:sameAs`` the English and Arabic pages) are made only when the page is of the
+   entity's kind (a person's page for a person) and no other page shares the title, so no link
+   is ever a guess; otherwise the title names the entity without a link.
+2. ``cldr``: the Arabic name of a country or territory in Unicode CLDR (through Babel); it
+   comes first for places, with the links of its Wikipedia title when that title agrees.
+3. ``name-index``: a person's full name as Wikidata labels it (the name index of
+   ``arabic-name-romanizer``).
+4. ``composed``: an organisation's name put together from a small table of head nouns,
+   complements and adjectives (``data/english/organisation_words.tsv``) and the nationality
+   adjectives of ``data/english/nisbas.tsv`` («وزارة الخارجية الصينية» -> "Ministry of Foreign
+   Affairs (China)"), or a person's name from the romanizer's table of name words.
+5. ``transliteration``: anything else, romanised by the romanizer's rules (marked so: it is a
+   spelling, not a name anyone checked).
+
+>>> namer = EnglishNamer.default()
+>>> namer.name("القاهرة", EntityType.PLACE)
+EnglishName(label='Cairo', source='wikipedia-title', links=('https://en.wikipedia.org/wiki/Cairo', 'https://ar.wikipedia.org/wiki/القاهرة'))
+>>> namer.name("وزارة الخارجية الصينية", EntityType.ORGANIZATION).label
+'Ministry of Foreign Affairs (China)'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from kg.model import EntityType
+from kg.resources import read_table
+from kg.text import normalize
+
+__all__ = ["LABEL_SOURCES", "EnglishName", "EnglishNamer"]
+
+LABEL_SOURCES = ("wikipedia-title", "cldr", "name-index", "composed", "transliteration")
+# The kind of page a Wikipedia title names -> the entity type it may label.
+_KINDS = {
+    "person": EntityType.PERSON,
+    "place": EntityType.PLACE,
+    "organisation": EntityType.ORGANIZATION,
+}
+_IRI_UNSAFE = re.compile(r'[<>"{}|\\^`\s]')
+
+
+@dataclass(frozen=True)
+class EnglishName:
+    """An entity's English label, where it came from, and the pages it is known to be."""
+
+    label: str
+    source: str
+    links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Word:
+    english: str
+    role: str  # head-of ("Ministry of X"), head ("X Council"), noun, adjective
+
+
+class EnglishNamer:
+    """Names entities in English from the shipped tables, CLDR and the romanizer."""
+
+    def __init__(
+        self,
+        titles: Mapping[str, tuple[str, str, str]],
+        nisbas: Mapping[str, str],
+        words: Mapping[str, _Word],
+        territories: Mapping[str, str],
+    ) -> None:
+        self._titles = titles
+        self._nisbas = nisbas
+        self._words = words
+        self._territories = territories
+        self._cache: dict[tuple[str, EntityType], EnglishName] = {}
+
+    @classmethod
+    def default(cls) -> EnglishNamer:
+        """The namer of the shipped tables."""
+        titles = {
+            key: (arabic, english, kind)
+            for key, arabic, english, kind in read_table("english/wikipedia_titles.tsv")
+        }
+        nisbas = {key: country for key, country in read_table("english/nisbas.tsv")}
+        words = {}
+        for arabic, english, role in read_table("english/organisation_words.tsv"):
+            if role == "country":  # a nationality adjective the nisba table lacks
+                nisbas[normalize(arabic)] = english
+            else:
+                words[normalize(arabic)] = _Word(english, role)
+        return cls(titles, nisbas, words, _cldr_territories())
+
+    def name(self, label: str, entity_type: EntityType) -> EnglishName:
+        """The English name of an entity labelled ``label`` in Arabic."""
+        cached = self._cache.get((label, entity_type))
+        if cached is None:
+            cached = self._cache[label, entity_type] = self._name(label, entity_type)
+        return cached
+
+    def _name(self, label: str, entity_type: EntityType) -> EnglishName:
+        key = normalize(label)
+        title = self._titles.get(key)
+        if entity_type == EntityType.PLACE and key in self._territories:
+            english = self._territories[key]  # CLDR names countries as English writes them
+            same = title is not None and title[1].casefold() == english.casefold()
+            links = _links(english, title[0]) if same and title and title[2] == "place" else ()
+            return EnglishName(english, "cldr", links)
+        if title is not None:
+            arabic, english, kind = title
+            if _KINDS.get(kind) == entity_type:
+                return EnglishName(english, "wikipedia-title", _links(english, arabic))
+            if _compatible(kind, entity_type):  # the name is known; which page is not
+                return EnglishName(english, "wikipedia-title")
+        if entity_type == EntityType.ORGANIZATION:
+            composed = self._organisation(key.split())
+            if composed is not None:
+                return composed
+        return self._romanised(label, person=entity_type == EntityType.PERSON)
+
+    def _organisation(self, words: list[str]) -> EnglishName | None:
+        """Head noun, complements, adjectives and a nisba, in English order; None unless the
+        first word is a known head."""
+        head = self._words.get(words[0]) if words else None
+        if head is None or not head.role.startswith("head"):
+            return None
+        nouns: list[str] = []
+        adjectives: list[str] = []
+        country = ""
+        spelled = False
+        for word in words[1:]:
+            known = self._words.get(word)
+            place = self._titles.get(word)
+            if word in self._nisbas and not country:
+                country = self._nisbas[word]
+            elif known is not None and known.role == "adjective":
+                adjectives.append(known.english)
+            elif known is not None:
+                nouns.append(known.english)
+            elif place is not None and place[2] == "place":
+                nouns.append(place[1])
+            elif word in self._territories:
+                nouns.append(self._territories[word])
+            else:
+                nouns.append(self._romanizer.transliterate(word))
+                spelled = True
+        adjectives.reverse()  # Arabic puts the outermost adjective last, English first
+        if head.role == "head-of":
+            core = f"{head.english} of {' '.join(nouns)}" if nouns else head.english
+            english = " ".join([*adjectives, core])
+        else:
+            english = " ".join([*adjectives, *nouns, head.english])
+        if country:
+            english += f" ({country})"
+        return EnglishName(english, "transliteration" if spelled else "composed")
+
+    def _romanised(self, label: str, *, person: bool) -> EnglishName:
+        candidates = self._romanizer.transliterate(label, top_k=2) if person else []
+        if candidates:
+            best = candidates[0]
+            words = len(normalize(label).split())
+            if best.source == "dictionary" and len(best.units) <= 1 and words > 1:
+                return EnglishName(best.text, "name-index")
+            if best.units and all(unit.source == "dictionary" for unit in best.units):
+                return EnglishName(best.text, "composed")
+            return EnglishName(best.text, "transliteration")
+        return EnglishName(self._romanizer.transliterate(label), "transliteration")
+
+    @cached_property
+    def _romanizer(self) -> Any:
+        """arabic-name-romanizer's dictionary and rules (its neural model is not loaded: the
+        rules are instant and their output is marked as transliteration anyway)."""
+        from arabic_name_romanizer.api import Transliterator
+
+        return Transliterator(auto_load_model=False)
+
+
+def _compatible(kind: str, entity_type: EntityType) -> bool:
+    """Whether a title of ``kind`` may name the entity though not be linked: an ambiguous title
+    of its type, or a place's title for an organisation (a state acting, «الأمم المتحدة» listed
+    among places) and the reverse."""
+    base = kind.removesuffix("-ambiguous")
+    if base == "ambiguous":
+        return entity_type != EntityType.PERSON
+    places = {EntityType.PLACE, EntityType.ORGANIZATION}
+    kind_type = _KINDS.get(base)
+    return kind_type == entity_type or (kind_type in places and entity_type in places)
+
+
+def _links(english: str, arabic: str) -> tuple[str, ...]:
+    """The English and Arabic Wikipedia pages of a title pair (none if a title cannot be an
+    IRI path)."""
+    pages = (english.replace(" ", "_"), arabic.replace(" ", "_"))
+    if any(_IRI_UNSAFE.search(page) for page in pages):
+        return ()
+    return (
+        f"https://en.wikipedia.org/wiki/{pages[0]}",
+        f"https://ar.wikipedia.org/wiki/{pages[1]}",
+    )
+
+
+def _cldr_territories() -> dict[str, str]:
+    """Normalised Arabic name of each country and territory -> its English name (CLDR)."""
+    from babel import Locale
+
+    arabic, english = Locale("ar").territories, Locale("en").territories
+    return {
+        normalize(name): english[code]
+        for code, name in arabic.items()
+        if code.isalpha() and code in english
+    }
