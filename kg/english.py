@@ -14,16 +14,16 @@ Every person, place and organisation gets an English label and the name of where
    ``arabic-name-romanizer``).
 4. ``composed``: an organisation's name put together from a small table of head nouns,
    complements and adjectives (``data/english/organisation_words.tsv``) and the nationality
-   adjectives of ``data/english/nisbas.tsv`` («وزارة الخارجية الصينية» -> "Ministry of Foreign
-   Affairs (China)"), or a person's name from the romanizer's table of name words.
+   adjectives of ``data/english/nisbas.tsv`` («وزارة الزراعة الفنلندية» -> "Ministry of
+   Agriculture (Finland)"), or a person's name from the romanizer's table of name words.
 5. ``transliteration``: anything else, romanised by the romanizer's rules (marked so: it is a
    spelling, not a name anyone checked).
 
 >>> namer = EnglishNamer.default()
->>> namer.name("القاهرة", EntityType.PLACE)
-EnglishName(label='Cairo', source='wikipedia-title', links=('https://en.wikipedia.org/wiki/Cairo', 'https://ar.wikipedia.org/wiki/القاهرة'))
->>> namer.name("وزارة الخارجية الصينية", EntityType.ORGANIZATION).label
-'Ministry of Foreign Affairs (China)'
+>>> namer.name("طوكيو", EntityType.PLACE)
+EnglishName(label='Tokyo', source='wikipedia-title', links=('https://en.wikipedia.org/wiki/Tokyo', 'https://ar.wikipedia.org/wiki/طوكيو'))
+>>> namer.name("وزارة الزراعة الفنلندية", EntityType.ORGANIZATION).label
+'Ministry of Agriculture (Finland)'
 """
 
 from __future__ import annotations

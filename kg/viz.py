@@ -196,8 +196,10 @@ def _key(text: str) -> str:
 def _tooltip(node: Any, attrs: dict[str, Any], etype: str) -> str:
     _, ar, en = TYPE_STYLES[etype]
     raw_type = str(attrs.get("type", etype))
+    english = attrs.get("label_en")
     lines = [
         str(attrs.get("label", node)),
+        *([f"English: {english} ({attrs.get('label_source', '')})"] if english else []),
         f"النوع · type: {ar} · {en}" + ("" if raw_type == etype else f" ({raw_type})"),
         f"الذكر · mentions: {int(attrs.get('mentions', 0))}",
         f"PageRank: {float(attrs.get('pagerank', 0.0)):.4f}",
@@ -232,13 +234,16 @@ def _vis_nodes(
         attrs = G.nodes[n]
         etype = _type_of(attrs)
         name = str(attrs.get("label", n))
-        keys = [_key(name)] + [_key(str(a)) for a in attrs.get("alt_labels", []) or []]
+        english = str(attrs.get("label_en", "") or "")
+        alternatives = [str(a) for a in attrs.get("alt_labels", []) or []]
+        keys = [_key(name), *map(_key, alternatives), *([_key(english)] if english else [])]
         examples = attrs.get("examples", []) or []
         x, y = placed.positions[n]
         out.append(
             {
                 "id": str(n),
                 "name": name,
+                "en": english or name,
                 "group": etype,
                 "title": _tooltip(n, attrs, etype),
                 "size": radii[n],

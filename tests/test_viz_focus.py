@@ -99,7 +99,7 @@ def test_view_search_selects_centres_and_lists_every_mention(
     centre = page.evaluate("network.getViewPosition()")
     at = page.evaluate(f"network.getPosition({node!r})")
     assert abs(centre["x"] - at["x"]) < 1 and abs(centre["y"] - at["y"]) < 1
-    assert page.inner_text("#kg-panel-title") == label
+    assert page.inner_text("#kg-panel-title").split(" · ")[0] == label
     assert page.locator("#kg-panel-examples li").count() == expected
     assert errors == []
 
@@ -162,3 +162,26 @@ def test_view_filters_refit_the_view_to_what_is_left(browser: Any, tmp_path: Pat
         assert errors == []
     finally:
         page.close()
+
+
+def test_view_switches_to_english_labels_and_finds_english_names(
+    seed: KnowledgeGraph, seed_page: tuple[Any, list[str]]
+) -> None:
+    page, errors = seed_page
+    known = [
+        n for n, data in seed.G.nodes(data=True) if data.get("label_source") == "wikipedia-title"
+    ]
+    assert known, "the seed names someone or somewhere Wikipedia knows"
+    node = sorted(known)[0]
+    english = seed.G.nodes[node]["label_en"]
+    page.click("#kg-language")
+    assert page.evaluate("kgLabelField()") == "en"
+    assert page.inner_text("#kg-language") == "عربي"
+    page.fill("#kg-search", english.lower())
+    page.keyboard.press("Enter")
+    page.locator("#kg-panel").wait_for(state="visible", timeout=5_000)
+    assert page.evaluate("network.getSelectedNodes()") == [node]
+    assert english in page.inner_text("#kg-panel-title")
+    page.click("#kg-language")
+    assert page.evaluate("kgLabelField()") == "name"
+    assert errors == []

@@ -2,7 +2,7 @@
 
 ArWikiCats (MIT) maps English Wikipedia titles of people, places, countries and sports clubs to
 the Arabic Wikipedia titles of the same pages, and gives each nationality's adjectives (the
-nisbas «الصيني», «الصينية») with its country. Two tables come out of it:
+nisbas «الفنلندي», «الفنلندية») with its country. Two tables come out of it:
 
 - ``wikipedia_titles.tsv``: normalised Arabic title -> the Arabic title, the English title
   (ArWikiCats keeps titles in lower case: words are capitalised again, which is what matching
@@ -10,7 +10,7 @@ nisbas «الصيني», «الصينية») with its country. Two tables come o
   title that maps to two English pages keeps its shortest English title for the label and is
   marked ambiguous: kg never guesses a link.
 - ``nisbas.tsv``: normalised nisba -> the English name of its country, for composing English
-  names of organisations («وزارة الخارجية الصينية» -> "Ministry of Foreign Affairs (China)").
+  names of organisations («وزارة الزراعة الفنلندية» -> "Ministry of Agriculture (Finland)").
 
 The package is only needed to *rebuild* the tables (``make ner-data`` installs it with
 ``--no-deps``), never at run time::

@@ -1,0 +1,83 @@
+"""kg.english: English labels (with their source) and Wikipedia links for Arabic entities."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+import kg
+from kg.english import LABEL_SOURCES, EnglishNamer
+from kg.model import Document, EntityType
+from kg.vocab import KGO, RDFS, SDO
+
+
+@pytest.fixture(scope="module")
+def namer() -> EnglishNamer:
+    return EnglishNamer.default()
+
+
+def test_known_names_come_from_their_table(namer: EnglishNamer) -> None:
+    tokyo = namer.name("طوكيو", EntityType.PLACE)
+    assert (tokyo.label, tokyo.source) == ("Tokyo", "wikipedia-title")
+    assert tokyo.links == (
+        "https://en.wikipedia.org/wiki/Tokyo",
+        "https://ar.wikipedia.org/wiki/طوكيو",
+    )
+    finland = namer.name("فنلندا", EntityType.PLACE)
+    assert (finland.label, finland.source) == ("Finland", "cldr")
+    mandela = namer.name("نيلسون مانديلا", EntityType.PERSON)
+    assert mandela.label == "Nelson Mandela" and mandela.links
+
+
+def test_a_title_of_another_kind_gives_no_link(namer: EnglishNamer) -> None:
+    # A person's page never names a place, and a place's page is no person's.
+    as_place = namer.name("نيلسون مانديلا", EntityType.PLACE)
+    assert as_place.links == () and as_place.source != "wikipedia-title"
+    assert namer.name("طوكيو", EntityType.PERSON).links == ()
+
+
+def test_organisations_are_composed_in_english_order(namer: EnglishNamer) -> None:
+    ministry = namer.name("وزارة الزراعة الفنلندية", EntityType.ORGANIZATION)
+    assert (ministry.label, ministry.source) == ("Ministry of Agriculture (Finland)", "composed")
+    bank = namer.name("البنك المركزي الدنماركي", EntityType.ORGANIZATION)
+    assert (bank.label, bank.source) == ("Central Bank (Denmark)", "composed")
+    # An unknown word is spelled out, and the label says it is a transliteration.
+    unknown = namer.name("شركة زمردة للتجارة", EntityType.ORGANIZATION)
+    assert unknown.source == "transliteration" and unknown.label.endswith("Company")
+
+
+def test_unknown_names_are_marked_as_transliterations(namer: EnglishNamer) -> None:
+    name = namer.name("زمردة", EntityType.PLACE)
+    assert name.source == "transliteration" and name.label.isascii() and name.links == ()
+    assert {n.source for n in (name,)} <= set(LABEL_SOURCES)
+
+
+def test_a_build_labels_every_entity_in_english() -> None:
+    text = (
+        "وصل نيلسون مانديلا إلى طوكيو أمس، وقالت وزارة الزراعة الفنلندية إن "
+        "الوفد سيزور هلسنكي الأسبوع المقبل."
+    )
+    graph = kg.build([Document("d1", text)])
+    entities = set(graph.dataset.subjects(predicate=KGO.mentionCount))
+    assert entities
+    for entity in entities:
+        english = [
+            label
+            for label in graph.dataset.objects(subject=entity, predicate=RDFS.label)
+            if getattr(label, "language", None) == "en"
+        ]
+        sources = list(graph.dataset.objects(subject=entity, predicate=KGO.labelSource))
+        assert len(english) == 1 and len(sources) == 1 and str(sources[0]) in LABEL_SOURCES
+    links = {str(o) for o in graph.dataset.objects(predicate=SDO.sameAs)}
+    assert "https://en.wikipedia.org/wiki/Tokyo" in links
+    rows = list(csv.DictReader(io.StringIO(graph.entities_csv())))
+    by_english = {row["label_en"]: row for row in rows}
+    assert by_english["Tokyo"]["label_source"] == "wikipedia-title"
+    assert all(row["label_en"] for row in rows)
+    found = graph.query(
+        'SELECT ?e WHERE { ?e rdfs:label ?name FILTER (lang(?name) = "en" && '
+        'lcase(str(?name)) = "tokyo") }'
+    )
+    assert len(found) == 1
