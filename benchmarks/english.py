@@ -96,8 +96,9 @@ def main() -> int:
         f"| … also ignoring hyphens, dots, apostrophes | {(exact + loose) / max(found, 1):.2f} | |"
     )
     coverage = labelled / len(rows) if rows else 0.0
+    verdict = "PASS" if coverage >= BAR_LABELLED else "FAIL"
     print(f"| entities with an English label | {labelled}/{len(rows)} = {coverage:.2f} "
-          f"| ≥ {BAR_LABELLED:.2f}: {'PASS' if coverage >= BAR_LABELLED else 'FAIL'} |")  # fmt: skip
+          f"| ≥ {BAR_LABELLED:.2f}: {verdict} |")  # fmt: skip
     print("\nlabel sources of the gold persons and places:", dict(sources.most_common()))
     if "--show" in sys.argv:
         for arabic, got, source, wanted in misses:
