@@ -29,7 +29,7 @@ import json
 import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -40,7 +40,7 @@ from rdflib import URIRef
 
 from kg import graph as graph_analytics
 from kg import rdf, records
-from kg.english import EnglishNamer
+from kg.english import UNNAMED, EnglishNamer
 from kg.errors import KGError
 from kg.events import EventExtractor
 from kg.extract import (
@@ -441,13 +441,22 @@ class StreamingBuild:
     def _merge(self, view: View | None) -> BuildResult:
         tallies = self._counts.tallies
         entities = [tallies[key].entity(key) for key in sorted(tallies)]
-        named = EnglishNamer.default().names((e.label, e.type) for e in entities)
+        # English names are spelled (mostly in the romanizer's model, which lets go of the GIL)
+        # while the entity graph and its centralities are computed.
+        with ThreadPoolExecutor(max_workers=1) as naming:
+            spelling = naming.submit(
+                EnglishNamer.default().names, [(e.label, e.type) for e in entities]
+            )
+            iris = [str(self.iris.entity(e.key)) for e in entities]
+            nodes = {
+                iri: entity_attributes(e, UNNAMED) for iri, e in zip(iris, entities, strict=True)
+            }
+            G = entity_graph(nodes, self._counts.links)
+            metrics = graph_analytics.analyse(G, seed=self.build.seed)
+            named = spelling.result()
         english = {e.key: name for e, name in zip(entities, named, strict=True)}
-        nodes = {
-            str(self.iris.entity(e.key)): entity_attributes(e, english[e.key]) for e in entities
-        }
-        G = entity_graph(nodes, self._counts.links)
-        metrics = graph_analytics.analyse(G, seed=self.build.seed)
+        for iri, name in zip(iris, named, strict=True):
+            G.nodes[iri].update(label_en=name.label, label_source=name.source)
         with contextlib.ExitStack() as stack:
             html: Future[str] | str | None = None
             if view is not None and (os.cpu_count() or 1) > 1 and len(G) >= PARALLEL_VIEW_NODES:
