@@ -40,7 +40,7 @@ from rdflib import URIRef
 
 from kg import graph as graph_analytics
 from kg import rdf, records
-from kg.english import UNNAMED, EnglishNamer
+from kg.english import UNNAMED, EnglishNamer, fullest_name
 from kg.errors import KGError
 from kg.events import EventExtractor
 from kg.extract import (
@@ -72,7 +72,7 @@ from kg.index import (
     extracted_entry,
     record_metadata,
 )
-from kg.model import Document, EntityType
+from kg.model import Document, Entity, EntityType
 from kg.ner.base import Extractor
 from kg.resolve import EntityTally, Resolver
 from kg.turtle import TrigWriter
@@ -256,6 +256,13 @@ class _Linker:
         links = sentence_links(record["id"], record["text"], spans, by_sentence, self.iris)
         links.relations.update({(s, t, kind): n for s, t, kind, n in entry["facts"]})
         return links
+
+
+def _english_form(entity: Entity) -> str:
+    """The Arabic form an entity's English name is made from: a person's fullest name."""
+    if entity.type == EntityType.PERSON:
+        return fullest_name(entity.label, entity.alt_labels)
+    return entity.label
 
 
 def _link_with(entries: list[DocumentEntry | str], linker: _Linker) -> _LinkedChunk:
@@ -445,7 +452,8 @@ class StreamingBuild:
         # while the entity graph and its centralities are computed.
         with ThreadPoolExecutor(max_workers=1) as naming:
             spelling = naming.submit(
-                EnglishNamer.default().names, [(e.label, e.type) for e in entities]
+                EnglishNamer.default().names,
+                [(_english_form(e), e.type) for e in entities],
             )
             iris = [str(self.iris.entity(e.key)) for e in entities]
             nodes = {

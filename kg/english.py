@@ -39,7 +39,7 @@ from kg.model import EntityType
 from kg.resources import read_table
 from kg.text import normalize
 
-__all__ = ["LABEL_SOURCES", "UNNAMED", "EnglishName", "EnglishNamer"]
+__all__ = ["LABEL_SOURCES", "UNNAMED", "EnglishName", "EnglishNamer", "fullest_name"]
 
 LABEL_SOURCES = ("wikipedia-title", "cldr", "name-index", "composed", "transliteration")
 # The kind of page a Wikipedia title names -> the entity type it may label.
@@ -48,6 +48,8 @@ _KINDS = {
     "place": EntityType.PLACE,
     "organisation": EntityType.ORGANIZATION,
 }
+# A longer form than this is a phrase around the name, not the name.
+MAX_NAME_WORDS = 4
 _IRI_UNSAFE = re.compile(r'[<>"{}|\\^`\s]')
 
 
@@ -228,6 +230,23 @@ class EnglishNamer:
         from arabic_name_romanizer.api import Transliterator
 
         return Transliterator()
+
+
+def fullest_name(label: str, alternatives: Iterable[str]) -> str:
+    """The full form of a person's name among its labels: the shortest that holds every word of
+    the label and more («سامر حداد» for an entity labelled «حداد»), else the label. A name in
+    English is given in full even where the Arabic label keeps the short form the text uses.
+
+    >>> fullest_name("حداد", ["سامر حداد", "الدكتور سامر حداد هنا"])
+    'سامر حداد'
+    """
+    words = set(label.split())
+    longer = [
+        form
+        for form in alternatives
+        if words < set(form.split()) and len(form.split()) <= MAX_NAME_WORDS
+    ]
+    return min(longer, key=lambda form: (len(form.split()), form)) if longer else label
 
 
 def _compatible(kind: str, entity_type: EntityType) -> bool:
