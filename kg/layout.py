@@ -31,6 +31,8 @@ __all__ = ["Disc", "Layout", "community_discs", "grid_force_layout", "layout", "
 
 #: Communities bigger than this are laid out by the grid-approximated force layout.
 SPRING_MAX_NODES = 150
+#: Up to this many nodes, close pairs are found among all pairs (no KD-tree).
+SMALL_GRAPH = 300
 #: Free space kept around every node (pixels at zoom 1), besides its radius.
 NODE_GAP = 6.0
 #: Free space kept between two community discs, and between components.
@@ -126,8 +128,6 @@ def separate(xy: np.ndarray, radii: np.ndarray, *, max_passes: int = 500) -> np.
     >>> bool(min(gaps) >= 5 * 2 * _ROOT2)
     True
     """
-    from scipy.spatial import cKDTree
-
     xy = np.array(xy, dtype=float, copy=True)
     n = len(xy)
     if n < 2:
@@ -137,7 +137,7 @@ def separate(xy: np.ndarray, radii: np.ndarray, *, max_passes: int = 500) -> np.
     # Coincident points get a fixed direction each, so the result stays deterministic.
     jitter = rng.uniform(-1.0, 1.0, size=(n, 2))
     for _ in range(max_passes):
-        pairs = cKDTree(xy).query_pairs(reach, output_type="ndarray")
+        pairs = _close_pairs(xy, reach)
         if len(pairs) == 0:
             break
         i, j = pairs[:, 0], pairs[:, 1]
@@ -163,6 +163,19 @@ def separate(xy: np.ndarray, radii: np.ndarray, *, max_passes: int = 500) -> np.
         count = np.bincount(ends, minlength=n).astype(float)
         xy += moves / np.maximum(count, 1.0)[:, None] ** 0.5
     return xy
+
+
+def _close_pairs(xy: np.ndarray, reach: float) -> np.ndarray:
+    """Index pairs (i < j) of points closer than ``reach``: all pairs at once for a small
+    graph (no KD-tree to import: a one-article build starts faster), a KD-tree above."""
+    if len(xy) > SMALL_GRAPH:
+        from scipy.spatial import cKDTree
+
+        return np.asarray(cKDTree(xy).query_pairs(reach, output_type="ndarray"))
+    i, j = np.triu_indices(len(xy), k=1)
+    delta = xy[i] - xy[j]
+    close = (delta * delta).sum(axis=1) < reach * reach
+    return np.stack([i[close], j[close]], axis=1)
 
 
 def _communities(G: nx.Graph, nodes: list[Any]) -> dict[int, list[Any]]:
