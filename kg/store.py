@@ -228,7 +228,7 @@ class OxigraphStore:
                     f"a graph of the query's dataset is not an IRI ({error})"
                 ) from error
         try:
-            answer = self._store.query(sparql, prefixes=self._prefixes, **graphs)
+            answer: Any = self._store.query(sparql, prefixes=self._prefixes, **graphs)
         except SyntaxError as error:
             if is_update(sparql):
                 raise QueryError(UPDATE_REFUSED) from error
@@ -236,14 +236,19 @@ class OxigraphStore:
             raise QueryError(f"invalid SPARQL: {message}") from error
         except OSError as error:
             raise QueryError(f"query failed while running: {error}") from error
-        if isinstance(answer, ox.QueryBoolean):
-            return QueryResult(("ask",), ((Literal(bool(answer)),),), ASK)
-        if not isinstance(answer, ox.QuerySolutions):  # CONSTRUCT or DESCRIBE: triples
-            return self._triples(answer, max_rows, deadline)
-        variables = tuple(v.value for v in answer.variables)
-        width = range(len(variables))
-        rows = _stream(answer, lambda solution: [solution[i] for i in width], max_rows, deadline)
-        return QueryResult(variables, tuple(rows))
+        try:
+            if isinstance(answer, ox.QueryBoolean):
+                return QueryResult(("ask",), ((Literal(bool(answer)),),), ASK)
+            if not isinstance(answer, ox.QuerySolutions):  # CONSTRUCT or DESCRIBE: triples
+                return self._triples(answer, max_rows, deadline)
+            variables = tuple(v.value for v in answer.variables)
+            width = range(len(variables))
+            rows = _stream(answer, lambda s: [s[i] for i in width], max_rows, deadline)
+            return QueryResult(variables, tuple(rows))
+        finally:
+            # pyoxigraph's answers belong to the thread that made them: drop this one here,
+            # not wherever an error raised past its deadline ends up (a server's main thread).
+            answer = None
 
     @staticmethod
     def _triples(answer: Any, max_rows: int | None, deadline: float | None) -> QueryResult:

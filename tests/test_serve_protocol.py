@@ -20,10 +20,14 @@ ASK = "ASK { ?s ?p ?o }"
 SELECT = "SELECT ?label WHERE { ?e rdfs:label ?label } ORDER BY ?label LIMIT 3"
 
 
+def _endpoint(nquads: str) -> Iterator[SparqlServer]:
+    store = OxigraphStore.from_nquads(nquads)
+    yield from _serve(make_server(store, port=0, config=ServeConfig(max_rows=100, timeout=5)))
+
+
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[SparqlServer]:
-    store = OxigraphStore.from_nquads(NQUADS)
-    yield from _serve(make_server(store, port=0, config=ServeConfig(max_rows=100, timeout=5)))
+    yield from _endpoint(NQUADS)
 
 
 def _call(
@@ -126,8 +130,7 @@ NAMED = "SELECT ?g ?label WHERE { GRAPH ?g { ?e rdfs:label ?label } } ORDER BY ?
 
 @pytest.fixture(scope="module")
 def two_graphs() -> Iterator[SparqlServer]:
-    store = OxigraphStore.from_nquads(TWO_GRAPHS)
-    yield from _serve(make_server(store, port=0, config=ServeConfig(max_rows=100, timeout=5)))
+    yield from _endpoint(TWO_GRAPHS)
 
 
 def _values(body: bytes) -> list[list[str]]:

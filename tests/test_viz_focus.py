@@ -7,6 +7,7 @@ Needs Debian's chromium and playwright (the tests skip with the reason otherwise
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,25 +29,30 @@ def seed() -> KnowledgeGraph:
     return kg.build([REPO / "seeds"])
 
 
-def _open(browser: Any, html: str, folder: Path) -> tuple[Any, list[str]]:
+@contextmanager
+def _opened(browser: Any, html: str, folder: Path) -> Iterator[tuple[Any, list[str]]]:
+    """The page in Chromium, ready, with the errors it reports; closed afterwards (the test
+    asserts no error before it returns)."""
     path = folder / "view.html"
     path.write_text(html, encoding="utf-8")
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(path.as_uri())
-    page.wait_for_function("window.kgReady === true", timeout=60_000)
-    return page, errors
+    try:
+        page.goto(path.as_uri())
+        page.wait_for_function("window.kgReady === true", timeout=60_000)
+        yield page, errors
+    finally:
+        page.close()
 
 
 @pytest.fixture
 def seed_page(
     browser: Any, seed: KnowledgeGraph, tmp_path: Path
 ) -> Iterator[tuple[Any, list[str]]]:
-    page, errors = _open(browser, seed.html(), tmp_path)
-    yield page, errors
-    page.close()
+    with _opened(browser, seed.html(), tmp_path) as opened:
+        yield opened
 
 
 def _community_graph(n: int) -> nx.Graph:
@@ -62,8 +68,7 @@ def _community_graph(n: int) -> nx.Graph:
 
 
 def test_view_a_click_at_any_node_finds_that_node(browser: Any, tmp_path: Path) -> None:
-    page, errors = _open(browser, render_html(_community_graph(2000)), tmp_path)
-    try:
+    with _opened(browser, render_html(_community_graph(2000)), tmp_path) as (page, errors):
         found, shown = page.evaluate(
             """() => { let ok = 0, all = 0;
                 network.body.data.nodes.forEach(n => {
@@ -74,8 +79,6 @@ def test_view_a_click_at_any_node_finds_that_node(browser: Any, tmp_path: Path) 
         )
         assert shown == 2000 and found / shown >= 0.99, (found, shown)
         assert errors == []
-    finally:
-        page.close()
 
 
 def test_view_search_selects_centres_and_lists_every_mention(
@@ -142,8 +145,7 @@ def test_view_focus_veils_what_is_not_linked_and_escape_clears(
 
 
 def test_view_filters_refit_the_view_to_what_is_left(browser: Any, tmp_path: Path) -> None:
-    page, errors = _open(browser, render_html(_community_graph(600)), tmp_path)
-    try:
+    with _opened(browser, render_html(_community_graph(600)), tmp_path) as (page, errors):
         page.locator("#kg-rank").fill("95")
         page.dispatch_event("#kg-rank", "change")
         page.wait_for_timeout(300)
@@ -160,8 +162,6 @@ def test_view_filters_refit_the_view_to_what_is_left(browser: Any, tmp_path: Pat
         spread = max((box["x1"] - box["x0"]) / box["w"], (box["y1"] - box["y0"]) / box["h"])
         assert inside and spread > 0.5, box
         assert errors == []
-    finally:
-        page.close()
 
 
 def test_view_switches_to_english_labels_and_finds_english_names(
