@@ -57,6 +57,7 @@ from kg.graph import (
     entity_attributes,
     entity_graph,
     fact_links,
+    fact_notes,
     sentence_links,
 )
 from kg.index import (
@@ -225,6 +226,8 @@ class _Linker:
         entry["conditions"] = sorted(self.resolver.conditional_keys(mentions))
         facts = fact_links(annotated, entity_of, self.iris)
         entry["facts"] = [[*edge, count] for edge, count in sorted(facts.items())]
+        notes = fact_notes(annotated, entity_of, self.iris)
+        entry["notes"] = {node: [list(note) for note in notes[node]] for node in sorted(notes)}
         entry["posts"] = [list(post) for post in rdf.held_posts(annotated, links)]
         by_sentence: dict[int, set[str]] = defaultdict(set)
         for mention, entity in entity_of.items():
@@ -255,6 +258,8 @@ class _Linker:
         spans = [(start, end) for start, end in record["sentences"]]
         links = sentence_links(record["id"], record["text"], spans, by_sentence, self.iris)
         links.relations.update({(s, t, kind): n for s, t, kind, n in entry["facts"]})
+        notes = {node: [tuple(note) for note in found] for node, found in entry["notes"].items()}
+        links.add_notes(str(self.iris.document(record["id"])), notes)
         return links
 
 

@@ -72,7 +72,7 @@ def flat_graph(G: nx.Graph) -> nx.Graph:
     """
     H = nx.Graph()
     for node, data in G.nodes(data=True):
-        H.add_node(str(node), **_flat(data, skip=("examples",)))
+        H.add_node(str(node), **_flat(data, skip=("examples", "facts")))
     for u, v, data in G.edges(data=True):
         H.add_edge(str(u), str(v), **_flat(data))
     return H

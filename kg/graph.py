@@ -31,7 +31,7 @@ from kg.rdf import (
     set_analytics,
     set_links,
 )
-from kg.vocab import ITSRDF, KGO, NIF, RDFS, SKOS, Iris
+from kg.vocab import ITSRDF, KGO, NIF, ORG, RDFS, SDO, SKOS, Iris
 
 if TYPE_CHECKING:
     from kg.english import EnglishName
@@ -46,6 +46,11 @@ KIND_PRECEDENCE = (MET, HOLDS_ROLE, SAID_ABOUT, CO_MENTION)
 # Sentences kept per entity for the view's panel (the first, in document order): enough to list
 # every mention of all but the most named entities, bounded so a big corpus stays in memory.
 EXAMPLES_PER_NODE = 100
+# Facts (meetings, statements, posts) kept per entity for the panel, the first in document order.
+NOTES_PER_NODE = 50
+QUOTE_CHARS = 200
+# (kind, date, document id, text, *other entities): see fact_notes.
+Note = tuple[str, ...]
 # Exact betweenness is O(n·m); above this many nodes it is estimated from a seeded sample.
 EXACT_BETWEENNESS_LIMIT = 2000
 BETWEENNESS_SAMPLE = 256
@@ -67,6 +72,8 @@ class LinkTally:
     relations: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     # node -> its first examples in (document IRI, sentence IRI) order, with (doc id, sentence)
     examples: dict[str, list[tuple[tuple[str, str], tuple[str, str]]]] = field(default_factory=dict)
+    # node -> its first facts (see fact_notes) in (document IRI, fact) order
+    notes: dict[str, list[tuple[str, Note]]] = field(default_factory=dict)
 
     def add_sentence(
         self, document_iri: str, doc_id: str, sentence_iri: str, text: str, entities: set[str]
@@ -77,10 +84,19 @@ class LinkTally:
         for source, target in itertools.combinations(sorted(entities), 2):
             self.relations[source, target, CO_MENTION] += 1
 
+    def add_notes(self, document_iri: str, notes: Mapping[str, list[Note]]) -> None:
+        """One document's facts about each entity (:func:`fact_notes`)."""
+        for node, found in notes.items():
+            _keep_first(
+                self.notes, node, sorted((document_iri, note) for note in found), NOTES_PER_NODE
+            )
+
     def merge(self, other: LinkTally) -> None:
         self.relations.update(other.relations)
         for node, examples in other.examples.items():
             self._offer(node, examples)
+        for node, notes in other.notes.items():
+            _keep_first(self.notes, node, notes, NOTES_PER_NODE)
 
     def _offer(self, node: str, examples: list[tuple[tuple[str, str], tuple[str, str]]]) -> None:
         """Keep the first examples of ``node``; ``examples`` is sorted."""
@@ -167,9 +183,77 @@ def project(source: Dataset | SparqlStore, iris: Iris) -> nx.Graph:
         metrics = stored.get(iri, {})
         data.update((m, metrics[m]) for m in ANALYTICS_PROPERTIES if m in metrics)
     links = LinkTally()
-    links.examples = _examples(store, iris, nodes)
+    doc_ids = _document_values(store, KGO.documentId)
+    links.examples = _examples(store, iris, nodes, doc_ids)
+    links.notes = _stored_notes(store, iris, nodes, doc_ids)
     links.relations = stored_links(store, iris)
     return entity_graph(nodes, links)
+
+
+def _document_values(store: SparqlStore, prop: URIRef) -> dict[str, str]:
+    """Document graph -> a value its nif:Context states (its id, its date)."""
+    found = store.run(f"SELECT ?g ?v WHERE {{ GRAPH ?g {{ ?c a <{NIF.Context}> ; <{prop}> ?v }} }}")
+    return {str(graph): str(value) for graph, value in found.rows}
+
+
+def _stored_notes(
+    store: SparqlStore, iris: Iris, nodes: Mapping[str, Any], doc_ids: Mapping[str, str]
+) -> dict[str, list[tuple[str, Note]]]:
+    """:func:`fact_notes` of every document, read back from the stored facts."""
+    prefix = iris.document("")
+    dated = _document_values(store, SDO.datePublished)
+    notes: dict[str, list[tuple[str, Note]]] = defaultdict(list)
+
+    def grouped(sparql: str) -> dict[tuple[str, str], list[tuple[str, ...]]]:
+        """Rows (graph, fact node, *values) of document graphs, by (graph, fact node)."""
+        groups: dict[tuple[str, str], list[tuple[str, ...]]] = defaultdict(list)
+        for graph, node, *values in store.run(sparql).rows:
+            if str(graph).startswith(prefix):
+                groups[str(graph), str(node)].append(
+                    tuple("" if v is None else str(v) for v in values)
+                )
+        return groups
+
+    def add(graph: str, entity: str, note: Note) -> None:
+        if entity in nodes:
+            notes[entity].append((graph, note))
+
+    meetings = grouped(
+        f"SELECT ?g ?e ?a ?date WHERE {{ GRAPH ?g {{ ?e a <{KGO.Meeting}> ; <{SDO.attendee}> ?a"
+        f" OPTIONAL {{ ?e <{SDO.startDate}> ?date }} }} }}"
+    )
+    for (graph, _), rows in meetings.items():
+        attendees = {attendee for attendee, _ in rows}
+        date = max(date for _, date in rows) or dated.get(graph, "")
+        for member in attendees:
+            note = ("met", date, doc_ids.get(graph, graph), "", *sorted(attendees - {member}))
+            add(graph, member, note)
+    about = grouped(
+        f"SELECT ?g ?q ?a WHERE {{ GRAPH ?g {{ ?q a <{SDO.Quotation}> ; <{SDO.about}> ?a }} }}"
+    )
+    quotes = grouped(
+        f"SELECT ?g ?q ?s ?text WHERE {{ GRAPH ?g {{ ?q a <{SDO.Quotation}> ;"
+        f" <{SDO.creator}> ?s ; <{SDO.text}> ?text }} }}"
+    )
+    for (graph, quote), rows in quotes.items():
+        named = sorted({entity for (entity,) in about.get((graph, quote), [])})
+        for speaker, text in sorted(set(rows)):
+            note = ("said", dated.get(graph, ""), doc_ids.get(graph, graph), _quote(text), *named)
+            add(graph, speaker, note)
+    organisations = grouped(
+        f"SELECT ?g ?m ?o WHERE {{ GRAPH ?g {{ ?m a <{ORG.Membership}> ;"
+        f" <{ORG.organization}> ?o }} }}"
+    )
+    posts = grouped(
+        f"SELECT ?g ?m ?p ?phrase WHERE {{ GRAPH ?g {{ ?m a <{ORG.Membership}> ;"
+        f" <{ORG.member}> ?p ; <{NIF.anchorOf}> ?phrase }} }}"
+    )
+    for (graph, post), rows in posts.items():
+        held = sorted({entity for (entity,) in organisations.get((graph, post), [])})
+        for member, phrase in sorted(set(rows)):
+            note = ("post", dated.get(graph, ""), doc_ids.get(graph, graph), phrase, *held)
+            add(graph, member, note)
+    return {node: sorted(found)[:NOTES_PER_NODE] for node, found in notes.items()}
 
 
 def _iris(iris: Iterable[str]) -> str:
@@ -181,7 +265,7 @@ def _row_key(row: tuple[Node | None, ...]) -> tuple[str, ...]:
 
 
 def _examples(
-    store: SparqlStore, iris: Iris, nodes: Mapping[str, Any]
+    store: SparqlStore, iris: Iris, nodes: Mapping[str, Any], doc_ids: Mapping[str, str]
 ) -> dict[str, list[tuple[tuple[str, str], tuple[str, str]]]]:
     """Each entity's first EXAMPLES_PER_NODE sentences, in (document IRI, sentence IRI) order,
     with the document's id and the sentence's text (as :class:`LinkTally` keeps them)."""
@@ -205,13 +289,6 @@ def _examples(
             f" ?s <{NIF.anchorOf}> ?text }} }}"
         )
         texts.update((str(sentence), str(text)) for sentence, text in found.rows)
-    doc_ids = {
-        str(graph): str(doc_id)
-        for graph, doc_id in store.run(
-            f"SELECT ?g ?id WHERE {{ GRAPH ?g {{ ?c a <{NIF.Context}> ;"
-            f" <{KGO.documentId}> ?id }} }}"
-        ).rows
-    }
     return {
         entity: [
             ((graph, sentence), (doc_ids.get(graph, graph), texts.get(sentence, "")))
@@ -220,6 +297,15 @@ def _examples(
         for entity, kept in first.items()
         if entity in nodes
     }
+
+
+def _keep_first(kept: dict[str, list[Any]], node: str, items: list[Any], cap: int) -> None:
+    """Keep the first ``cap`` of ``node``'s items, in order; ``items`` is sorted."""
+    have = kept.get(node)
+    if have is None:
+        kept[node] = items[:cap]
+    elif items and (len(have) < cap or items[0] < have[-1]):
+        kept[node] = sorted(have + items)[:cap]
 
 
 def stored_links(store: SparqlStore, iris: Iris) -> Counter[tuple[str, str, str]]:
@@ -296,6 +382,62 @@ def fact_links(
     return relations
 
 
+def fact_notes(
+    annotated: AnnotatedDocument, entity_of: Mapping[Mention, str], iris: Iris
+) -> dict[str, list[Note]]:
+    """What one document states of each entity, for the view's panel: its meetings (with whom),
+    its statements (the quote, whom it names) and its posts (the words that state them), each
+    ``(kind, date, document id, text, *other entities)`` — the meeting's date, else the
+    document's. Read the way :mod:`kg.rdf` writes them (one RDF node per fact), so that
+    :func:`project` reads the same notes back from a stored graph."""
+    doc = annotated.doc
+    dated = doc.date.isoformat() if doc.date else ""
+    notes: dict[str, list[Note]] = defaultdict(list)
+    meetings: dict[str, tuple[set[str], str]] = {}
+    for event in annotated.events:
+        if event.kind == EventKind.MEETING:
+            node = str(iris.event(doc.id, event.kind.value, event.trigger_start))
+            attendees, date = meetings.setdefault(node, (set(), ""))
+            attendees.update(e for e in map(entity_of.get, event.participants) if e is not None)
+            if event.date is not None and not date:
+                meetings[node] = (attendees, event.date.isoformat())
+    for attendees, date in meetings.values():
+        for member in attendees:
+            others = sorted(attendees - {member})
+            notes[member].append(("met", date or dated, doc.id, "", *others))
+    quotes: dict[str, tuple[set[str], set[str], str]] = {}
+    for quotation in annotated.quotations:
+        node = str(iris.quotation(doc.id, quotation.start, quotation.end))
+        speakers, about, _ = quotes.setdefault(node, (set(), set(), quotation.text))
+        if quotation.speaker is not None and quotation.speaker in entity_of:
+            speakers.add(entity_of[quotation.speaker])
+        about.update(entity_of[m] for m in quotation.about if m in entity_of)
+    for speakers, about, text in quotes.values():
+        for speaker in speakers:
+            notes[speaker].append(("said", dated, doc.id, _quote(text), *sorted(about)))
+    posts: dict[str, tuple[set[str], set[str], str]] = {}
+    for role in annotated.roles:
+        if role.person not in entity_of:
+            continue  # rdf writes no membership without a member
+        node = str(iris.membership(doc.id, role.start, role.end))
+        members, organizations, _ = posts.setdefault(
+            node, (set(), set(), doc.text[role.start : role.end])
+        )
+        members.add(entity_of[role.person])
+        if role.organization is not None and role.organization in entity_of:
+            organizations.add(entity_of[role.organization])
+    for members, organizations, phrase in posts.values():
+        for member in members:
+            notes[member].append(("post", dated, doc.id, phrase, *sorted(organizations)))
+    return dict(notes)
+
+
+def _quote(text: str) -> str:
+    """A quotation as the panel shows it: whitespace folded, at most QUOTE_CHARS characters."""
+    folded = " ".join(text.split())
+    return folded if len(folded) <= QUOTE_CHARS else folded[: QUOTE_CHARS - 1] + "…"
+
+
 def entity_graph(nodes: Mapping[str, Mapping[str, Any]], links: LinkTally) -> nx.Graph:
     """The networkx entity graph from node attributes (by IRI) and the summed links.
 
@@ -306,7 +448,8 @@ def entity_graph(nodes: Mapping[str, Mapping[str, Any]], links: LinkTally) -> nx
     G = nx.Graph()
     for iri in sorted(nodes, key=lambda i: (type_order.index(nodes[i]["type"]), i)):
         examples = [example for _, example in links.examples.get(iri, [])]
-        G.add_node(iri, **nodes[iri], examples=examples)
+        facts = [list(note) for _, note in links.notes.get(iri, [])]
+        G.add_node(iri, **nodes[iri], examples=examples, facts=facts)
     for (source, target, kind), count in sorted(links.relations.items()):
         if source != target and source in G and target in G:
             _add_relation(G, source, target, kind, count)

@@ -21,7 +21,8 @@ built folder and comparing the result with a build of everything at once):
    is corpus-wide.
 4. ``keys[i]`` and ``labels[i]`` belong to ``record["mentions"][i]`` (None: the mention names no
    entity); ``facts`` are the typed edges ``[source, target, kind, count]`` of its events,
-   quotations and roles under those keys; ``posts`` are the ``[role key, wording]`` of each
+   quotations and roles under those keys, and ``notes`` what they state of each entity for the
+   view (:func:`kg.graph.fact_notes`); ``posts`` are the ``[role key, wording]`` of each
    post it states of a linked person (the corpus graph describes each org:Role once, from
    the posts of all documents); ``triples`` counts its block's distinct triples.
 5. ``conditions`` are the anchor keys whose presence could change how its mentions link
@@ -55,8 +56,9 @@ from kg.vocab import Iris
 
 DOCUMENTS_FILE = ".kg-documents.jsonl"
 RESUME_FILE = ".kg-resume.jsonl"
-# 2: posts (org:Role) are described in the corpus graph, no longer in each document's block
-DOCUMENTS_FORMAT = 2
+# 2: posts (org:Role) are described in the corpus graph, no longer in each document's block;
+# 3: entries keep their facts' notes for the view (kg.graph.fact_notes)
+DOCUMENTS_FORMAT = 3
 # The fields .kg-documents.jsonl keeps of an entry, after "at" (see DocumentEntry).
 ENTRY_FIELDS = (
     "hash",
@@ -65,6 +67,7 @@ ENTRY_FIELDS = (
     "keys",
     "labels",
     "facts",
+    "notes",
     "posts",
     "triples",
     "record",
@@ -75,7 +78,7 @@ class DocumentEntry(TypedDict, total=False):
     """One document of the index, as JSON (the invariants are in the module docstring).
 
     Pass 1 makes ``record``, ``hash`` and ``anchors``; pass 2 adds ``conditions``, ``keys``,
-    ``labels``, ``facts``, ``posts`` and ``triples``; the stored file adds ``at``.
+    ``labels``, ``facts``, ``notes``, ``posts`` and ``triples``; the stored file adds ``at``.
     """
 
     record: Record
@@ -85,6 +88,7 @@ class DocumentEntry(TypedDict, total=False):
     keys: list[str | None]
     labels: list[str | None]
     facts: list[list[Any]]
+    notes: dict[str, list[list[str]]]
     posts: list[list[str]]
     triples: int
     at: list[int]

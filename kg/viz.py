@@ -251,6 +251,7 @@ def _vis_nodes(
                 "pr": round(float(attrs.get("pagerank", 0.0)), 8),
                 "mentions": int(attrs.get("mentions", 0)),
                 "ex": [sentences.add(str(doc), _sentence(text)) for doc, text in examples],
+                "fx": [list(map(str, fact)) for fact in attrs.get("facts", []) or []],
                 "x": x,
                 "y": y,
                 "cm": placed.community[n],

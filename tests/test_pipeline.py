@@ -10,7 +10,7 @@ from rdflib.compare import isomorphic, to_isomorphic
 
 from kg import rdf
 from kg.model import Document
-from kg.pipeline import BuildConfig, build
+from kg.pipeline import BuildConfig, build, load
 from kg.stored import read_annotated_documents
 from kg.vocab import ITSRDF, KGO, NIF, RDF, RDFS, SDO, SKOS, Iris
 from tests.conftest import LexiconExtractor
@@ -255,3 +255,16 @@ def test_pipeline_build_leaves_existing_dataset_unchanged(
     merged = build(news_documents[1:], extractors=[news_extractor], existing=first.dataset)
     assert rdf.serialize(first.dataset) == before
     assert len(merged.entity_rows()) > len(first.entity_rows())
+
+
+def test_pipeline_a_loaded_graph_reads_the_facts_its_build_noted(
+    tmp_path: Path, news_documents: list[Document], news_extractor: LexiconExtractor
+) -> None:
+    # The view's panel lists each entity's meetings, statements and posts: a build notes them
+    # from the model, a loaded graph reads them back from the stored facts; the two agree.
+    built = build(news_documents, extractors=[news_extractor])
+    (tmp_path / "graph.trig").write_text(rdf.serialize(built.dataset), encoding="utf-8")
+    loaded = load(tmp_path)
+    facts = {node: data["facts"] for node, data in built.G.nodes(data=True)}
+    assert any(facts.values())
+    assert {node: data["facts"] for node, data in loaded.G.nodes(data=True)} == facts

@@ -185,3 +185,20 @@ def test_view_switches_to_english_labels_and_finds_english_names(
     page.click("#kg-language")
     assert page.evaluate("kgLabelField()") == "name"
     assert errors == []
+
+
+def test_view_panel_lists_meetings_statements_and_posts_with_dates(
+    seed: KnowledgeGraph, seed_page: tuple[Any, list[str]]
+) -> None:
+    page, errors = seed_page
+    met = [(n, f) for n, d in seed.G.nodes(data=True) for f in d["facts"] if f[0] == "met"]
+    assert met, "the seed reports a meeting"
+    node, fact = sorted(met)[0]
+    page.evaluate(f"kgFocus({node!r})")
+    page.locator("#kg-panel").wait_for(state="visible", timeout=5_000)
+    facts = page.inner_text("#kg-panel-facts")
+    assert "meetings" in facts and fact[1] in facts and fact[2] in facts
+    assert all(seed.G.nodes[other]["label"] in facts for other in fact[4:])
+    kinds = {f[0] for f in seed.G.nodes[node]["facts"]}
+    assert ("statements" in facts) == ("said" in kinds) and ("posts" in facts) == ("post" in kinds)
+    assert errors == []
