@@ -228,31 +228,28 @@ def _stored_notes(
         for member in attendees:
             note = ("met", date, doc_ids.get(graph, graph), "", *sorted(attendees - {member}))
             add(graph, member, note)
-    about = grouped(
-        f"SELECT ?g ?q ?a WHERE {{ GRAPH ?g {{ ?q a <{SDO.Quotation}> ; <{SDO.about}> ?a }} }}"
-    )
-    quotes = grouped(
-        f"SELECT ?g ?q ?s ?text WHERE {{ GRAPH ?g {{ ?q a <{SDO.Quotation}> ;"
-        f" <{SDO.creator}> ?s ; <{SDO.text}> ?text }} }}"
-    )
-    for (graph, quote), rows in quotes.items():
-        named = sorted({entity for (entity,) in about.get((graph, quote), [])})
-        for speaker, text in sorted(set(rows)):
-            note = ("said", dated.get(graph, ""), doc_ids.get(graph, graph), _quote(text), *named)
-            add(graph, speaker, note)
-    organisations = grouped(
-        f"SELECT ?g ?m ?o WHERE {{ GRAPH ?g {{ ?m a <{ORG.Membership}> ;"
-        f" <{ORG.organization}> ?o }} }}"
-    )
-    posts = grouped(
-        f"SELECT ?g ?m ?p ?phrase WHERE {{ GRAPH ?g {{ ?m a <{ORG.Membership}> ;"
-        f" <{ORG.member}> ?p ; <{NIF.anchorOf}> ?phrase }} }}"
-    )
-    for (graph, post), rows in posts.items():
-        held = sorted({entity for (entity,) in organisations.get((graph, post), [])})
-        for member, phrase in sorted(set(rows)):
-            note = ("post", dated.get(graph, ""), doc_ids.get(graph, graph), phrase, *held)
-            add(graph, member, note)
+
+    def noted(kind: str, fact: URIRef, actor: URIRef, words: URIRef, others: URIRef) -> None:
+        """Statements and posts: the actor, the words, and the entities they name."""
+        linked = grouped(
+            f"SELECT ?g ?f ?o WHERE {{ GRAPH ?g {{ ?f a <{fact}> ; <{others}> ?o }} }}"
+        )
+        facts = grouped(
+            f"SELECT ?g ?f ?who ?words WHERE {{ GRAPH ?g {{ ?f a <{fact}> ;"
+            f" <{actor}> ?who ; <{words}> ?words }} }}"
+        )
+        for (graph, node), rows in facts.items():
+            named = sorted({entity for (entity,) in linked.get((graph, node), [])})
+            for who, text in sorted(set(rows)):
+                shown = _quote(text) if kind == "said" else text
+                add(
+                    graph,
+                    who,
+                    (kind, dated.get(graph, ""), doc_ids.get(graph, graph), shown, *named),
+                )
+
+    noted("said", SDO.Quotation, SDO.creator, SDO.text, SDO.about)
+    noted("post", ORG.Membership, ORG.member, NIF.anchorOf, ORG.organization)
     return {node: sorted(found)[:NOTES_PER_NODE] for node, found in notes.items()}
 
 
