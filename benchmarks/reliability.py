@@ -403,6 +403,7 @@ def attack_rows(work: Path, browser: bool) -> list[Row]:
             )
         )
     rows.append(service_row(graph))
+    rows.append(from_row(graph))
     from kg.vocab import Iris
 
     iris = Iris()
@@ -455,6 +456,26 @@ def attack_rows(work: Path, browser: bool) -> list[Row]:
 
 def service_row(graph: Path) -> Row:
     """Does a SERVICE clause make kg query contact another endpoint? (a local socket stands in)"""
+    return _remote_row(
+        graph,
+        "SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        "`kg query` with `SERVICE <http://…/sparql>` (federation)",
+    )
+
+
+def from_row(graph: Path) -> Row:
+    """Does a FROM clause naming a web graph make kg query download it? (rdflib alone would)"""
+    return _remote_row(
+        graph,
+        "SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}",
+        "`kg query --store memory` with `FROM <http://…/graph>` (a graph to download)",
+        "--store",
+        "memory",
+    )
+
+
+def _remote_row(graph: Path, template: str, what: str, *options: str) -> Row:
+    """Run a query that names a URL on a local socket; was the socket contacted?"""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
@@ -472,13 +493,13 @@ def service_row(graph: Path) -> Row:
 
     thread = threading.Thread(target=accept)
     thread.start()
-    sparql = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
-    result = kg("query", graph, "-e", sparql, timeout=60)
+    sparql = template.format(url=f"http://127.0.0.1:{port}/sparql")
+    result = kg("query", graph, "-e", sparql, *options, timeout=60)
     listener.close()
     thread.join()
     return (
         "attack",
-        "`kg query` with `SERVICE <http://…/sparql>` (federation)",
+        what,
         f"remote endpoint contacted: {bool(contacted)}; exit {result.returncode}",
         not contacted,
     )
