@@ -23,7 +23,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 from kg import __version__
 
@@ -82,6 +82,34 @@ def compiled(
         if older != path:
             older.unlink(missing_ok=True)
     return value
+
+
+def recall(name: str, sources: Iterable[Path]) -> dict[Any, Any]:
+    """What :func:`remember` kept under ``name`` for these ``sources`` (an empty dict when
+    nothing was, or the cache is off): results a process worked out one by one, such as
+    the English names it spelled, for the next process to reuse."""
+    directory = cache_dir()
+    if directory is None:
+        return {}
+    try:
+        with open(directory / f"{name}-{_stamp(sources)}.pickle", "rb") as kept:
+            value = pickle.load(kept)
+    except Exception:  # nothing kept yet, or damaged
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def remember(name: str, sources: Iterable[Path], value: Mapping[Any, Any]) -> None:
+    """Keep ``value`` under ``name`` for :func:`recall` (replacing what was kept; stale entries
+    of other sources go)."""
+    directory = cache_dir()
+    if directory is None:
+        return
+    path = directory / f"{name}-{_stamp(sources)}.pickle"
+    _store(path, dict(value))
+    for older in directory.glob(f"{name}-*.pickle"):
+        if older != path:
+            older.unlink(missing_ok=True)
 
 
 def _stamp(sources: Iterable[Path]) -> str:

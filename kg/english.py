@@ -35,8 +35,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from kg.cache import compiled, recall, remember
 from kg.model import EntityType
-from kg.resources import read_table
+from kg.resources import data_files, read_table
 from kg.text import normalize
 
 __all__ = ["LABEL_SOURCES", "UNNAMED", "EnglishName", "EnglishNamer", "fullest_name"]
@@ -48,6 +49,9 @@ _KINDS = {
     "place": EntityType.PLACE,
     "organisation": EntityType.ORGANIZATION,
 }
+# kg's cache keeps the names spelled (by the model: the slow part) for the next build, so that
+# adding documents to a graph spells only the names that are new.
+SPELLED = "english-spelled"
 # A longer form than this is a phrase around the name, not the name.
 MAX_NAME_WORDS = 4
 _IRI_UNSAFE = re.compile(r'[<>"{}|\\^`\s]')
@@ -89,23 +93,12 @@ class EnglishNamer:
         self._words = words
         self._territories = territories
         self._cache: dict[tuple[str, EntityType], EnglishName] = {}
+        self._recalled = False
 
     @classmethod
     def default(cls) -> EnglishNamer:
-        """The namer of the shipped tables."""
-        titles = {
-            key: (arabic, english, kind)
-            for key, arabic, english, kind in read_table("english/wikipedia_titles.tsv")
-        }
-        nisbas = {key: country for key, country in read_table("english/nisbas.tsv")}
-        words = {}
-        for arabic, english, role in read_table("english/organisation_words.tsv"):
-            if role == "country":  # a nationality adjective the nisba table lacks
-                nisbas[normalize(arabic)] = english
-            else:
-                words[normalize(arabic)] = _Word(english, role)
-        name_words = {word: english for word, english in read_table("english/name_tokens.tsv")}
-        return cls(titles, nisbas, words, _cldr_territories(), name_words)
+        """The namer of the shipped tables (compiled once, then read from kg's cache)."""
+        return cls(*compiled("english-names", data_files("english"), _read_tables))
 
     def name(self, label: str, entity_type: EntityType) -> EnglishName:
         """The English name of an entity labelled ``label`` in Arabic."""
@@ -115,6 +108,9 @@ class EnglishNamer:
         """The English names of many entities (label, type): the names no table knows are
         romanised together, one batch through the model."""
         wanted = list(entities)
+        if not self._recalled:  # names spelled by earlier builds on this machine
+            self._recalled = True
+            self._cache.update(recall(SPELLED, data_files("english")))
         pending = [item for item in dict.fromkeys(wanted) if item not in self._cache]
         spelled: list[tuple[str, EntityType]] = []
         for label, entity_type in pending:
@@ -132,6 +128,8 @@ class EnglishNamer:
             candidates = romanizer.transliterate_many([label for label, _ in group], top_k=2)
             for (label, entity_type), found in zip(group, candidates, strict=True):
                 self._cache[label, entity_type] = self._romanised(label, found, person=person)
+        if spelled:
+            remember(SPELLED, data_files("english"), self._cache)
         return [self._cache[item] for item in wanted]
 
     def _known(self, label: str, entity_type: EntityType) -> EnglishName | None:
@@ -259,6 +257,23 @@ def _compatible(kind: str, entity_type: EntityType) -> bool:
     places = {EntityType.PLACE, EntityType.ORGANIZATION}
     kind_type = _KINDS.get(base)
     return kind_type == entity_type or (kind_type in places and entity_type in places)
+
+
+def _read_tables() -> tuple[Any, ...]:
+    """The shipped tables, as :class:`EnglishNamer` takes them."""
+    titles = {
+        key: (arabic, english, kind)
+        for key, arabic, english, kind in read_table("english/wikipedia_titles.tsv")
+    }
+    nisbas = {key: country for key, country in read_table("english/nisbas.tsv")}
+    words = {}
+    for arabic, english, role in read_table("english/organisation_words.tsv"):
+        if role == "country":  # a nationality adjective the nisba table lacks
+            nisbas[normalize(arabic)] = english
+        else:
+            words[normalize(arabic)] = _Word(english, role)
+    name_words = {word: english for word, english in read_table("english/name_tokens.tsv")}
+    return titles, nisbas, words, _cldr_territories(), name_words
 
 
 def _links(english: str, arabic: str) -> tuple[str, ...]:
