@@ -224,9 +224,9 @@ class _Linker:
             stored_at = None
         entry["labels"] = [links[m][1] if m in links else None for m in annotated.mentions]
         entry["conditions"] = sorted(self.resolver.conditional_keys(mentions))
-        facts = fact_links(annotated, entity_of, self.iris)
-        entry["facts"] = [[*edge, count] for edge, count in sorted(facts.items())]
         notes = fact_notes(annotated, entity_of, self.iris)
+        facts = fact_links(notes)
+        entry["facts"] = [[*edge, count] for edge, count in sorted(facts.items())]
         entry["notes"] = {node: [list(note) for note in notes[node]] for node in sorted(notes)}
         entry["posts"] = [list(post) for post in rdf.held_posts(annotated, links)]
         by_sentence: dict[int, set[str]] = defaultdict(set)

@@ -80,7 +80,8 @@ class LinkTally:
     ) -> None:
         """Entities named in one sentence: co-mention edges and candidate examples."""
         for member in entities:
-            self._offer(member, [((document_iri, sentence_iri), (doc_id, text))])
+            example = ((document_iri, sentence_iri), (doc_id, text))
+            _keep_first(self.examples, member, [example], EXAMPLES_PER_NODE)
         for source, target in itertools.combinations(sorted(entities), 2):
             self.relations[source, target, CO_MENTION] += 1
 
@@ -94,18 +95,9 @@ class LinkTally:
     def merge(self, other: LinkTally) -> None:
         self.relations.update(other.relations)
         for node, examples in other.examples.items():
-            self._offer(node, examples)
+            _keep_first(self.examples, node, examples, EXAMPLES_PER_NODE)
         for node, notes in other.notes.items():
             _keep_first(self.notes, node, notes, NOTES_PER_NODE)
-
-    def _offer(self, node: str, examples: list[tuple[tuple[str, str], tuple[str, str]]]) -> None:
-        """Keep the first examples of ``node``; ``examples`` is sorted."""
-        kept = self.examples.get(node)
-        if kept is None:
-            self.examples[node] = examples[:EXAMPLES_PER_NODE]
-        elif len(kept) < EXAMPLES_PER_NODE or examples[0] < kept[-1]:
-            # (Documents mostly come in IRI order, so later ones rarely get past the test.)
-            self.examples[node] = sorted(kept + examples)[:EXAMPLES_PER_NODE]
 
 
 def project(source: Dataset | SparqlStore, iris: Iris) -> nx.Graph:
@@ -338,44 +330,19 @@ def sentence_links(
     return links
 
 
-def fact_links(
-    annotated: AnnotatedDocument, entity_of: Mapping[Mention, str], iris: Iris
-) -> Counter[tuple[str, str, str]]:
-    """Typed edges (met, said-about, holds-role) of one document's events, quotations, roles."""
-    doc = annotated.doc
+def fact_links(notes: Mapping[str, list[Note]]) -> Counter[tuple[str, str, str]]:
+    """Typed edges of one document's facts, from its :func:`fact_notes`: ``met`` between two
+    attendees of a meeting (once, sources before targets), ``said-about`` from a speaker to each
+    entity the quotation names, ``holds-role`` from a person to the organisation of a post."""
     relations: Counter[tuple[str, str, str]] = Counter()
-    # Facts as their RDF nodes hold them: one node per IRI, its values a set.
-    attendees: dict[str, set[str]] = defaultdict(set)
-    for event in annotated.events:
-        if event.kind == EventKind.MEETING:
-            node = str(iris.event(doc.id, event.kind.value, event.trigger_start))
-            found = (entity_of.get(p) for p in event.participants)
-            attendees[node].update(e for e in found if e is not None)
-    for members in attendees.values():
-        for source, target in itertools.combinations(sorted(members), 2):
-            relations[source, target, MET] += 1
-    quotes: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
-    for quotation in annotated.quotations:
-        speakers, about = quotes[str(iris.quotation(doc.id, quotation.start, quotation.end))]
-        speaker = entity_of.get(quotation.speaker) if quotation.speaker else None
-        if speaker is not None:
-            speakers.add(speaker)
-        about.update(entity_of[m] for m in quotation.about if m in entity_of)
-    for speakers, about in quotes.values():
-        for speaker, subject in itertools.product(speakers, about):
-            relations[speaker, subject, SAID_ABOUT] += 1
-    posts: dict[str, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
-    for role in annotated.roles:
-        if role.person not in entity_of:
-            continue  # rdf writes no membership without a member
-        members, organizations = posts[str(iris.membership(doc.id, role.start, role.end))]
-        members.add(entity_of[role.person])
-        organization = entity_of.get(role.organization) if role.organization else None
-        if organization is not None:
-            organizations.add(organization)
-    for members, organizations in posts.values():
-        for member, organization in itertools.product(members, organizations):
-            relations[member, organization, HOLDS_ROLE] += 1
+    kinds = {"said": SAID_ABOUT, "post": HOLDS_ROLE}
+    for entity, found in notes.items():
+        for kind, _, _, _, *others in found:
+            for other in others:
+                if kind != "met":
+                    relations[entity, other, kinds[kind]] += 1
+                elif entity < other:  # each attendee lists the others: count a pair once
+                    relations[entity, other, MET] += 1
     return relations
 
 
