@@ -249,8 +249,8 @@ def fullest_name(label: str, alternatives: Iterable[str]) -> str:
 
 def _compatible(kind: str, entity_type: EntityType) -> bool:
     """Whether a title of ``kind`` may name the entity though not be linked: an ambiguous title
-    of its type, or a place's title for an organisation (a state acting, «الأمم المتحدة» listed
-    among places) and the reverse."""
+    of its type, or a place's title for an organisation (a state acting, an international body
+    listed among places) and the reverse."""
     base = kind.removesuffix("-ambiguous")
     if base == "ambiguous":
         return entity_type != EntityType.PERSON

@@ -139,12 +139,12 @@ def jsonld_text(quads: Iterable[Any], context: Mapping[str, str]) -> str:
     >>> import pyoxigraph as ox
     >>> from kg.vocab import RDFS
     >>> quad = ox.Quad(ox.NamedNode("https://schema.org/x"), ox.NamedNode(str(RDFS.label)),
-    ...                ox.Literal("غزة", language="ar"), ox.NamedNode("https://ex.org/g"))
+    ...                ox.Literal("طوكيو", language="ar"), ox.NamedNode("https://ex.org/g"))
     >>> print(jsonld_text([quad], {"schema": "https://schema.org/", "rdfs": str(RDFS)}))
     {"@context": {"schema": "https://schema.org/", "rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
     "@graph": [
     {"@id": "https://ex.org/g", "@graph": [
-    {"@id": "schema:x", "rdfs:label": {"@value": "غزة", "@language": "ar"}}
+    {"@id": "schema:x", "rdfs:label": {"@value": "طوكيو", "@language": "ar"}}
     ]}
     ]}
     """

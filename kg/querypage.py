@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from kg.errors import InputError
+from kg.query import without_literals
 from kg.vocab import prefix_iris
 
 __all__ = ["CONTENT_SECURITY_POLICY", "STATIC_FILES", "Example", "default_examples", "page_html"]
@@ -36,8 +37,6 @@ CONTENT_SECURITY_POLICY = (
     "base-uri 'none'; frame-ancestors 'none'"
 )
 _PREFIXED = re.compile(r"(?<![\w:])([A-Za-z][\w-]*):")
-_QUOTED = re.compile(r"<[^<>\s]*>|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'")
-_COMMENT = re.compile(r"#.*")
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ def with_prefixes(sparql: str) -> str:
     """
     known = prefix_iris()
     declared = set(re.findall(r"(?im)^\s*PREFIX\s+([\w-]*):", sparql))
-    body = _COMMENT.sub("", _QUOTED.sub(" ", sparql))  # a "p:" in an IRI, string or comment
+    body = without_literals(sparql)  # a "p:" in an IRI, a string or a comment is no prefix
     used = {name for name in _PREFIXED.findall(body) if name in known} - declared
     if not used:
         return sparql
