@@ -74,6 +74,7 @@ class BuildConfig:
         "acronyms",
         "cued-names",
         "list-items",
+        "type-agreement",
     )
     base: str = DEFAULT_BASE
     # MISC spans (events, nationalities …) stay as typed mentions but do not become graph nodes.
