@@ -41,6 +41,7 @@ from functools import lru_cache
 from kg.clitics import ARTICLE, CONJUNCTION, CliticJudge, Verdict, name_list, train_types
 from kg.model import Document, EntityType, Mention, Sentence
 from kg.ner.cues import NameWords
+from kg.ner.places import COUNTRY_LIST, PERSON_LISTS, PLACE_LIST
 from kg.resources import read_table, titles
 from kg.text import normalize, normalize_token
 
@@ -50,14 +51,6 @@ SPOKESPERSON_FOR = "باسم"  # «المتحدث باسم X», «الناطق �
 GLUED = frozenset("وفبل")
 LIST_JOINERS = frozenset({"،", ",", CONJUNCTION})
 PAIR_OPENER = "بين"
-PERSON_LISTS = (
-    "gaz_wiki_given.txt",
-    "gaz_wiki_family.txt",
-    "gaz_wiki_people.txt",
-    "gaz_latin_names.txt",
-    "names_first.txt",
-    "names_last.txt",
-)
 GIVEN_NAME_LISTS = ("gaz_wiki_given.txt", "gaz_latin_names.txt", "names_first.txt")
 # Heads whose name is the whole of what follows («شركة X», «نادي X»); a university, mosque or
 # foundation is often named after a person («جامعة الملك سعود»), so those heads settle nothing.
@@ -68,7 +61,6 @@ NAMED_BODY_HEADS = (
 NAME_TOKENS = "english/name_tokens.tsv"  # Wikidata's person-name words (CC0)
 # The extractors whose type comes from the words of the name itself (a head noun, letters).
 SETTLING_EXTRACTORS = frozenset({"org-grammar", "acronyms"})
-PLACE_LISTS = ("gaz_wiki_places.txt", "gaz_loc_cldr.txt")
 TRAIN_TYPES = {
     "PERS": EntityType.PERSON,
     "ORG": EntityType.ORGANIZATION,
@@ -407,6 +399,6 @@ def _shipped() -> TypeAgreement:
         [t for t in person_titles if " " not in t],
         person_words,
         given,
-        {" ".join(entry) for name in PLACE_LISTS for entry in name_list(name)},
+        {" ".join(entry) for name in (PLACE_LIST, COUNTRY_LIST) for entry in name_list(name)},
         train_types(),
     )
