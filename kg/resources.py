@@ -99,6 +99,16 @@ def say_cues() -> tuple[str, ...]:
     return tuple(row[0] for row in read_table(TRIGGERS) if SAY_FLAG in trigger_flags(row))
 
 
+def trigger_verbs(kind: str) -> tuple[str, ...]:
+    """The verbs of the trigger table that open an event of ``kind`` («Statement»: the verbs of
+    saying, flagged «say» or not).
+
+    >>> "قالوا" in trigger_verbs("Statement"), "قالوا" in say_cues()
+    (True, False)
+    """
+    return tuple(row[0] for row in read_table(TRIGGERS) if row[1:3] == (kind, "verb"))
+
+
 def trigger_flags(row: tuple[str, ...]) -> frozenset[str]:
     """The flags of a trigger-table row (its fourth column, comma-separated)."""
     return frozenset(f.strip() for f in row[3].split(",")) if len(row) > 3 else frozenset()

@@ -40,12 +40,11 @@ from functools import lru_cache
 
 from kg.clitics import ARTICLE, CONJUNCTION, CliticJudge, Verdict, name_list, train_types
 from kg.model import Document, EntityType, Mention, Sentence
-from kg.ner.cues import NameWords
+from kg.ner.cues import TYPES, NameWords
 from kg.ner.places import COUNTRY_LIST, PERSON_LISTS, PLACE_LIST
-from kg.resources import read_table, titles
+from kg.resources import read_table, titles, trigger_verbs
 from kg.text import normalize, normalize_token
 
-TRIGGERS = "events/triggers.tsv"
 SPEECH_KIND = "Statement"
 SPOKESPERSON_FOR = "باسم"  # «المتحدث باسم X», «الناطق باسم X»
 GLUED = frozenset("وفبل")
@@ -61,11 +60,6 @@ NAMED_BODY_HEADS = (
 NAME_TOKENS = "english/name_tokens.tsv"  # Wikidata's person-name words (CC0)
 # The extractors whose type comes from the words of the name itself (a head noun, letters).
 SETTLING_EXTRACTORS = frozenset({"org-grammar", "acronyms"})
-TRAIN_TYPES = {
-    "PERS": EntityType.PERSON,
-    "ORG": EntityType.ORGANIZATION,
-    "LOC": EntityType.PLACE,
-}
 TYPED = (EntityType.PERSON, EntityType.ORGANIZATION, EntityType.PLACE)
 
 
@@ -120,11 +114,8 @@ class TypeAgreement:
     def key(self, text: str) -> str:
         """The matching form of a name: normalised words, a proclitic off the first."""
         words = [normalize_token(w) for w in text.split()]
-        if not words:
-            return ""
-        split = self.judge.split(words[0])
-        if split.verdict is Verdict.STRIP and split.bare:
-            words[0] = split.bare
+        if words:
+            words[0] = self.bare_word(words[0])
         return " ".join(words)
 
     def name_like(self, key: str) -> bool:
@@ -136,9 +127,10 @@ class TypeAgreement:
         one-word name, if any."""
         if key in self.places:
             return EntityType.PLACE
-        return None if " " in key else TRAIN_TYPES.get(self.trained.get(key, ""))
+        return None if " " in key else TYPES.get(self.trained.get(key, ""))
 
     def bare_word(self, norm: str) -> str:
+        """``norm`` without the proclitic the clitic judge strips, if any."""
         split = self.judge.split(norm)
         return split.bare if split.verdict is Verdict.STRIP and split.bare else norm
 
@@ -152,10 +144,9 @@ class TypeAgreement:
 
     def _split_one(self, doc: Document, mention: Mention, alone: Counter[str]) -> list[Mention]:
         words = mention.text.split()
+        # Places and people joined by «و» are often one name («البوسنة والهرسك»).
         if mention.type is not EntityType.ORGANIZATION or len(words) < 2:
-            return [
-                mention
-            ]  # places and people joined by «و» are often one name («البوسنة والهرسك»)
+            return [mention]
         for cut in range(1, len(words)):
             if not words[cut].startswith(CONJUNCTION) or len(words[cut]) < 3:
                 continue
@@ -204,19 +195,17 @@ class _DocumentView:
         plain = self.agreement.key(text)
         return self._keys.get(plain, plain)
 
-    def before(self, mention: Mention, count: int = 1) -> list[str]:
-        """The normalised tokens just before ``mention`` in its sentence (nearest last)."""
-        tokens = self.tokens.get(mention.sentence, ())
+    def previous_word(self, mention: Mention) -> str | None:
+        """The normalised token just before ``mention`` in its sentence, if any."""
         k = bisect_left(self.starts.get(mention.sentence, []), mention.start)
-        return [normalize_token(t.text) for t in tokens[max(0, k - count) : k]]
+        return normalize_token(self.tokens[mention.sentence][k - 1].text) if k else None
 
     def speaking(self, mention: Mention) -> Mention:
         if mention.type is not EntityType.MISC:
             return mention
-        previous = self.before(mention)
-        if not previous:
+        word = self.previous_word(mention)
+        if word is None:
             return mention
-        word = previous[-1]
         verbs = self.agreement.speech_verbs
         if word == SPOKESPERSON_FOR or word in verbs or (word[:1] in "وف" and word[1:] in verbs):
             return replace(mention, type=EntityType.ORGANIZATION)
@@ -225,10 +214,10 @@ class _DocumentView:
     def _context_type(self, mention: Mention) -> EntityType | None:
         if mention.extractor in SETTLING_EXTRACTORS and mention.type in TYPED:
             return mention.type
-        previous = self.before(mention)
-        if not previous:
+        previous = self.previous_word(mention)
+        if previous is None:
             return None
-        word = self.agreement.bare_word(previous[-1])
+        word = self.agreement.bare_word(previous)
         found = None
         if word in self.agreement.org_heads and not normalize_token(mention.text).startswith(
             ARTICLE
@@ -237,16 +226,21 @@ class _DocumentView:
         listed = self.agreement.listed_as(self.key(mention.text))
         return found if listed in (None, found) else None  # «دولة مقدونيا»
 
-    def settled_types(self, mentions: Sequence[Mention]) -> dict[str, EntityType]:
-        """Name key → the type the document settles it to (module docstring)."""
+    def _context_types(self, mentions: Sequence[Mention]) -> dict[str, set[EntityType]]:
+        """Name key → the types the words before its mentions give it."""
         by_context: dict[str, set[EntityType]] = defaultdict(set)
-        by_count: dict[str, Counter[EntityType]] = defaultdict(Counter)
         for mention in mentions:
-            key = self.key(mention.text)
-            by_count[key][mention.type] += 1
             found = self._context_type(mention)
             if found is not None:
-                by_context[key].add(found)
+                by_context[self.key(mention.text)].add(found)
+        return by_context
+
+    def settled_types(self, mentions: Sequence[Mention]) -> dict[str, EntityType]:
+        """Name key → the type the document settles it to (module docstring)."""
+        by_context = self._context_types(mentions)
+        by_count: dict[str, Counter[EntityType]] = defaultdict(Counter)
+        for mention in mentions:
+            by_count[self.key(mention.text)][mention.type] += 1
         settled: dict[str, EntityType] = {}
         for key, counts in by_count.items():
             context = by_context.get(key, set())
@@ -259,10 +253,11 @@ class _DocumentView:
         return settled
 
     def settle(self, mentions: list[Mention]) -> list[Mention]:
+        """Every mention of a name the words before one of its mentions type takes that type."""
         settled = {
-            key: kind
-            for key, kind in self.settled_types(mentions).items()
-            if self._by_context(mentions, key)
+            key: next(iter(kinds))
+            for key, kinds in self._context_types(mentions).items()
+            if len(kinds) == 1
         }
         return [
             replace(m, type=settled[key])
@@ -270,9 +265,6 @@ class _DocumentView:
             else m
             for m in mentions
         ]
-
-    def _by_context(self, mentions: Sequence[Mention], key: str) -> bool:
-        return any(self.key(m.text) == key and self._context_type(m) is not None for m in mentions)
 
     def lists(self, mentions: Sequence[Mention]) -> list[list[int]]:
         """Indexes of ``mentions`` that form lists: typed names in one sentence joined by
@@ -314,7 +306,7 @@ class _DocumentView:
         out = list(mentions)
         for group in self.lists(mentions):
             items = [mentions[i] for i in group]
-            if len(items) == 2 and PAIR_OPENER in self.before(items[0], 1):
+            if len(items) == 2 and self.previous_word(items[0]) == PAIR_OPENER:
                 continue
             keys = [self.key(m.text) for m in items]
             kinds = {settled[k] for k in keys if k in settled}
@@ -371,21 +363,17 @@ class _DocumentView:
         ]
 
     def _introduced(self, mention: Mention) -> bool:
-        previous = self.before(mention)
-        if not previous:
+        previous = self.previous_word(mention)
+        if previous is None:
             return False
-        word = self.agreement.bare_word(previous[-1])
+        word = self.agreement.bare_word(previous)
         return word in self.agreement.person_titles or word in self.agreement.given_names
 
 
 @lru_cache(maxsize=1)
 def _shipped() -> TypeAgreement:
     """The completer over the shipped tables, built once per process."""
-    verbs = [
-        normalize(row[0])
-        for row in read_table(TRIGGERS)
-        if len(row) > 2 and row[1] == SPEECH_KIND and row[2] == "verb"
-    ]
+    verbs = [normalize(verb) for verb in trigger_verbs(SPEECH_KIND)]
     # Forms of address only: a post («رئيس», «وزير») opens a country or a body as often.
     person_titles = [normalize(t) for t in titles("honorific")]
     person_words = {w for name in PERSON_LISTS for entry in name_list(name) for w in entry}
