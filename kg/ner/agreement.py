@@ -178,7 +178,7 @@ class _DocumentView:
         self._keys: dict[str, str] = {}
         plain = {agreement.key(m.text) for m in self.mentions}
         for key in plain:
-            # «وبي ام دبليو» beside «بي ام دبليو»: the judge keeps a clitic before a short word
+            # «وجي تي كي» beside «جي تي كي»: the judge keeps a clitic before a short word
             # that it cannot check; another mention of the remainder in the document can.
             self._keys[key] = key[1:] if key[:1] in GLUED and key[1:] in plain else key
         self.mentions = [self._unglued(m) for m in self.mentions]
@@ -222,9 +222,9 @@ class _DocumentView:
         if word in self.agreement.org_heads and not normalize_token(mention.text).startswith(
             ARTICLE
         ):
-            found = EntityType.ORGANIZATION  # «شركة X»; «الحكومة السورية» is a head and adjective
+            found = EntityType.ORGANIZATION  # «شركة X»; «الحكومة الكندية» is a head and adjective
         listed = self.agreement.listed_as(self.key(mention.text))
-        return found if listed in (None, found) else None  # «دولة مقدونيا»
+        return found if listed in (None, found) else None  # «دولة نيبال»
 
     def _context_types(self, mentions: Sequence[Mention]) -> dict[str, set[EntityType]]:
         """Name key → the types the words before its mentions give it."""
@@ -339,7 +339,7 @@ class _DocumentView:
         for group in self.lists(mentions):
             items = [mentions[i] for i in group]
             if any(m.type is EntityType.PERSON and len(m.text.split()) > 1 for m in items):
-                in_full_names.update(self.key(m.text) for m in items)  # «X وهيو جاكمان»
+                in_full_names.update(self.key(m.text) for m in items)  # «X وماركو فالنتي»
         singles: dict[str, list[Mention]] = defaultdict(list)
         for m in mentions:
             if len(m.text.split()) == 1:
