@@ -38,9 +38,9 @@ from typing import Any
 from kg.cache import compiled, recall, remember
 from kg.model import EntityType
 from kg.resources import data_files, read_table
-from kg.text import normalize
+from kg.text import normalize, spelling_skeleton
 
-__all__ = ["LABEL_SOURCES", "UNNAMED", "EnglishName", "EnglishNamer", "fullest_name"]
+__all__ = ["LABEL_SOURCES", "UNNAMED", "EnglishName", "EnglishNamer", "fullest_name", "variant_key"]
 
 LABEL_SOURCES = ("wikipedia-title", "cldr", "name-index", "composed", "transliteration")
 # The kind of page a Wikipedia title names -> the entity type it may label.
@@ -55,6 +55,10 @@ SPELLED = "english-spelled"
 # A longer form than this is a phrase around the name, not the name.
 MAX_NAME_WORDS = 4
 _IRI_UNSAFE = re.compile(r'[<>"{}|\\^`\s]')
+# What CLDR writes and English Wikipedia titles do not («Bosnia & Herzegovina», «St. Lucia»).
+_CLDR_MARKS = ("&", "St. ", "(", " SAR ", " - ")
+# Variant keys shorter than this are too short to tell names apart («روما», «رومي»).
+_MIN_VARIANT_KEY = 5
 
 
 @dataclass(frozen=True)
@@ -86,8 +90,11 @@ class EnglishNamer:
         words: Mapping[str, _Word],
         territories: Mapping[str, str],
         name_words: Mapping[str, str] | None = None,
+        variants: Mapping[str, str] | None = None,
     ) -> None:
         self._name_words = name_words or {}
+        # variant_key(title) -> the title's key, for titles no other title shares a variant with
+        self._variants = variants if variants is not None else _variant_index(titles)
         self._titles = titles
         self._nisbas = nisbas
         self._words = words
@@ -137,20 +144,33 @@ class EnglishNamer:
         key = normalize(label)
         title = self._titles.get(key)
         if entity_type == EntityType.PLACE and key in self._territories:
-            # CLDR's country names first: they are checked, where a title table has oddities.
-            english = self._territories[key]
-            if title is not None and title[2] == "place" and title[1] == english:
-                return EnglishName(english, "cldr", _links(english, title[0]))
-            return EnglishName(english, "cldr")
+            return self._territory(key, title)
         if title is not None:
             arabic, english, kind = title
             if _KINDS.get(kind) == entity_type:
                 return EnglishName(english, "wikipedia-title", _links(english, arabic))
         if title is not None and _compatible(title[2], entity_type):
             return EnglishName(title[1], "wikipedia-title")  # the name is known, not the page
+        variant = self._titles.get(self._variants.get(variant_key(key), ""))
+        if variant is not None and _compatible(variant[2], entity_type):
+            # Another spelling of a title («سالزبورج» for «سالزبورغ»): its name, never its page.
+            return EnglishName(variant[1], "wikipedia-title")
         if entity_type == EntityType.ORGANIZATION:
             return self._organisation(key.split())
         return None
+
+    def _territory(self, key: str, title: tuple[str, str, str] | None) -> EnglishName:
+        """A country's or territory's name: CLDR's, checked, unless CLDR writes it in a way the
+        English Wikipedia does not («Türkiye», «Bosnia & Herzegovina», «St. Lucia») and a
+        title of a place names it."""
+        english = self._territories[key]
+        is_place = title is not None and title[2].removesuffix("-ambiguous") == "place"
+        if title is not None and is_place and title[1] != english and _cldr_style(english):
+            links = _links(title[1], title[0]) if title[2] == "place" else ()
+            return EnglishName(title[1], "wikipedia-title", links)
+        if title is not None and title[2] == "place" and title[1] == english:
+            return EnglishName(english, "cldr", _links(english, title[0]))
+        return EnglishName(english, "cldr")
 
     def _organisation(self, words: list[str]) -> EnglishName | None:
         """Head noun, complements, adjectives and a nisba, in English order; None unless the
@@ -252,7 +272,7 @@ def _compatible(kind: str, entity_type: EntityType) -> bool:
     of its type, or a place's title for an organisation (a state acting, an international body
     listed among places) and the reverse."""
     base = kind.removesuffix("-ambiguous")
-    if base == "ambiguous":
+    if base in ("ambiguous", "other"):  # a name of no known kind of page: no person's
         return entity_type != EntityType.PERSON
     places = {EntityType.PLACE, EntityType.ORGANIZATION}
     kind_type = _KINDS.get(base)
@@ -273,7 +293,42 @@ def _read_tables() -> tuple[Any, ...]:
         else:
             words[normalize(arabic)] = _Word(english, role)
     name_words = {word: english for word, english in read_table("english/name_tokens.tsv")}
-    return titles, nisbas, words, _cldr_territories(), name_words
+    return titles, nisbas, words, _cldr_territories(), name_words, _variant_index(titles)
+
+
+def variant_key(key: str) -> str:
+    """What the spellings of one foreign name share: the :func:`~kg.text.spelling_skeleton` of
+    the normalised name without its spaces, with ج written غ (both spell "g": «سالزبورج»,
+    «سالزبورغ»). Short names give no key: their variants are other names.
+
+    >>> variant_key("سالزبورج") == variant_key("سالزبورغ")
+    True
+    >>> variant_key("كوالا لمبور") == variant_key("كوالالمبور")
+    True
+    >>> variant_key("روما")
+    ''
+    """
+    compact = key.replace(" ", "").replace("-", "").replace("ج", "غ")
+    skeleton = spelling_skeleton(compact)
+    return skeleton if len(skeleton) >= _MIN_VARIANT_KEY else ""
+
+
+def _variant_index(titles: Mapping[str, tuple[str, str, str]]) -> dict[str, str]:
+    """variant_key -> title key, for the variant keys of titles that name one English title."""
+    found: dict[str, set[str]] = {}
+    first: dict[str, str] = {}
+    for key, (_, english, _) in titles.items():
+        variant = variant_key(key)
+        if variant:
+            found.setdefault(variant, set()).add(english.casefold())
+            first.setdefault(variant, key)
+    return {variant: first[variant] for variant, names in found.items() if len(names) == 1}
+
+
+def _cldr_style(english: str) -> bool:
+    """Whether CLDR writes a country's name in its own style, not the English Wikipedia's:
+    letters beyond ASCII, «&», «St.», a qualifier («Myanmar (Burma)», «Hong Kong SAR China»)."""
+    return not english.isascii() or any(mark in english for mark in _CLDR_MARKS)
 
 
 def _links(english: str, arabic: str) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import kg
-from kg.english import LABEL_SOURCES, EnglishNamer
+from kg.english import LABEL_SOURCES, EnglishNamer, variant_key
 from kg.model import Document, EntityType
 from kg.vocab import KGO, RDFS, SDO
 
@@ -90,8 +90,9 @@ def test_english_tables_rebuild_identically(tmp_path: Path) -> None:
     from tests.conftest import SHARED_DATA
     from training.english import main
 
-    if find_spec("ArWikiCats") is None:  # only needed to rebuild the tables (make ner-data)
-        pytest.skip("ArWikiCats is not installed (make ner-data installs it)")
+    for package in ("ArWikiCats", "arabnamer"):  # only needed to rebuild the tables
+        if find_spec(package) is None:
+            pytest.skip(f"{package} is not installed (make ner-data installs it)")
     pairs = SHARED_DATA / "wikidata-name-pairs" / "ar_en_person_name_tokens.tsv"
     if not pairs.is_file():
         pytest.skip(f"{pairs} is not here (a user's clone)")
@@ -99,3 +100,41 @@ def test_english_tables_rebuild_identically(tmp_path: Path) -> None:
     shipped = Path(kg.__file__).parent / "data" / "english"
     for made in sorted(tmp_path.iterdir()):
         assert made.read_bytes() == (shipped / made.name).read_bytes(), made.name
+
+
+def test_another_spelling_of_a_title_gets_its_name_but_no_link(namer: EnglishNamer) -> None:
+    # ج for غ, a space left out: the English title's name, never a link (not the same page).
+    for spelling, english in (("سالزبورج", "Salzburg"), ("كوالا لمبور", "Kuala Lumpur")):
+        name = namer.name(spelling, EntityType.PLACE)
+        assert (name.label, name.source, name.links) == (english, "wikipedia-title", ())
+    # A short name has no variants: too many other names share them.
+    assert variant_key("روما") == ""
+
+
+def test_country_names_follow_wikipedia_where_cldr_has_a_style_of_its_own(
+    namer: EnglishNamer,
+) -> None:
+    # CLDR's "Côte d’Ivoire" and "Bosnia & Herzegovina" are the English Wikipedia's
+    # "Ivory Coast" and "Bosnia and Herzegovina"; a plain CLDR name stays CLDR's.
+    assert namer.name("ساحل العاج", EntityType.PLACE).label == "Ivory Coast"
+    assert namer.name("البوسنة والهرسك", EntityType.PLACE).label == "Bosnia and Herzegovina"
+    assert namer.name("النمسا", EntityType.PLACE).source == "cldr"
+
+
+def test_a_qualified_title_names_its_bare_form_without_a_link(namer: EnglishNamer) -> None:
+    # «أونوميتشي (هيروشيما)» is the page; «أونوميتشي» alone may be another place.
+    name = namer.name("أونوميتشي", EntityType.PLACE)
+    assert (name.label, name.links) == ("Onomichi", ())
+
+
+def test_category_names_name_bodies_but_never_people(namer: EnglishNamer) -> None:
+    guard = namer.name("الحرس الوطني", EntityType.ORGANIZATION)
+    assert (guard.label, guard.links) == ("National Guard", ())
+    assert namer.name("الحرس الوطني", EntityType.PERSON).label != "National Guard"
+
+
+def test_name_words_take_the_spelling_most_labels_give(namer: EnglishNamer) -> None:
+    # «دافيد»: one Wikidata pair says "Dafydd", the romanizer's index many "David";
+    # «ولفغانغ» is in no Wikidata pair, but in arabnamer's dictionary.
+    assert namer.name("دافيد شولتس", EntityType.PERSON).label.startswith("David ")
+    assert namer.name("ولفغانغ شولتس", EntityType.PERSON).label.startswith("Wolfgang ")

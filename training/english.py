@@ -27,25 +27,38 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from importlib.metadata import version
 from pathlib import Path
 
 from kg.text import normalize
 from training.namelists import _package_dir
 
-# ArWikiCats file -> the kind of page its titles name.
+# ArWikiCats file -> the kind of page its titles name, the most reliable English first: where
+# files give one Arabic title different English titles, the first file's names it.
+# P17_2_final_ll comes last: beside English titles it keys pages by their names in other
+# languages (Cebuano's "habagatang ..." for the southern half of a country).
 SOURCES = {
     "people/peoples.json": "person",
     "cities/cities_full.json": "place",
     "geography/popopo.json": "place",
     "geography/P17_PP.json": "place",
-    "geography/P17_2_final_ll.json": "place",
     "geography/India_dd.json": "place",
     "geography/us_counties.json": "place",
+    "geography/New_Keys.json": "place",
     "sports/Clubs_key.json": "organisation",
+    "geography/P17_2_final_ll.json": "place",
+    # Category names: bodies, regions and plain nouns («الحرس الوطني», «آلات موسيقية»). They
+    # name an entity whose label is one, never link it.
+    "keys/keys2.json": "other",
+    "keys/keys2_py.json": "other",
+    "population/pop_final_3.json": "other",
 }
+# «فيرفاكس (فرجينيا)»: the words in brackets tell pages of one name apart.
+_QUALIFIER = re.compile(r"\s*\([^()]*\)\s*$")
 NATIONALITIES = "nationalities/nationalities_data.json"
 # Words English titles keep in lower case inside a title.
 _SMALL = frozenset(
@@ -127,20 +140,36 @@ def _nationalities(root: Path) -> Iterator[dict[str, str]]:
 
 
 def wikipedia_titles(root: Path) -> list[tuple[str, str, str, str]]:
-    """(normalised Arabic, Arabic title, English title, kind), one row per unambiguous title."""
-    found: dict[str, set[tuple[str, str, str]]] = defaultdict(set)
-    for name, kind in SOURCES.items():
+    """(normalised Arabic, Arabic title, English title, kind), one row per Arabic title.
+
+    Where one Arabic title has several English titles, the most reliable file's (the countries
+    first, then :data:`SOURCES` in order; within a file the shortest) names the entity and the
+    kind says "ambiguous": kg makes no link. A title with a qualifier in brackets is also listed
+    without it («أونوميتشي» for «أونوميتشي (هيروشيما)»), marked ambiguous (the bare name may be
+    another place), unless a page of the bare title is listed.
+    """
+    found: dict[str, set[tuple[int, str, str, str]]] = defaultdict(set)
+    # The countries, by their Arabic names: their English is the name Wikipedia's categories use.
+    for entry in _nationalities(root):
+        found[normalize(entry["ar"])].add((0, entry["ar"], title_case(entry["en"]), "place"))
+    for rank, (name, kind) in enumerate(SOURCES.items(), start=1):
         for english, arabic in _pairs(root, name):
-            found[normalize(arabic)].add((arabic, title_case(english), kind))
-    for entry in _nationalities(root):  # the countries, by their Arabic names
-        found[normalize(entry["ar"])].add((entry["ar"], title_case(entry["en"]), "place"))
+            found[normalize(arabic)].add((rank, arabic, title_case(english), kind))
+    bare: dict[str, set[tuple[int, str, str, str]]] = defaultdict(set)
+    for titles in found.values():
+        for rank, arabic, english, kind in titles:
+            key = normalize(_QUALIFIER.sub("", arabic))
+            if key and key not in found:
+                # "Fairfax, Virginia": English qualifies a place after a comma, too.
+                plain = _QUALIFIER.sub("", english).split(", ")[0]
+                bare[key].add((rank, arabic, plain, kind))
     rows = []
-    for key, titles in found.items():
-        arabic, english, kind = min(titles, key=lambda t: (len(t[1]), t))
-        if len({english.casefold() for _, english, _ in titles}) > 1:
-            # Two pages share the Arabic title: the shortest English title still names the
+    for key, titles in [*found.items(), *bare.items()]:
+        _, arabic, english, kind = min(titles, key=lambda t: (t[0], len(t[2]), t))
+        if key in bare or len({t[2].casefold() for t in titles}) > 1:
+            # Two pages may share the Arabic name: the best English title still names the
             # entity in English, but no link is made ("ambiguous" says so).
-            kind = f"{kind}-ambiguous" if len({t[2] for t in titles}) == 1 else "ambiguous"
+            kind = f"{kind}-ambiguous" if len({t[3] for t in titles}) == 1 else "ambiguous"
         rows.append((key, arabic, english, kind))
     return sorted(rows)
 
@@ -155,21 +184,60 @@ def nisbas(root: Path) -> list[tuple[str, str]]:
     return sorted((key, next(iter(names))) for key, names in found.items() if len(names) == 1)
 
 
-def name_tokens(pairs: Path) -> list[tuple[str, str]]:
-    """(normalised Arabic name word, its English spelling): the spelling Wikidata's labels
-    give the word most often (ties: the first in code-point order), capitalised."""
+def name_tokens(pairs: Path, index: Path | None = None) -> list[tuple[str, str]]:
+    """(normalised Arabic name word, its English spelling): the spelling most labels give the
+    word, capitalised. Wikidata's person-name pairs vote; where no spelling of a word has more
+    than one pair, so do the name words of the romanizer's index (``index``: its
+    ``names.sqlite3``, the rows it took from Wikidata): a lone pair's spelling («D'aij» for
+    «دعيج») loses to the index's «Duaij». Ties go to the pairs' spelling, then code-point
+    order. The index is drawn mostly from Arab, Iranian and Pakistani names, so it does not
+    outvote spellings two or more pairs agree on. Only the pairs' words are listed (the type
+    agreement reads them as person words)."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     with open(pairs, encoding="utf-8") as stream:
         next(stream)  # the header
         for line in stream:
             arabic, english, count = line.rstrip("\n").split("\t")
-            if arabic and english.isascii() and english.replace("'", "").replace("-", "").isalpha():
+            if arabic and _is_latin_name(english):
                 counts[normalize(arabic)][english.lower()] += int(count)
+    votes = {key: Counter(spellings) for key, spellings in counts.items()}
+    if index is not None:
+        with closing(sqlite3.connect(f"file:{index}?mode=ro", uri=True)) as db:
+            # Its Wikidata rows only: they are CC0, as the pairs are.
+            query = "SELECT arabic_key, latin, count FROM units WHERE source = 'wikidata'"
+            for arabic, latin, count in db.execute(query):
+                key = normalize(arabic)
+                if key in votes and max(counts[key].values()) == 1 and _is_latin_name(latin):
+                    votes[key][latin.lower()] += int(count)
     rows = []
-    for key, spellings in counts.items():
-        best = min(spellings, key=lambda spelling: (-spellings[spelling], spelling))
+    for key, spellings in votes.items():
+        best = min(spellings, key=lambda s: (-spellings[s], -counts[key][s], s))
         rows.append((key, "-".join(_capitalise(part) for part in best.split("-"))))
     return sorted(rows)
+
+
+def dictionary_name_words(
+    path: Path, listed: Iterable[str], known: Iterable[str]
+) -> list[tuple[str, str]]:
+    """(normalised Arabic name word, English) from arabnamer's English -> Arabic name dictionary
+    (``dict_FINAL.json``) for the one-word names it spells one way, limited to the words of
+    ``listed`` (kg's list of its names, ``gaz_latin_names.txt``: the type agreement reads these
+    words as person words already) that ``known`` (the Wikidata words) lacks: «ولفغانغ» Wolfgang."""
+    allowed, have = set(listed), set(known)
+    found: dict[str, set[str]] = defaultdict(set)
+    for english, arabic in json.loads(path.read_text(encoding="utf-8")).items():
+        key = normalize(arabic.strip())
+        if " " not in key and key in allowed and key not in have and _is_latin_name(english):
+            found[key].add(english.lower())
+    return sorted(
+        (key, "-".join(_capitalise(part) for part in next(iter(names)).split("-")))
+        for key, names in found.items()
+        if len(names) == 1
+    )
+
+
+def _is_latin_name(english: str) -> bool:
+    return english.isascii() and english.replace("'", "").replace("-", "").isalpha()
 
 
 def write(path: Path, header: str, rows: Iterable[tuple[str, ...]]) -> int:
@@ -191,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--name-pairs", type=Path, default=shared / "ar_en_person_name_tokens.tsv")
     args = ap.parse_args(argv)
     root = _package_dir("ArWikiCats", "arwikicats")
+    romanizer = _package_dir("arabic_name_romanizer", "arabic-name-romanizer")
     source = f"ArWikiCats {version('arwikicats')} (MIT); rebuilt by python -m training.english"
     titles = write(
         args.out / "wikipedia_titles.tsv",
@@ -202,12 +271,21 @@ def main(argv: list[str] | None = None) -> int:
         f"normalised nationality adjective (with al-), English name of its country. {source}",
         nisbas(root),
     )
+    wikidata = name_tokens(args.name_pairs, romanizer / "resources" / "names.sqlite3")
+    listed = Path(__file__).resolve().parents[1] / "kg" / "data" / "ner" / "gaz_latin_names.txt"
+    dictionary = dictionary_name_words(
+        _package_dir("arabnamer", "arabnamer") / "data" / "dict_FINAL.json",
+        (w for w in listed.read_text(encoding="utf-8").split("\n") if w and w[0] != "#"),
+        (word for word, _ in wikidata),
+    )
     words = write(
         args.out / "name_tokens.tsv",
-        "normalised Arabic name word, its most frequent English spelling in Wikidata's person "
-        "labels. Wikidata person-name token pairs (Merhav and Ash, COLING 2018; CC0 1.0), "
-        "rebuilt by python -m training.english",
-        name_tokens(args.name_pairs),
+        "normalised Arabic name word, the English spelling most Wikidata person labels give it: "
+        "the person-name token pairs of Merhav and Ash (COLING 2018) and the Wikidata rows of "
+        f"arabic-name-romanizer {version('arabic-name-romanizer')}'s name index (both CC0 1.0); "
+        f"for words Wikidata lacks, arabnamer {version('arabnamer')}'s name dictionary "
+        "(CC BY 4.0); rebuilt by python -m training.english",
+        sorted([*wikidata, *dictionary]),
     )
     print(f"{titles} Wikipedia titles, {adjectives} nisbas, {words} name words -> {args.out}")
     return 0
