@@ -128,10 +128,11 @@ class EnglishNamer:
                 self._cache[label, entity_type] = known
         # People's names through the model (one batch); other names, which it was not trained
         # on, through the rules alone (a third of the time, as good on the dev news).
-        for person, romanizer in ((True, self._romanizer), (False, self._rules)):
+        for person in (True, False):
             group = [item for item in spelled if (item[1] == EntityType.PERSON) == person]
             if not group:
-                continue
+                continue  # and the romanizer is not loaded: names spelled before need no model
+            romanizer = self._romanizer if person else self._rules
             candidates = romanizer.transliterate_many([label for label, _ in group], top_k=2)
             for (label, entity_type), found in zip(group, candidates, strict=True):
                 self._cache[label, entity_type] = self._romanised(label, found, person=person)

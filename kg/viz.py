@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from typing import Any
 import networkx as nx
 import pyvis
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from pyvis.network import Network
 
 from kg.errors import check_top
@@ -59,6 +61,7 @@ _DEFAULT_EDGE: tuple[str, dict[str, Any]] = (
 
 _FONT = "Noto Sans Arabic, Noto Naskh Arabic, DejaVu Sans, Segoe UI, Tahoma, sans-serif"
 _TEMPLATE = "view.html.j2"
+VIS_LIBRARY = "lib/vis-9.1.2"  # in pyvis' templates folder
 _EXTERNAL = re.compile(
     r"<script\b[^>]*\bsrc=[\"']?https?://[^>]*>\s*</script>|<link\b[^>]*\bhref=[\"']?https?://[^>]*>",
     re.IGNORECASE,
@@ -144,6 +147,8 @@ def render_html(
             shown=len(ids),
             total=total,
             sentences_kept=EXAMPLES_PER_NODE,
+            vis_js=_pyvis_library("vis-network.min.js"),
+            vis_css=_pyvis_library("vis-network.css"),
         )
     )
     return _EXTERNAL.sub("", html)
@@ -171,12 +176,19 @@ def _disc_data(disc: Disc) -> dict[str, Any]:
     return {"x": disc.x, "y": disc.y, "r": disc.radius, "c": colour, "k": disc.community}
 
 
+@lru_cache(maxsize=2)
+def _pyvis_library(name: str) -> Markup:
+    """A file of the vis-network release pyvis ships, as the page inlines it (text of our own
+    choosing, not the documents': no escaping)."""
+    text = (Path(pyvis.__file__).parent / "templates" / VIS_LIBRARY / name).read_text("utf-8")
+    return Markup(text.removesuffix("\n"))  # as a Jinja include renders it
+
+
 def _environment() -> Environment:
-    """Jinja environment with our template first and pyvis' (for the inlined lib/) second."""
+    """Jinja environment of our template."""
     ours = Path(str(files("kg") / "data" / "viz"))
-    pyvis_templates = Path(pyvis.__file__).parent / "templates"
     env = Environment(
-        loader=FileSystemLoader([str(ours), str(pyvis_templates)]),
+        loader=FileSystemLoader([str(ours)]),
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
     # Keep Arabic readable in the page; tojson still escapes < > & ' as \u003c etc.

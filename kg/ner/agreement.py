@@ -38,11 +38,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
+from kg.cache import compiled
 from kg.clitics import ARTICLE, CONJUNCTION, CliticJudge, Verdict, name_list, train_types
 from kg.model import Document, EntityType, Mention, Sentence
 from kg.ner.cues import TYPES, NameWords
 from kg.ner.places import COUNTRY_LIST, PERSON_LISTS, PLACE_LIST
-from kg.resources import read_table, titles, trigger_verbs
+from kg.resources import data_files, read_table, titles, trigger_verbs
 from kg.text import normalize, normalize_token
 
 SPEECH_KIND = "Statement"
@@ -378,7 +379,7 @@ def _shipped() -> TypeAgreement:
     person_titles = [normalize(t) for t in titles("honorific")]
     person_words = {w for name in PERSON_LISTS for entry in name_list(name) for w in entry}
     person_words.update(w for w, kind in train_types().items() if kind == "PERS")
-    person_words.update(row[0] for row in read_table(NAME_TOKENS))
+    person_words.update(compiled("person-name-words", data_files("english"), _name_token_words))
     given = {w for name in GIVEN_NAME_LISTS for entry in name_list(name) for w in entry}
     return TypeAgreement(
         CliticJudge.default(),
@@ -390,3 +391,8 @@ def _shipped() -> TypeAgreement:
         {" ".join(entry) for name in (PLACE_LIST, COUNTRY_LIST) for entry in name_list(name)},
         train_types(),
     )
+
+
+def _name_token_words() -> frozenset[str]:
+    """The Arabic words of the English name-word table (compiled once: 49k rows to split)."""
+    return frozenset(row[0] for row in read_table(NAME_TOKENS))
