@@ -131,7 +131,7 @@ def profile(corpus: Path, work: Path) -> list[tuple[str, float]]:
     out = work / "profile-graph"
     shutil.rmtree(out, ignore_errors=True)
     argv = sys.argv
-    sys.argv = ["kg", "build", str(corpus), "--out", str(out), "--jobs", "1"]
+    sys.argv = ["kg", "build", str(corpus), "--out", str(out), "--jobs", "1", "--store", "none"]
     try:
         kg.cli.run()
     except SystemExit:
