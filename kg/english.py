@@ -38,7 +38,7 @@ from typing import Any
 from kg.cache import compiled, recall, remember
 from kg.model import EntityType
 from kg.resources import data_files, read_table
-from kg.text import normalize, spelling_skeleton
+from kg.text import collapse_letters, normalize, spelling_skeleton
 
 __all__ = ["LABEL_SOURCES", "UNNAMED", "EnglishName", "EnglishNamer", "fullest_name", "variant_key"]
 
@@ -57,6 +57,7 @@ MAX_NAME_WORDS = 4
 _IRI_UNSAFE = re.compile(r'[<>"{}|\\^`\s]')
 # What CLDR writes and English Wikipedia titles do not («Bosnia & Herzegovina», «St. Lucia»).
 _CLDR_MARKS = ("&", "St. ", "(", " SAR ", " - ")
+_LONG_VOWELS = frozenset("اوي")
 # Variant keys shorter than this are too short to tell names apart («روما», «رومي»).
 _MIN_VARIANT_KEY = 5
 
@@ -91,10 +92,14 @@ class EnglishNamer:
         territories: Mapping[str, str],
         name_words: Mapping[str, str] | None = None,
         variants: Mapping[str, str] | None = None,
+        distinct_words: frozenset[str] = frozenset(),
     ) -> None:
         self._name_words = name_words or {}
         # variant_key(title) -> the title's key, for titles no other title shares a variant with
         self._variants = variants if variants is not None else _variant_index(titles)
+        # Given names that differ from another only by a long vowel («الحسن», «الحسين»): no
+        # spelling of a title stands for them.
+        self._distinct_words = distinct_words
         self._titles = titles
         self._nisbas = nisbas
         self._words = words
@@ -105,7 +110,8 @@ class EnglishNamer:
     @classmethod
     def default(cls) -> EnglishNamer:
         """The namer of the shipped tables (compiled once, then read from kg's cache)."""
-        return cls(*compiled("english-names", data_files("english"), _read_tables))
+        sources = data_files("english", "ner")  # the given-name lists too
+        return cls(*compiled("english-names", sources, _read_tables))
 
     def name(self, label: str, entity_type: EntityType) -> EnglishName:
         """The English name of an entity labelled ``label`` in Arabic."""
@@ -152,13 +158,34 @@ class EnglishNamer:
                 return EnglishName(english, "wikipedia-title", _links(english, arabic))
         if title is not None and _compatible(title[2], entity_type):
             return EnglishName(title[1], "wikipedia-title")  # the name is known, not the page
-        variant = self._titles.get(self._variants.get(variant_key(key), ""))
+        spelled = self.title_spelling(key)
+        variant = None if spelled is None else self._titles[spelled]
         if variant is not None and _compatible(variant[2], entity_type):
             # Another spelling of a title («سالزبورج» for «سالزبورغ»): its name, never its page.
             return EnglishName(variant[1], "wikipedia-title")
         if entity_type == EntityType.ORGANIZATION:
             return self._organisation(key.split())
         return None
+
+    def title_spelling(self, key: str) -> str | None:
+        """The title (its normalised key) that ``key`` spells another way, if ``key`` is no
+        title itself: the same letters but for long vowels added or left out, ج for غ, spaces,
+        doubled letters and hamza seats (never a vowel changed: «السعيدية» is not «السعودية»),
+        and no given name that another differs from by a vowel alone («الحسن», «الحسين»).
+
+        >>> EnglishNamer.default().title_spelling("سالزبورج")
+        'سالزبورغ'
+        """
+        if key in self._titles:
+            return None
+        title_key = self._variants.get(variant_key(key))
+        if title_key is None or any(word in self._distinct_words for word in key.split()):
+            return None
+        return title_key if _vowels_apart(key, title_key) else None
+
+    def title_keys(self) -> list[str]:
+        """The normalised Arabic titles of the title table."""
+        return list(self._titles)
 
     def _territory(self, key: str, title: tuple[str, str, str] | None) -> EnglishName:
         """A country's or territory's name: CLDR's, checked, unless CLDR writes it in a way the
@@ -294,7 +321,9 @@ def _read_tables() -> tuple[Any, ...]:
         else:
             words[normalize(arabic)] = _Word(english, role)
     name_words = {word: english for word, english in read_table("english/name_tokens.tsv")}
-    return titles, nisbas, words, _cldr_territories(), name_words, _variant_index(titles)
+    variants = _variant_index(titles)
+    distinct = _distinct_given_names()
+    return titles, nisbas, words, _cldr_territories(), name_words, variants, distinct
 
 
 def variant_key(key: str) -> str:
@@ -312,6 +341,38 @@ def variant_key(key: str) -> str:
     compact = key.replace(" ", "").replace("-", "").replace("ج", "غ")
     skeleton = spelling_skeleton(compact)
     return skeleton if len(skeleton) >= _MIN_VARIANT_KEY else ""
+
+
+def _vowels_apart(first: str, second: str) -> bool:
+    """Whether two normalised names differ only by long vowels one of them leaves out (once
+    spaces, hyphens, ج/غ, doubled letters, hamza seats and a final ه/ا are set aside).
+
+    >>> _vowels_apart("بلغراد", "بيلغراد"), _vowels_apart("السعيديه", "السعوديه")
+    (True, False)
+    """
+    short, long = sorted((_letters(first), _letters(second)), key=len)
+    matched = 0
+    for letter in long:
+        if matched < len(short) and letter == short[matched]:
+            matched += 1
+        elif letter not in _LONG_VOWELS:
+            return False
+    return matched == len(short)
+
+
+def _letters(key: str) -> str:
+    letters = collapse_letters(key.replace(" ", "").replace("-", "").replace("ج", "غ"))
+    return letters[:-1] + "ا" if letters.endswith("ه") else letters
+
+
+def _distinct_given_names() -> frozenset[str]:
+    """Given names whose spelling skeleton another given name shares («الحسن», «الحسين»)."""
+    from kg.clitics import given_names
+    from kg.resolve import ambiguous_skeletons
+
+    names = given_names()
+    shared = ambiguous_skeletons(names)
+    return frozenset(name for name in names if spelling_skeleton(name) in shared)
 
 
 def _variant_index(titles: Mapping[str, tuple[str, str, str]]) -> dict[str, str]:

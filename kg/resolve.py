@@ -24,6 +24,7 @@ from kg.clitics import (
     given_names,
     shipped_proclitics,
 )
+from kg.english import EnglishNamer
 from kg.model import Entity, EntityType, Mention
 from kg.resources import data_files, read_lexicon, titles
 from kg.text import (
@@ -37,6 +38,8 @@ from kg.text import (
 
 # Types whose shorter names stand for longer ones («الصفدي» for «أيمن الصفدي», «فتح» for
 # «حركة فتح»); places are left alone because «القدس» is not «القدس الشرقية».
+# A listed name's key this short joins no other spelling (:func:`title_spellings`).
+MIN_SPELLING_LETTERS = 5
 PARTIAL_NAME_TYPES = frozenset({EntityType.PERSON, EntityType.ORGANIZATION})
 TYPE_PRIORITY = (EntityType.PERSON, EntityType.ORGANIZATION, EntityType.PLACE, EntityType.MISC)
 
@@ -48,6 +51,49 @@ class _Analysis:
     mention: Mention
     words: tuple[str, ...]  # original surface words after the titles
     candidates: tuple[tuple[str, int], ...]  # (key, letters of clitic stripped from word 0)
+
+
+@dataclass(frozen=True)
+class TitleSpellings:
+    """Entity keys of listed names (Wikipedia titles) by the letters their spellings share:
+    once a key has set its inner long vowels aside (:func:`~kg.text.spelling_skeleton`), the
+    spellings of a foreign name still differ by ج for غ and by spaces («جيرهارد»,
+    «غيرهارد»; «أبوظبي», «أبو ظبي»)."""
+
+    by_letters: Mapping[str, str]  # letters of a key -> the listed name's key
+    digest: str
+
+    def key_of(self, key: str) -> str:
+        """The listed name's key that ``key`` spells another way, or ``key``."""
+        return self.by_letters.get(_key_letters(key), key)
+
+
+def title_spellings(resolver: Resolver, names: Iterable[str]) -> TitleSpellings:
+    """The :class:`TitleSpellings` of listed ``names`` under ``resolver``'s keys. Letters two
+    names share name neither; short keys (under five letters) name nothing: their other
+    spellings are other names.
+
+    >>> resolver = Resolver([], [])
+    >>> spellings = title_spellings(resolver, ["غيرهارد شرودر", "سالزبورغ"])
+    >>> listed = resolver.key_of(["غيرهارد", "شرودر"])
+    >>> spellings.key_of(resolver.key_of(["جيرهارد", "شرودر"])) == listed
+    True
+    """
+    found: dict[str, set[str]] = defaultdict(set)
+    for name in names:
+        key = resolver.key_of(name.split())
+        if len(_key_letters(key)) >= MIN_SPELLING_LETTERS and not resolver._holds_distinct_name(
+            key
+        ):
+            found[_key_letters(key)].add(key)
+    by_letters = {letters: next(iter(keys)) for letters, keys in found.items() if len(keys) == 1}
+    digest = hashlib.sha256(repr(sorted(by_letters.items())).encode("utf-8")).hexdigest()[:16]
+    return TitleSpellings(by_letters, digest)
+
+
+def _key_letters(key: str) -> str:
+    # The skeleton of the whole: «ابو ظبي» and «ابوظبي» keep different letters word by word.
+    return spelling_skeleton(key.replace(" ", "").replace("ج", "غ"))
 
 
 def ambiguous_skeletons(names: Iterable[str]) -> frozenset[str]:
@@ -83,9 +129,12 @@ class Resolver:
         not_names: Iterable[str] = (),
         distinct_names: Iterable[str] = (),
         ambiguous: Iterable[str] | None = None,
+        spellings: TitleSpellings | None = None,
     ) -> None:
         """``ambiguous``: the :func:`ambiguous_skeletons` of ``distinct_names`` when already
-        known (the shipped given names' come compiled from :mod:`kg.cache`)."""
+        known (the shipped given names' come compiled from :mod:`kg.cache`). ``spellings``
+        (:func:`title_spellings`) joins another spelling of a listed name («جيرهارد شرودر»
+        for «غيرهارد شرودر») to its entity, in any document."""
         self.honorifics = frozenset(tuple(normalize(h).split()) for h in honorifics)
         self.max_honorific_words = max((len(h) for h in self.honorifics), default=0)
         self.proclitics = by_length(proclitics)
@@ -93,6 +142,7 @@ class Resolver:
         self.ambiguous_skeletons = (
             ambiguous_skeletons(distinct_names) if ambiguous is None else frozenset(ambiguous)
         )
+        self.spellings = spellings
         self.known_names = frozenset(self.key_of(name.split()) for name in known_names)
         # Lexical evidence on glued clitics; without it only corpus anchors decide.
         self.clitics = clitics
@@ -113,6 +163,25 @@ class Resolver:
             proclitics,
             clitics=CliticJudge.default(proclitics),
             not_names=read_lexicon("lexicons/not_names.txt"),
+            ambiguous=compiled(
+                "ambiguous-skeletons",
+                data_files("ner"),
+                lambda: ambiguous_skeletons(given_names()),
+            ),
+            spellings=compiled(
+                "title-spellings",
+                data_files("english", "ner"),
+                lambda: title_spellings(cls.default_plain(), EnglishNamer.default().title_keys()),
+            ),
+        )
+
+    @classmethod
+    def default_plain(cls) -> Resolver:
+        """:meth:`default` without the listed names' spellings (what they are computed with)."""
+        proclitics = read_lexicon("lexicons/proclitics.txt")
+        return cls(
+            titles("honorific"),
+            proclitics,
             ambiguous=compiled(
                 "ambiguous-skeletons",
                 data_files("ner"),
@@ -187,6 +256,11 @@ class Resolver:
         text = mention.text
         return " " in text.strip() or _as_written(text) not in self.not_names
 
+    def _holds_distinct_name(self, key: str) -> bool:
+        """Whether a word of ``key`` is a given name told apart from another by a vowel alone
+        («الحسن», «الحسين»): such a key is never taken for another spelling."""
+        return any(spelling_skeleton(word) in self.ambiguous_skeletons for word in key.split())
+
     def fingerprint(self) -> str:
         """Names the lexicons linking depends on: stored links are reused only under the same."""
         evidence = "" if self.clitics is None else self.clitics.digest
@@ -197,6 +271,7 @@ class Resolver:
             evidence,
             sorted(self.not_names),
             sorted(self.ambiguous_skeletons),
+            "" if self.spellings is None else self.spellings.digest,
         )
         return hashlib.sha256(repr(lexicons).encode("utf-8")).hexdigest()[:16]
 
@@ -226,7 +301,10 @@ class Resolver:
         key_of_mention: dict[Mention, str] = {}
         labels: dict[Mention, str] = {}
         for analysis, (key, stripped) in zip(analyses, chosen, strict=True):
-            key_of_mention[analysis.mention] = partial[analysis.mention.doc_id].get(key, key)
+            linked = partial[analysis.mention.doc_id].get(key, key)
+            if self.spellings is not None and not self._holds_distinct_name(linked):
+                linked = self.spellings.key_of(linked)  # a listed name spelled another way
+            key_of_mention[analysis.mention] = linked
             labels[analysis.mention] = self._label(analysis, stripped, key)
         links: dict[Mention, tuple[str, str | None]] = {}
         for mention, key in key_of_mention.items():

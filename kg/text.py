@@ -85,6 +85,15 @@ _HAMZA_SEATS = str.maketrans({"ؤ": "و", "ئ": "ي", "ء": None})
 _DOUBLED = re.compile(r"(.)\1+")
 
 
+def collapse_letters(word: str) -> str:
+    """A normalised word with its hamza seats set aside and its doubled letters written once.
+
+    >>> collapse_letters("الفيلليبين") == collapse_letters("الفيليبين")
+    True
+    """
+    return _DOUBLED.sub(r"\1", word.translate(_HAMZA_SEATS))
+
+
 def spelling_skeleton(word: str) -> str:
     """A normalised word reduced to what its spelling variants share.
 
@@ -103,7 +112,7 @@ def spelling_skeleton(word: str) -> str:
     >>> spelling_skeleton("غزه") == spelling_skeleton("عزه")
     False
     """
-    word = _DOUBLED.sub(r"\1", word.translate(_HAMZA_SEATS))
+    word = collapse_letters(word)
     if len(word) < 3:
         return word
     first, middle, last = word[0], word[1:-1], word[-1]

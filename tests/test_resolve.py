@@ -125,3 +125,31 @@ def test_resolve_merges_transliteration_variants_but_not_distinct_given_names() 
     ]
     # Every surface form keeps its provenance: each mention is still there.
     assert sum(len(e.mentions) for e in entities) == 8
+
+
+def test_resolve_joins_other_spellings_of_a_listed_name_across_documents() -> None:
+    # ج for غ and a space left out: spellings of a Wikipedia title join its entity, with the
+    # surname-only mention the first document links to the full name.
+    entities = Resolver.default().resolve(
+        [
+            _mention("a", "غيرهارد شرودر", EntityType.PERSON),
+            _mention("b", "جيرهارد شرودر", EntityType.PERSON),
+            _mention("b", "شرودر", EntityType.PERSON, 40),
+            _mention("c", "أبوظبي", EntityType.PLACE),
+            _mention("d", "أبو ظبي", EntityType.PLACE),
+        ]
+    )
+    assert len(entities) == 2
+    person = next(e for e in entities if e.type is EntityType.PERSON)
+    assert len(person.mentions) == 3
+
+
+def test_resolve_never_joins_given_names_a_vowel_tells_apart() -> None:
+    # «الحسن» and «الحسين» are two names: the listed «الحسين بن علي» takes no «الحسن».
+    entities = Resolver.default().resolve(
+        [
+            _mention("a", "الحسين بن علي", EntityType.PERSON),
+            _mention("b", "الحسن بن علي", EntityType.PERSON),
+        ]
+    )
+    assert len(entities) == 2
