@@ -273,9 +273,41 @@ class EnglishNamer:
     def _romanizer(self) -> Any:
         """arabic-name-romanizer: its Wikidata name index, its table of name words and, for
         words neither knows, its transliteration model (ONNX, shipped in the wheel)."""
-        from arabic_name_romanizer.api import Transliterator
+        from arabic_name_romanizer.api import Transliterator, default_resources_dir, load_model
 
-        return Transliterator()
+        return Transliterator(model=EqualLengthBatches(load_model(default_resources_dir())))
+
+
+class EqualLengthBatches:
+    """A romanizer model asked for one length of name word at a time. In a batch of words of
+    mixed lengths the shorter are padded, and the padding changes their spelling: a name's
+    English would depend on the names spelled beside it (in the build, and in kg's cache of
+    names spelled before), so the same text could get other labels. Words of one length need
+    no padding: each is spelled as it would be alone.
+    """
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+        self.uses_roles = getattr(model, "uses_roles", True)
+
+    def transliterate_units(
+        self, units: Sequence[str], country: str | None, k: int, roles: Sequence[str] | None = None
+    ) -> list[Any]:
+        by_length: dict[int, list[int]] = {}
+        for index, unit in enumerate(units):
+            by_length.setdefault(len(unit), []).append(index)
+        spelled: list[Any] = [None] * len(units)
+        for _, indices in sorted(by_length.items()):
+            group = [units[i] for i in indices]
+            if roles is None:
+                found = self._model.transliterate_units(group, country, k)
+            else:
+                found = self._model.transliterate_units(
+                    group, country, k, roles=[roles[i] for i in indices]
+                )
+            for index, hypotheses in zip(indices, found, strict=True):
+                spelled[index] = hypotheses
+        return spelled
 
 
 def fullest_name(label: str, alternatives: Iterable[str]) -> str:

@@ -138,3 +138,22 @@ def test_name_words_take_the_spelling_most_labels_give(namer: EnglishNamer) -> N
     # «ولفغانغ» is in no Wikidata pair, but in arabnamer's dictionary.
     assert namer.name("دافيد شولتس", EntityType.PERSON).label.startswith("David ")
     assert namer.name("ولفغانغ شولتس", EntityType.PERSON).label.startswith("Wolfgang ")
+
+
+def test_a_spelled_name_does_not_depend_on_the_names_beside_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The model pads a batch of words of mixed lengths, which changed their spelling: a name
+    # spelled alone and among others must come out the same (a rebuild gives the same labels).
+    monkeypatch.setenv("KG_CACHE_DIR", "off")  # no names spelled before: the model spells all
+    names = [
+        "بيرنوا دوفريسنيل",  # spelled "…snel" beside the others before
+        "زمردة قنطوري", "فرانشيسكا بلاتيني", "إبريزيو كوندوليوني", "سو ليم", "جوليانو ماريتي",
+        "كيرستوفر لانغديل", "ماتيلدا بروكشتاين", "أوسفالدو تشيكاريني", "لوتار ماينسفيلد",
+        "غوندولين هاركورتس",
+    ]  # fmt: skip
+    alone = [EnglishNamer.default().name(n, EntityType.PERSON) for n in names]
+    assert {name.source for name in alone} != {"name-index"}
+    namer = EnglishNamer.default()
+    together = namer.names((n, EntityType.PERSON) for n in names[::-1])
+    assert together[::-1] == alone

@@ -32,16 +32,27 @@ def role_aliases(view: DocView, roles: Sequence[Role]) -> list[tuple[Mention, Me
             ambiguous.add(key)
     role_spans = [(r.start, r.end) for r in roles]
     aliases: list[tuple[Mention, Mention]] = []
+    starts = _tokens_by_first_word(view) if len(holders) > len(ambiguous) else {}
     for key, (holder, first_end) in holders.items():
         if key in ambiguous:
             continue
-        for i, tok in enumerate(view.toks):
-            if tok.token.start < first_end:
+        for i in starts.get(key[0], ()):
+            if view.toks[i].token.start < first_end:
                 continue
             alias = _alias_at(view, key, i, role_spans)
             if alias is not None:
                 aliases.append((alias, holder))
     return aliases
+
+
+def _tokens_by_first_word(view: DocView) -> dict[str, list[int]]:
+    """Token indices (in order) by the words a role phrase could start with there: the token
+    as it is and its noun readings («والقائد» → «القائد», «قائد»)."""
+    starts: dict[str, list[int]] = {}
+    for i, tok in enumerate(view.toks):
+        for word in dict.fromkeys([tok.norm, *(form.stem for form in tok.noun_forms)]):
+            starts.setdefault(word, []).append(i)
+    return starts
 
 
 def _alias_at(
