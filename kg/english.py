@@ -291,20 +291,23 @@ class EqualLengthBatches:
         self.uses_roles = getattr(model, "uses_roles", True)
 
     def transliterate_units(
-        self, units: Sequence[str], country: str | None, k: int, roles: Sequence[str] | None = None
-    ) -> list[Any]:
+        self,
+        units: list[str],
+        country: str | None,
+        top_k: int,
+        roles: list[str | None] | None = None,
+    ) -> list[list[tuple[str, float]]]:
         by_length: dict[int, list[int]] = {}
         for index, unit in enumerate(units):
             by_length.setdefault(len(unit), []).append(index)
-        spelled: list[Any] = [None] * len(units)
+        spelled: list[list[tuple[str, float]]] = [[] for _ in units]
         for _, indices in sorted(by_length.items()):
             group = [units[i] for i in indices]
             if roles is None:
-                found = self._model.transliterate_units(group, country, k)
+                found = self._model.transliterate_units(group, country, top_k)
             else:
-                found = self._model.transliterate_units(
-                    group, country, k, roles=[roles[i] for i in indices]
-                )
+                group_roles = [roles[i] for i in indices]
+                found = self._model.transliterate_units(group, country, top_k, roles=group_roles)
             for index, hypotheses in zip(indices, found, strict=True):
                 spelled[index] = hypotheses
         return spelled
