@@ -100,17 +100,25 @@ def write_jsonl(path: Path, records: Sequence[dict[str, str]]) -> Path:
 
 
 def kg_build(
-    inputs: Sequence[Path], out: Path, *, jobs: int = 1, engine: str = "local", cwd: Path = ROOT
+    inputs: Sequence[Path],
+    out: Path,
+    *,
+    jobs: int = 1,
+    engine: str = "local",
+    cwd: Path = ROOT,
+    cache: Path | None = None,
 ) -> Run:
     """Run `kg build` in a child process; its own time and peak memory. The child runs in
-    ``cwd``, so the ``kg`` of the checkout there is the one it imports."""
+    ``cwd``, so the ``kg`` of the checkout there is the one it imports; ``cache`` is its kg
+    cache folder (default: the user's)."""
     command = [sys.executable, "-m", "kg.cli", "build", *map(str, inputs), "--out", str(out)]
     # The build alone: the query store a build may load after it (--store auto) has its own
     # time and memory, measured by benchmarks/scale.py.
     command += ["--jobs", str(jobs), "--engine", engine, "--store", "none"]
     started = time.perf_counter()
+    env = {**os.environ, **({"KG_CACHE_DIR": str(cache)} if cache is not None else {})}
     child = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     # wait4, not getrusage(RUSAGE_CHILDREN): the latter is the maximum over every child so far.
     _, status, usage = os.wait4(child.pid, 0)
