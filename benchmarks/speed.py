@@ -93,6 +93,7 @@ def profile(corpus: Path, work: Path) -> list[tuple[str, float]]:
     import kg.extract
     import kg.ner.base
     import kg.ner.crf
+    import kg.ner.decode
     import kg.rdf
     import kg.turtle
     from kg.ner.base import RULE_EXTRACTORS
@@ -114,7 +115,8 @@ def profile(corpus: Path, work: Path) -> list[tuple[str, float]]:
 
     wrap(kg.ner.base, "load_extractors", "load extractors and lexicons")
     wrap(kg.extract, "split_sentences", "sentences and tokens")
-    wrap(kg.ner.crf, "batch_features", "NER: CRF features")
+    wrap(kg.ner.decode.CRFDecoder, "_flush", "NER: CRF new word forms scored")
+    wrap(kg.ner.decode.CRFDecoder, "tag", "NER: CRF labels (all but consistency)")
     wrap(kg.ner.crf, "propagate", "NER: document consistency")
     wrap(kg.ner.crf.CRFTagger, "tag", "NER: CRF in all")
     for target in RULE_EXTRACTORS.values():
@@ -219,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             )
             print(
-                "\nStages nest: 'NER: CRF in all' holds the features and consistency rows, "
+                "\nStages nest: 'NER: CRF in all' holds the other CRF rows, "
                 "'events in all' the events rows; the rest of a build is linking and writing."
             )
     finally:

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pycrfsuite
 
+from kg.cache import compiled
 from kg.errors import ModelError
 from kg.ner.consistency import WINDOW, propagate
+from kg.ner.decode import CRFDecoder, CRFWeights
 from kg.ner.features import (
     FeatureConfig,
     Lexicons,
-    batch_features,
 )
 
 MODEL_NAME = "ner-crf.crfsuite"
@@ -81,12 +82,15 @@ class CRFTagger:
         config: FeatureConfig | None = None,
         *,
         window: int = WINDOW,
+        weights: CRFWeights | None = None,
     ) -> None:
         self._tagger = tagger
         self._lexicons = lexicons
         self._config = config or FeatureConfig()
         self._window = window
         self.labels: tuple[str, ...] = tuple(tagger.labels())
+        # The model's weights, to tag without building feature strings (kg.ner.decode).
+        self._decoder = CRFDecoder(weights or CRFWeights.of(tagger), lexicons, self._config)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | None = None) -> CRFTagger:
@@ -120,15 +124,15 @@ class CRFTagger:
             lexicons = Lexicons.load(train_gazetteer=gazetteer, clusters=classes)
             # A model trained with --off/--on tags with the same features, or it tags wrongly.
             config = read_features(model)
-        return cls(tagger, lexicons, config)
+            weights = compiled(f"crf-weights-{model.stem}", [model], lambda: CRFWeights.of(tagger))
+        return cls(tagger, lexicons, config, weights=weights)
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO labels for each sentence of tokens (an empty sentence gives an empty list).
 
         Pass all sentences of one document in a single call: names found in one sentence are then
         also tagged where they recur bare in the others (within ``window`` sentences)."""
-        feats = batch_features(sentences, self._lexicons, self._config)
-        out = [list(self._tagger.tag(pycrfsuite.ItemSequence(f))) if f else [] for f in feats]
+        out = self._decoder.tag(sentences)
         if self._window > 0:
             out = propagate(sentences, out, window=self._window)
         return out

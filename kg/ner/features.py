@@ -254,13 +254,6 @@ def _lexicon_hits(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> li
     return hits
 
 
-def _frequency_features(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> list[list[str]]:
-    if not cfg.frequency:
-        return [[] for _ in stems]
-    # Seen words are left out: their own identity says more, and adding it there measured −0.1.
-    return [_unseen_word(s, lex) if s not in lex.train_types else [] for s in stems]
-
-
 def _unseen_word(stem: str, lex: Lexicons) -> list[str]:
     """The frequency features of a word unseen in training (none for stems under 3 letters)."""
     return paradigm(stem, lex.frequency) if len(stem) >= 3 else []
@@ -299,6 +292,106 @@ def _token_info(tok: str) -> tuple[str, str, str, str]:
     return norm, clitic, stem, _shape(tok)
 
 
+#: The window offsets: the two words either side.
+OFFSETS = (-2, -1, 1, 2)
+_POSITIONS = ("pos=0", "pos=1", "pos=2", "pos=2", "pos=2")
+#: A window position past the sentence's edge.
+OUTSIDE = {d: f"w[{d}]=_" for d in OFFSETS}
+
+
+@dataclass(frozen=True, slots=True)
+class WordParts:
+    """What the features say of one word form wherever it stands: its own features and what it
+    gives its neighbours' windows (a tagger that scores words once keeps these)."""
+
+    norm: str
+    stem: str
+    own: tuple[str, ...]  # the word's own features, its flags included
+    flags: tuple[str, ...]  # train-gazetteer type and nisba ending
+    # As the neighbour at offset d: its form, stem (and shape) and flags; its k1 word class.
+    near: Mapping[int, tuple[str, ...]]
+    class_near: Mapping[int, str]
+
+
+def word_parts(tok: str, lex: Lexicons, cfg: FeatureConfig) -> WordParts:
+    """The :class:`WordParts` of ``tok``: the same strings :func:`sentence_features` gives it."""
+    norm, _, stem, shape = info = _token_info(tok)
+    head, own, flags, classes = _word_features(info, lex, cfg)
+    near = {
+        d: (*(_as_neighbour(norm, stem, shape, d) if cfg.window else ()), *_flags_at(flags, d))
+        for d in OFFSETS
+    }
+    class_near = {d: f"k1[{d}]={classes[1]}" for d in (-1, 1)} if classes else {}
+    return WordParts(norm, stem, (*head, *own, *flags), tuple(flags), near, class_near)
+
+
+def _word_features(
+    info: tuple[str, str, str, str], lex: Lexicons, cfg: FeatureConfig
+) -> tuple[list[str], list[str], list[str], tuple[str, ...]]:
+    """A word's own features: head ("b", frequency, word classes), own (form, stem, clitic,
+    affixes, shape, length), flags (train-gazetteer type, nisba ending), and its classes."""
+    norm, clitic, stem, shape = info
+    head = ["b"]
+    if cfg.frequency and stem not in lex.train_types:
+        # Seen words are left out: their own identity says more (adding it: −0.1).
+        head.extend(_unseen_word(stem, lex))
+    classes: tuple[str, ...] = ()
+    if cfg.clusters and lex.clusters:
+        classes = lex.clusters.get(stem, ())
+        head.extend(f"k{g}={c}" for g, c in enumerate(classes))
+    own: list[str] = []
+    if cfg.norm:
+        own.append("w=" + norm)
+    if cfg.strip:
+        own.append("s=" + stem)
+        own.append("c=" + clitic)
+    if cfg.affixes:
+        own.extend(("p1=" + stem[:1], "p2=" + stem[:2], "p3=" + stem[:3]))
+        own.extend(("x1=" + norm[-1:], "x2=" + norm[-2:], "x3=" + norm[-3:]))
+    if cfg.shape:
+        own.append("sh=" + shape)
+        own.append("ln=" + _len_bucket(len(stem)))
+    flags: list[str] = []
+    if cfg.train_gazetteer and lex.train_types:
+        flags.append("T" + lex.train_types.get(stem, "?"))
+    if cfg.triggers:
+        for suf in lex.demonym_suffixes:
+            if len(stem) > len(suf) + 2 and stem.endswith(suf):
+                flags.append("NSB:" + ("al" if clitic.endswith("ال") else "") + suf)
+                break
+    return head, own, flags, classes
+
+
+def _as_neighbour(norm: str, stem: str, shape: str, d: int) -> tuple[str, ...]:
+    seen = (f"w[{d}]={norm}", f"s[{d}]={stem}")
+    return (*seen, f"sh[{d}]={shape}") if abs(d) == 1 else seen
+
+
+def _flags_at(hits: Sequence[str], d: int) -> list[str]:
+    return [f"{h}[{d}]" for h in hits]
+
+
+def position_features(i: int, n: int) -> list[str]:
+    """The features of the ``i``-th of ``n`` tokens' place in the sentence."""
+    found = ["BOS"] if i == 0 else []
+    if i == n - 1:
+        found.append("EOS")
+    found.append(_POSITIONS[i] if i < 5 else "pos=5")
+    return found
+
+
+def bigram_features(
+    norms: Sequence[str], stems: Sequence[str], i: int, cfg: FeatureConfig
+) -> list[str]:
+    """The word pairs around the ``i``-th token."""
+    prev = norms[i - 1] if i > 0 else "_"
+    nxt = norms[i + 1] if i + 1 < len(norms) else "_"
+    pairs = [f"w-1|w={prev}|{norms[i]}", f"w|w+1={norms[i]}|{nxt}"]
+    if cfg.strip:
+        pairs.append(f"s-1|s={stems[i - 1] if i > 0 else '_'}|{stems[i]}")
+    return pairs
+
+
 def sentence_features(
     tokens: Sequence[str], lex: Lexicons, cfg: FeatureConfig | None = None
 ) -> list[list[str]]:
@@ -308,69 +401,37 @@ def sentence_features(
     infos = [_token_info(t) for t in tokens]
     norms = [i[0] for i in infos]
     stems = [i[2] for i in infos]
+    words = [_word_features(info, lex, cfg) for info in infos]
 
-    # Lexicon phrase matches on stripped forms; a token can be in several lexicons.
+    # Lexicon phrase matches on stripped forms (a token can be in several lexicons), then the
+    # word's own flags.
     hits = _lexicon_hits(stems, lex, cfg)
-    if cfg.train_gazetteer and lex.train_types:
-        for i, stem in enumerate(stems):
-            hits[i].append("T" + lex.train_types.get(stem, "?"))
-    if cfg.triggers:
-        for i, stem in enumerate(stems):
-            for suf in lex.demonym_suffixes:
-                if len(stem) > len(suf) + 2 and stem.endswith(suf):
-                    hits[i].append("NSB:" + ("al" if infos[i][1].endswith("ال") else "") + suf)
-                    break
-
-    cl: list[tuple[str, ...]] = []
-    if cfg.clusters and lex.clusters:
-        cl = [lex.clusters.get(s, ()) for s in stems]
-    freq = _frequency_features(stems, lex, cfg)
+    for i, (_, _, flags, _) in enumerate(words):
+        hits[i].extend(flags)
+    use_classes = cfg.clusters and bool(lex.clusters)
     feats: list[list[str]] = []
     for i in range(n):
-        norm, clitic, stem, shape = infos[i]
-        f = ["b", *freq[i]]
-        if cl:
-            f.extend(f"k{g}={c}" for g, c in enumerate(cl[i]))
+        head, own, _, _ = words[i]
+        f = head.copy()
+        if use_classes:
             for d in (-1, 1):
-                if 0 <= i + d < n and cl[i + d]:
-                    f.append(f"k1[{d}]={cl[i + d][1]}")
-        if cfg.norm:
-            f.append("w=" + norm)
-        if cfg.strip:
-            f.append("s=" + stem)
-            f.append("c=" + clitic)
-        if cfg.affixes:
-            f.extend(("p1=" + stem[:1], "p2=" + stem[:2], "p3=" + stem[:3]))
-            f.extend(("x1=" + norm[-1:], "x2=" + norm[-2:], "x3=" + norm[-3:]))
-        if cfg.shape:
-            f.append("sh=" + shape)
-            f.append("ln=" + _len_bucket(len(stem)))
+                if 0 <= i + d < n and words[i + d][3]:
+                    f.append(f"k1[{d}]={words[i + d][3][1]}")
+        f.extend(own)
         if cfg.position:
-            if i == 0:
-                f.append("BOS")
-            if i == n - 1:
-                f.append("EOS")
-            f.append("pos=" + ("0" if i == 0 else "1" if i == 1 else "2" if i < 5 else "5"))
+            f.extend(position_features(i, n))
         f.extend(hits[i])
-        for d in (-2, -1, 1, 2):
+        for d in OFFSETS:
             j = i + d
             if not 0 <= j < n:
                 if cfg.window:
-                    f.append(f"w[{d}]=_")
+                    f.append(OUTSIDE[d])
                 continue
             if cfg.window:
-                f.append(f"w[{d}]={norms[j]}")
-                f.append(f"s[{d}]={stems[j]}")
-                if abs(d) == 1:
-                    f.append(f"sh[{d}]={infos[j][3]}")
-            f.extend(f"{h}[{d}]" for h in hits[j])
+                f.extend(_as_neighbour(norms[j], stems[j], infos[j][3], d))
+            f.extend(_flags_at(hits[j], d))
         if cfg.bigrams:
-            prev = norms[i - 1] if i > 0 else "_"
-            nxt = norms[i + 1] if i + 1 < n else "_"
-            f.append(f"w-1|w={prev}|{norm}")
-            f.append(f"w|w+1={norm}|{nxt}")
-            if cfg.strip:
-                f.append(f"s-1|s={stems[i - 1] if i > 0 else '_'}|{stem}")
+            f.extend(bigram_features(norms, stems, i, cfg))
         feats.append(f)
     return feats
 

@@ -1,0 +1,211 @@
+"""CRF tagging without feature strings: a CRFsuite model's weights as arrays, each word form's
+share of the state scores summed once, and Viterbi over a document's sentences at once.
+
+CRFsuite tags an item from its attribute strings: about 45 per token, built in Python and looked
+up in the model, though the shipped model weighs only 25,430 attributes. Most of a token's
+attributes belong to its word form wherever it stands (its form, stem, affixes, word classes, and
+what it shows its neighbours' windows), and news repeats its vocabulary, so :class:`CRFDecoder`
+sums those weights once per word form (:class:`~kg.ner.features.WordParts`, the strings the
+features give it) and per token adds only what depends on the place: the position, lexicon
+phrases, word pairs. The labels are CRFsuite's (the same arithmetic in another order; the tests
+compare both on real text).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pycrfsuite
+
+from kg.ner.features import (
+    OFFSETS,
+    OUTSIDE,
+    FeatureConfig,
+    Lexicons,
+    WordParts,
+    _lexicon_hits,
+    bigram_features,
+    position_features,
+    word_parts,
+)
+
+__all__ = ["CRFDecoder", "CRFWeights"]
+
+# Word forms scored and kept per process; past this the table starts afresh (flat memory).
+MAX_WORDS = 100_000
+
+
+@dataclass(frozen=True)
+class CRFWeights:
+    """A linear-chain CRF's parameters: state weights by attribute, transition weights."""
+
+    labels: tuple[str, ...]  # in the model's label order
+    attributes: Mapping[str, int]  # attribute -> row of ``states``
+    states: np.ndarray  # (attributes + 1, labels): the last row zeros
+    transitions: np.ndarray  # (labels, labels): from the row's label to the column's
+
+    @classmethod
+    def of(cls, tagger: pycrfsuite.Tagger) -> CRFWeights:
+        """The weights of an opened CRFsuite model."""
+        info = tagger.info()
+        labels = tuple(sorted(info.labels, key=lambda label: int(info.labels[label])))
+        index = {label: k for k, label in enumerate(labels)}
+        attributes: dict[str, int] = {}
+        for attribute, _ in info.state_features:
+            attributes.setdefault(attribute, len(attributes))
+        states = np.zeros((len(attributes) + 1, len(labels)))
+        for (attribute, label), weight in info.state_features.items():
+            states[attributes[attribute], index[label]] = weight
+        transitions = np.zeros((len(labels), len(labels)))
+        for (source, target), weight in info.transitions.items():
+            transitions[index[source], index[target]] = weight
+        return cls(labels, attributes, states, transitions)
+
+    def scores(self, groups: Iterable[Iterable[str]]) -> np.ndarray:
+        """The summed weights of each group of features, for each label: (groups, labels).
+        Features the model does not weigh add nothing."""
+        get = self.attributes.get
+        zero = len(self.attributes)  # the zero row past the weights: no group is empty
+        rows: list[int] = []
+        starts: list[int] = []
+        for features in groups:
+            starts.append(len(rows))
+            rows.append(zero)
+            rows.extend(row for row in map(get, features) if row is not None)
+        if not starts:
+            return np.zeros((0, len(self.labels)))
+        summed: np.ndarray = np.add.reduceat(self.states[rows], starts, axis=0)
+        return summed
+
+
+class CRFDecoder:
+    """Labels of tokenised sentences, as CRFsuite gives them for the features of
+    :func:`~kg.ner.features.sentence_features`, scored by word form (module docstring)."""
+
+    def __init__(self, weights: CRFWeights, lexicons: Lexicons, config: FeatureConfig) -> None:
+        self.weights, self.lexicons, self.config = weights, lexicons, config
+        n_labels = len(weights.labels)
+        # Row k of each: the k-th word form's own score, and what it adds to the token at
+        # offset -d from it (as that token's neighbour at d); grown as forms come.
+        self._row: dict[str, int] = {}
+        self._own = np.zeros((0, n_labels))
+        self._near = np.zeros((len(OFFSETS), 0, n_labels))
+        self._class_near = np.zeros((2, 0, n_labels))
+        self._forms: list[tuple[str, str]] = []  # each scored word form's (norm, stem)
+        self._pending: list[WordParts] = []
+
+    def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """BIO labels for each sentence (one document's, for speed)."""
+        lengths = [len(tokens) for tokens in sentences]
+        if not any(lengths):
+            return [[] for _ in sentences]
+        if len(self._row) + sum(lengths) > MAX_WORDS:
+            self._clear()
+        rows = np.array([self._row_of(t) for tokens in sentences for t in tokens], dtype=np.intp)
+        self._flush()
+        scores = self._scores(sentences, lengths, rows)
+        paths = _viterbi(scores, lengths, self.weights.transitions)
+        return [[self.weights.labels[k] for k in path] for path in paths]
+
+    def _scores(
+        self, sentences: Sequence[Sequence[str]], lengths: Sequence[int], rows: np.ndarray
+    ) -> np.ndarray:
+        config, lexicons = self.config, self.lexicons
+        total = self._own[rows].copy()
+        # Position of each token in its sentence, and its sentence's length.
+        position = np.concatenate([np.arange(n) for n in lengths])
+        length = np.repeat(np.asarray(lengths), lengths)
+        for k, d in enumerate(OFFSETS):
+            inside = (position + d >= 0) & (position + d < length)
+            total[inside] += self._near[k][rows[np.flatnonzero(inside) + d]]
+            if config.window:
+                outside = self.weights.scores([[OUTSIDE[d]]])[0]
+                total[~inside] += outside
+        if config.clusters and lexicons.clusters:
+            for k, d in enumerate((-1, 1)):
+                inside = (position + d >= 0) & (position + d < length)
+                total[inside] += self._class_near[k][rows[np.flatnonzero(inside) + d]]
+        placed: list[list[str]] = []  # each token's features that depend on its place
+        for tokens in sentences:
+            n = len(tokens)
+            forms = [self._forms[self._row[t]] for t in tokens]
+            norms = [norm for norm, _ in forms]
+            stems = [stem for _, stem in forms]
+            hits = _lexicon_hits(stems, lexicons, config)
+            for i in range(n):
+                features = position_features(i, n) if config.position else []
+                features.extend(hits[i])
+                for d in OFFSETS:
+                    if 0 <= i + d < n and hits[i + d]:
+                        features.extend(f"{h}[{d}]" for h in hits[i + d])
+                if config.bigrams:
+                    features.extend(bigram_features(norms, stems, i, config))
+                placed.append(features)
+        summed: np.ndarray = total + self.weights.scores(placed)
+        return summed
+
+    def _row_of(self, token: str) -> int:
+        row = self._row.get(token)
+        if row is None:
+            row = self._row[token] = len(self._row)
+            self._pending.append(word_parts(token, self.lexicons, self.config))
+        return row
+
+    def _flush(self) -> None:
+        """Score the word forms met since the last call."""
+        if not self._pending:
+            return
+        scores, pending = self.weights.scores, self._pending
+        own = scores(p.own for p in pending)
+        near = np.stack([scores(p.near[d] for p in pending) for d in OFFSETS])
+        class_near = np.stack(
+            [scores([p.class_near[d]] if d in p.class_near else [] for p in pending)
+             for d in (-1, 1)]
+        )  # fmt: skip
+        self._own = np.concatenate([self._own, own])
+        self._near = np.concatenate([self._near, near], axis=1)
+        self._class_near = np.concatenate([self._class_near, class_near], axis=1)
+        self._forms.extend((p.norm, p.stem) for p in self._pending)
+        self._pending = []
+
+    def _clear(self) -> None:
+        self._row.clear()
+        self._forms.clear()
+        self._own = self._own[:0]
+        self._near = self._near[:, :0]
+        self._class_near = self._class_near[:, :0]
+
+
+def _viterbi(
+    scores: np.ndarray, lengths: Sequence[int], transitions: np.ndarray
+) -> list[list[int]]:
+    """The best label path of each sentence (``lengths`` tokens each, their state ``scores``
+    stacked), all sentences stepped through together."""
+    n_labels = transitions.shape[0]
+    count, longest = len(lengths), max(lengths)
+    padded = np.zeros((count, longest, n_labels))
+    starts = np.cumsum([0, *lengths[:-1]])
+    for k, (start, n) in enumerate(zip(starts, lengths, strict=True)):
+        padded[k, :n] = scores[start : start + n]
+    best = padded[:, 0, :].copy()
+    back = np.zeros((count, longest, n_labels), dtype=np.intp)
+    alive = np.asarray(lengths)
+    for t in range(1, longest):
+        candidates = best[:, :, None] + transitions[None, :, :]
+        choice = candidates.argmax(axis=1)
+        stepped = np.take_along_axis(candidates, choice[:, None, :], axis=1)[:, 0, :]
+        going = (alive > t)[:, None]
+        best = np.where(going, stepped + padded[:, t, :], best)
+        back[:, t, :] = choice
+    # Back from each sentence's best last label, all sentences a step at a time.
+    sizes = np.asarray(lengths)
+    path = np.zeros((count, longest), dtype=np.intp)
+    rows = np.arange(count)
+    last = np.maximum(sizes - 1, 0)
+    path[rows, last] = best.argmax(axis=1)
+    for t in range(longest - 1, 0, -1):
+        inside = sizes > t
+        path[inside, t - 1] = back[rows[inside], t, path[inside, t]]
+    return [path[k, :n].tolist() for k, n in enumerate(lengths)]

@@ -1,0 +1,73 @@
+"""kg.ner.decode: tagging from the model's weights by word form gives CRFsuite's labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pycrfsuite
+import pytest
+
+import kg
+from kg.ner.conll import read_conll
+from kg.ner.crf import MODEL_NAME
+from kg.ner.decode import CRFDecoder, CRFWeights
+from kg.ner.features import FeatureConfig, Lexicons, batch_features
+from kg.text import iter_token_texts, split_sentences
+from tests.conftest import SEEDS, SHARED_DATA
+
+NEWS = (
+    "قال وزير الخارجية الفنلندي بيكا هافيستو في هلسنكي إن الاتحاد الأوروبي سيدرس الاقتراح.\n"
+    "وأضاف أن شركة نوكيا ستفتح مصنعا في مدينة تامبيري العام المقبل.\n"
+    "التقى الرئيس المصري بوفد من البنك الدولي في القاهرة."
+)
+
+
+MODEL = Path(kg.__file__).parent / "data" / MODEL_NAME
+
+
+def _crfsuite_labels(sentences: list[list[str]], config: FeatureConfig) -> list[list[str]]:
+    """What CRFsuite itself gives for the feature strings of the shipped model."""
+    model = pycrfsuite.Tagger()
+    model.open(str(MODEL))
+    features = batch_features(sentences, Lexicons.load(), config)
+    return [list(model.tag(pycrfsuite.ItemSequence(f))) if f else [] for f in features]
+
+
+def test_the_decoder_gives_crfsuites_labels_on_real_text() -> None:
+    text = NEWS + "\n" + next(iter(sorted(SEEDS.glob("*.txt")))).read_text(encoding="utf-8")
+    sentences = list(iter_token_texts(split_sentences(text)))
+    config = FeatureConfig()
+    decoder = CRFDecoder(CRFWeights.of(_opened()), Lexicons.load(), config)
+    expected = _crfsuite_labels(sentences, config)
+    assert decoder.tag(sentences) == expected
+    # Word forms scored once are reused: a second pass gives the same.
+    assert decoder.tag(sentences) == expected
+    assert any(label != "O" for labels in expected for label in labels)
+
+
+def test_the_decoder_agrees_on_anercorp_test() -> None:
+    test = SHARED_DATA / "anercorp" / "test.txt"
+    if not test.is_file():
+        pytest.skip(f"{test} is not here (a user's clone)")
+    sentences = [[token for token, _ in s] for s in read_conll(test)][:400]
+    config = FeatureConfig()
+    decoder = CRFDecoder(CRFWeights.of(_opened()), Lexicons.load(), config)
+    documents = [sentences[i : i + 40] for i in range(0, len(sentences), 40)]
+    ours = [labels for document in documents for labels in decoder.tag(document)]
+    assert ours == _crfsuite_labels(sentences, config)
+
+
+def test_empty_sentences_and_a_fresh_table() -> None:
+    weights = CRFWeights.of(_opened())
+    decoder = CRFDecoder(weights, Lexicons.load(), FeatureConfig())
+    assert decoder.tag([]) == [] and decoder.tag([[], []]) == [[], []]
+    assert [len(labels) for labels in decoder.tag([["القاهرة"], [], ["في", "بيروت"]])] == [1, 0, 2]
+    assert weights.states.shape == (len(weights.attributes) + 1, len(weights.labels))
+    assert not np.any(weights.states[-1])  # the zero row every group of features starts with
+
+
+def _opened() -> pycrfsuite.Tagger:
+    model = pycrfsuite.Tagger()
+    model.open(str(MODEL))
+    return model
