@@ -35,6 +35,7 @@ __all__ = ["CRFDecoder", "CRFWeights"]
 
 # Word forms scored and kept per process; past this the table starts afresh (flat memory).
 MAX_WORDS = 100_000
+_SLOTS = 1 + 4 + 2  # a word form's own score, as a neighbour at each offset, its ±1 class
 
 
 @dataclass(frozen=True)
@@ -87,12 +88,11 @@ class CRFDecoder:
     def __init__(self, weights: CRFWeights, lexicons: Lexicons, config: FeatureConfig) -> None:
         self.weights, self.lexicons, self.config = weights, lexicons, config
         n_labels = len(weights.labels)
-        # Row k of each: the k-th word form's own score, and what it adds to the token at
-        # offset -d from it (as that token's neighbour at d); grown as forms come.
+        # Row k: the k-th word form's scores: its own (slot 0), what it adds to the token at
+        # offset -d from it as that token's neighbour at d (slots 1-4: OFFSETS), its word class
+        # as the neighbour at -1 and 1 (slots 5, 6). Capacity doubles as forms come.
         self._row: dict[str, int] = {}
-        self._own = np.zeros((0, n_labels))
-        self._near = np.zeros((len(OFFSETS), 0, n_labels))
-        self._class_near = np.zeros((2, 0, n_labels))
+        self._table = np.zeros((1024, _SLOTS, n_labels))
         self._forms: list[tuple[str, str]] = []  # each scored word form's (norm, stem)
         self._pending: list[WordParts] = []
 
@@ -113,20 +113,21 @@ class CRFDecoder:
         self, sentences: Sequence[Sequence[str]], lengths: Sequence[int], rows: np.ndarray
     ) -> np.ndarray:
         config, lexicons = self.config, self.lexicons
-        total = self._own[rows].copy()
+        table = self._table
+        total = table[rows, 0].copy()
         # Position of each token in its sentence, and its sentence's length.
         position = np.concatenate([np.arange(n) for n in lengths])
         length = np.repeat(np.asarray(lengths), lengths)
         for k, d in enumerate(OFFSETS):
             inside = (position + d >= 0) & (position + d < length)
-            total[inside] += self._near[k][rows[np.flatnonzero(inside) + d]]
+            total[inside] += table[rows[np.flatnonzero(inside) + d], 1 + k]
             if config.window:
                 outside = self.weights.scores([[OUTSIDE[d]]])[0]
                 total[~inside] += outside
         if config.clusters and lexicons.clusters:
             for k, d in enumerate((-1, 1)):
                 inside = (position + d >= 0) & (position + d < length)
-                total[inside] += self._class_near[k][rows[np.flatnonzero(inside) + d]]
+                total[inside] += table[rows[np.flatnonzero(inside) + d], 5 + k]
         placed: list[list[str]] = []  # each token's features that depend on its place
         for tokens in sentences:
             n = len(tokens)
@@ -158,24 +159,23 @@ class CRFDecoder:
         if not self._pending:
             return
         scores, pending = self.weights.scores, self._pending
-        own = scores(p.own for p in pending)
-        near = np.stack([scores(p.near[d] for p in pending) for d in OFFSETS])
-        class_near = np.stack(
-            [scores([p.class_near[d]] if d in p.class_near else [] for p in pending)
-             for d in (-1, 1)]
-        )  # fmt: skip
-        self._own = np.concatenate([self._own, own])
-        self._near = np.concatenate([self._near, near], axis=1)
-        self._class_near = np.concatenate([self._class_near, class_near], axis=1)
+        start, end = len(self._forms), len(self._forms) + len(pending)
+        if end > len(self._table):
+            grown = np.zeros((max(end, 2 * len(self._table)), *self._table.shape[1:]))
+            grown[:start] = self._table[:start]
+            self._table = grown
+        self._table[start:end, 0] = scores(p.own for p in pending)
+        for k, d in enumerate(OFFSETS):
+            self._table[start:end, 1 + k] = scores(p.near[d] for p in pending)
+        for k, d in enumerate((-1, 1)):
+            classes = ([p.class_near[d]] if d in p.class_near else [] for p in pending)
+            self._table[start:end, 5 + k] = scores(classes)
         self._forms.extend((p.norm, p.stem) for p in self._pending)
         self._pending = []
 
     def _clear(self) -> None:
         self._row.clear()
         self._forms.clear()
-        self._own = self._own[:0]
-        self._near = self._near[:, :0]
-        self._class_near = self._class_near[:, :0]
 
 
 def _viterbi(
