@@ -158,34 +158,20 @@ class Resolver:
     def default(cls) -> Resolver:
         """A resolver with the shipped honorific and proclitic lexicons and clitic evidence."""
         proclitics = read_lexicon("lexicons/proclitics.txt")
+        ambiguous = compiled(
+            "ambiguous-skeletons", data_files("ner"), lambda: ambiguous_skeletons(given_names())
+        )
+        keys = cls([], [], ambiguous=ambiguous)  # what key_of reads: the skeletons alone
         return cls(
             titles("honorific"),
             proclitics,
             clitics=CliticJudge.default(proclitics),
             not_names=read_lexicon("lexicons/not_names.txt"),
-            ambiguous=compiled(
-                "ambiguous-skeletons",
-                data_files("ner"),
-                lambda: ambiguous_skeletons(given_names()),
-            ),
+            ambiguous=ambiguous,
             spellings=compiled(
                 "title-spellings",
                 data_files("english", "ner"),
-                lambda: title_spellings(cls.default_plain(), EnglishNamer.default().title_keys()),
-            ),
-        )
-
-    @classmethod
-    def default_plain(cls) -> Resolver:
-        """:meth:`default` without the listed names' spellings (what they are computed with)."""
-        proclitics = read_lexicon("lexicons/proclitics.txt")
-        return cls(
-            titles("honorific"),
-            proclitics,
-            ambiguous=compiled(
-                "ambiguous-skeletons",
-                data_files("ner"),
-                lambda: ambiguous_skeletons(given_names()),
+                lambda: title_spellings(keys, EnglishNamer.default().title_keys()),
             ),
         )
 
