@@ -25,8 +25,8 @@ from kg.ner.features import (
     FeatureConfig,
     Lexicons,
     WordParts,
-    _lexicon_hits,
     bigram_features,
+    lexicon_hits,
     position_features,
     word_parts,
 )
@@ -134,7 +134,7 @@ class CRFDecoder:
             forms = [self._forms[self._row[t]] for t in tokens]
             norms = [norm for norm, _ in forms]
             stems = [stem for _, stem in forms]
-            hits = _lexicon_hits(stems, lexicons, config)
+            hits = lexicon_hits(stems, lexicons, config)
             for i in range(n):
                 features = position_features(i, n) if config.position else []
                 features.extend(hits[i])

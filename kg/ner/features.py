@@ -234,7 +234,9 @@ def token_stem(tok: str) -> str:
     return _token_info(tok)[2]
 
 
-def _lexicon_hits(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> list[list[str]]:
+def lexicon_hits(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> list[list[str]]:
+    """Each token's lexicon phrase matches on the stripped forms (``name:B`` on a phrase's first
+    token, ``name:I`` on the rest; a token can be in several lexicons)."""
     n = len(stems)
     hits: list[list[str]] = [[] for _ in range(n)]
     use_trig, use_gaz, use_lists = cfg.triggers, cfg.gazetteers, cfg.name_lists
@@ -405,7 +407,7 @@ def sentence_features(
 
     # Lexicon phrase matches on stripped forms (a token can be in several lexicons), then the
     # word's own flags.
-    hits = _lexicon_hits(stems, lex, cfg)
+    hits = lexicon_hits(stems, lex, cfg)
     for i, (_, _, flags, _) in enumerate(words):
         hits[i].extend(flags)
     use_classes = cfg.clusters and bool(lex.clusters)
