@@ -103,21 +103,21 @@ def document_triples(
         node = iris.span(doc.id, sentence.start, sentence.end)
         graph.add((node, RDF.type, NIF.Sentence))
         graph.add((node, NIF.referenceContext, context))
-        graph.add((node, NIF.beginIndex, Literal(sentence.start)))
-        graph.add((node, NIF.endIndex, Literal(sentence.end)))
+        graph.add((node, NIF.beginIndex, _integer(sentence.start)))
+        graph.add((node, NIF.endIndex, _integer(sentence.end)))
         graph.add((node, NIF.anchorOf, Literal(doc.text[sentence.start : sentence.end])))
-        graph.add((node, KGO.sentenceIndex, Literal(sentence.index)))
+        graph.add((node, KGO.sentenceIndex, _integer(sentence.index)))
     for mention in annotated.mentions:
         node = iris.span(doc.id, mention.start, mention.end)
         sentence = annotated.sentences[mention.sentence]
         graph.add((node, RDF.type, NIF.Phrase))
-        graph.add((node, NIF.anchorOf, Literal(mention.text)))
-        graph.add((node, NIF.beginIndex, Literal(mention.start)))
-        graph.add((node, NIF.endIndex, Literal(mention.end)))
+        graph.add((node, NIF.anchorOf, _text(mention.text)))
+        graph.add((node, NIF.beginIndex, _integer(mention.start)))
+        graph.add((node, NIF.endIndex, _integer(mention.end)))
         graph.add((node, NIF.referenceContext, context))
         graph.add((node, NIF.sentence, iris.span(doc.id, sentence.start, sentence.end)))
         graph.add((node, ITSRDF.taClassRef, ENTITY_CLASSES[mention.type]))
-        graph.add((node, KGO.extractor, Literal(mention.extractor)))
+        graph.add((node, KGO.extractor, _text(mention.extractor)))
         if mention in entity_keys:
             graph.add((node, ITSRDF.taIdentRef, iris.entity(entity_keys[mention])))
     facts = _Facts(graph, annotated, entity_keys, iris)
@@ -163,8 +163,8 @@ class _Facts:
     def span(self, node: URIRef, start: int, end: int) -> None:
         """Offsets of a fact's own words, so it can be traced to the characters that state it."""
         self.graph.add((node, NIF.referenceContext, self.context))
-        self.graph.add((node, NIF.beginIndex, Literal(start)))
-        self.graph.add((node, NIF.endIndex, Literal(end)))
+        self.graph.add((node, NIF.beginIndex, _integer(start)))
+        self.graph.add((node, NIF.endIndex, _integer(end)))
         self.graph.add((node, NIF.anchorOf, Literal(self.doc.text[start:end])))
 
     def add_event(self, event: Event) -> None:
@@ -320,9 +320,16 @@ def set_analytics(dataset: Dataset, metrics: Mapping[str, Mapping[str, float]], 
     graph.addN((s, p, o, graph) for s, p, o in analytics_triples(metrics))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65536)
 def _integer(value: int) -> Literal:
-    """An xsd:integer literal; counts repeat, and rdflib's Literal() is slow to build."""
+    """An xsd:integer literal; counts and offsets repeat (offset 120 is in every document),
+    and rdflib's Literal() is slow to build."""
+    return Literal(value)
+
+
+@lru_cache(maxsize=65536)
+def _text(value: str) -> Literal:
+    """A plain string literal; names and extractor names recur from mention to mention."""
     return Literal(value)
 
 
