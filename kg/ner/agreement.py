@@ -41,6 +41,7 @@ from functools import lru_cache
 from kg.cache import compiled
 from kg.clitics import ARTICLE, CONJUNCTION, CliticJudge, Verdict, name_list, train_types
 from kg.model import Document, EntityType, Mention, Sentence
+from kg.ner.base import ShippedCompleter
 from kg.ner.cues import TYPES, NameWords
 from kg.ner.places import COUNTRY_LIST, PERSON_LISTS, PLACE_LIST
 from kg.resources import data_files, read_table, titles, trigger_verbs
@@ -64,7 +65,7 @@ SETTLING_EXTRACTORS = frozenset({"org-grammar", "acronyms"})
 TYPED = (EntityType.PERSON, EntityType.ORGANIZATION, EntityType.PLACE)
 
 
-class TypeAgreement:
+class TypeAgreement(ShippedCompleter):
     """Revises mention types by what the whole document says (module docstring)."""
 
     name = "type-agreement"
@@ -95,12 +96,6 @@ class TypeAgreement:
     @classmethod
     def default(cls) -> TypeAgreement:
         return _shipped()
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (TypeAgreement.default, ())
-
-    def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        return []  # it reads the other extractors' mentions: see ``complete``
 
     def complete(
         self, doc: Document, sentences: Sequence[Sentence], mentions: Sequence[Mention]

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import import_module
 from importlib.metadata import entry_points
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, Self, runtime_checkable
 
 from kg.errors import ConfigError
 from kg.model import Document, EntityType, Mention, Sentence
@@ -53,6 +53,27 @@ class Completer(Protocol):
     def complete(
         self, doc: Document, sentences: Sequence[Sentence], mentions: Sequence[Mention]
     ) -> list[Mention]: ...
+
+
+class ShippedRule:
+    """A rule extractor its ``default()`` builds from the shipped tables. It pickles as that
+    call: the worker processes of a parallel build load the tables themselves rather than
+    receive them (they are large)."""
+
+    @classmethod
+    def default(cls) -> Self:
+        raise NotImplementedError(f"{cls.__name__} has no shipped default")
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self).default, ())
+
+
+class ShippedCompleter(ShippedRule):
+    """A :class:`ShippedRule` that finds nothing on its own: it revises the others' mentions
+    (:class:`Completer`)."""
+
+    def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
+        return []  # it reads the other extractors' mentions: see ``complete``
 
 
 def complete_mentions(

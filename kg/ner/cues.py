@@ -31,6 +31,7 @@ from pathlib import Path
 from kg.clitics import ARTICLE, CONJUNCTION, CliticJudge, Verdict, shipped_proclitics
 from kg.errors import ModelError
 from kg.model import Document, EntityType, Mention, Sentence
+from kg.ner.base import ShippedRule
 from kg.ner.conll import bio_spans, read_conll
 from kg.ner.features import paradigm
 from kg.ner.frequency import ARABIC_WORD
@@ -232,7 +233,7 @@ def _verb_shaped(norm: str) -> bool:
     return word.endswith("ت") and word.startswith(("است", "ان", "ت", "ا"))
 
 
-class CuedNames:
+class CuedNames(ShippedRule):
     """Marks one to three name-like words after a learnt cue word, typed by the cue."""
 
     name = "cued-names"
@@ -245,9 +246,6 @@ class CuedNames:
     @classmethod
     def default(cls) -> CuedNames:
         return cls(read_cues(), NameWords.default())
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (CuedNames.default, ())
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
         return scan(doc, sentences, self.name, self._match, same)

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 
 from kg.clitics import CONJUNCTION
 from kg.model import Document, EntityType, Mention, Sentence
+from kg.ner.base import ShippedCompleter
 from kg.ner.cues import MAX_NAME_WORDS, NameWords
 from kg.text import normalize_token
 
@@ -40,7 +41,7 @@ PLACE_PREPOSITION = "في"
 TYPED = frozenset({EntityType.PERSON, EntityType.ORGANIZATION, EntityType.PLACE})
 
 
-class ListItems:
+class ListItems(ShippedCompleter):
     """Completes lists of same-type names and places inside known places (module docstring)."""
 
     name = "list-items"
@@ -52,12 +53,6 @@ class ListItems:
     @classmethod
     def default(cls) -> ListItems:
         return cls(NameWords.default())
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (ListItems.default, ())
-
-    def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        return []  # it needs the other extractors' mentions: see ``complete``
 
     def complete(
         self, doc: Document, sentences: Sequence[Sentence], mentions: Sequence[Mention]

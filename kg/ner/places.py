@@ -8,6 +8,7 @@ from functools import partial
 from kg.cache import compiled
 from kg.clitics import ARTICLE, CliticJudge, name_list, train_types
 from kg.model import Document, EntityType, Mention, Sentence
+from kg.ner.base import ShippedRule
 from kg.ner.scan import Span, function_words, same, scan
 from kg.resources import data_files, read_lexicon
 from kg.text import normalize
@@ -33,7 +34,7 @@ PLACE_PREPOSITIONS = ("في",)
 MIN_JOINED_LETTERS = 5
 
 
-class PlaceNames:
+class PlaceNames(ShippedRule):
     """Finds the names of countries and cities the shipped place lists know.
 
     The tagger misses well-known places in contexts unlike its training news («بتزويد أوغندا»).
@@ -77,9 +78,6 @@ class PlaceNames:
         )
         cues = [normalize(c) for c in (*read_lexicon("ner/location_cues.txt"), *PLACE_PREPOSITIONS)]
         return cls(phrases, judge, after_cue, cues)
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (PlaceNames.default, ())
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
         return scan(doc, sentences, self.name, self._match, same)

@@ -19,6 +19,7 @@ from functools import cached_property, lru_cache
 from kg.clitics import CliticJudge, Verdict, name_list
 from kg.errors import ModelError
 from kg.model import Document, EntityType, Mention, Sentence
+from kg.ner.base import ShippedRule
 from kg.ner.cues import NameWords
 from kg.ner.features import strip_proclitics
 from kg.ner.frequency import ARABIC_WORD
@@ -76,7 +77,7 @@ def _word(norm: str) -> _Word:
     return _Word(norm, clitic, stem, ARABIC_WORD.fullmatch(norm) is not None)
 
 
-class OrganisationGrammar:
+class OrganisationGrammar(ShippedRule):
     """Finds organisation names by their head noun, genitive chain and adjectives.
 
     >>> from kg.text import split_sentences
@@ -124,10 +125,6 @@ class OrganisationGrammar:
     @cached_property
     def _name_words(self) -> NameWords:
         return NameWords(self.judge, self.stop_words)
-
-    def __reduce__(self) -> tuple[object, ...]:
-        # Worker processes of a parallel build load the shipped lexicons themselves.
-        return (OrganisationGrammar.default, ())
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
         return scan(doc, sentences, self.name, self._match, _word)
@@ -289,7 +286,7 @@ MAX_SURNAME_WORDS = 3
 MIN_COMMON_AFTER_CLITIC = 35
 
 
-class PersonNames:
+class PersonNames(ShippedRule):
     """Finds foreign full names: a listed foreign given name, then words that can only be names.
 
     News transliterates names its readers have never seen («كريستوف فانديرمولن», «ماتيو شرودر»); the
@@ -340,9 +337,6 @@ class PersonNames:
             judge,
             (w for w in foreign if frequency.get(w, 0) <= MAX_COMMON_GIVEN_FREQUENCY),
         )
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (PersonNames.default, ())
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
         return scan(doc, sentences, self.name, self._match, same)
