@@ -84,7 +84,6 @@ class CRFTagger:
         window: int = WINDOW,
         weights: CRFWeights | None = None,
     ) -> None:
-        self._tagger = tagger
         self._lexicons = lexicons
         self._config = config or FeatureConfig()
         self._window = window

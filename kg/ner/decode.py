@@ -95,6 +95,8 @@ class CRFDecoder:
         self._table = np.zeros((1024, _SLOTS, n_labels))
         self._forms: list[tuple[str, str]] = []  # each scored word form's (norm, stem)
         self._pending: list[WordParts] = []
+        # A window position past the sentence's edge, at each offset.
+        self._outside = weights.scores([OUTSIDE[d]] for d in OFFSETS)
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO labels for each sentence (one document's, for speed)."""
@@ -118,16 +120,15 @@ class CRFDecoder:
         # Position of each token in its sentence, and its sentence's length.
         position = np.concatenate([np.arange(n) for n in lengths])
         length = np.repeat(np.asarray(lengths), lengths)
+        classes = config.clusters and bool(lexicons.clusters)
         for k, d in enumerate(OFFSETS):
             inside = (position + d >= 0) & (position + d < length)
-            total[inside] += table[rows[np.flatnonzero(inside) + d], 1 + k]
+            neighbours = rows[np.flatnonzero(inside) + d]
+            total[inside] += table[neighbours, 1 + k]
+            if classes and abs(d) == 1:
+                total[inside] += table[neighbours, 5 + (d > 0)]
             if config.window:
-                outside = self.weights.scores([[OUTSIDE[d]]])[0]
-                total[~inside] += outside
-        if config.clusters and lexicons.clusters:
-            for k, d in enumerate((-1, 1)):
-                inside = (position + d >= 0) & (position + d < length)
-                total[inside] += table[rows[np.flatnonzero(inside) + d], 5 + k]
+                total[~inside] += self._outside[k]
         placed: list[list[str]] = []  # each token's features that depend on its place
         for tokens in sentences:
             n = len(tokens)
