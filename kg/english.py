@@ -403,11 +403,10 @@ def _letters(key: str) -> str:
 def _distinct_given_names() -> frozenset[str]:
     """Given names whose spelling skeleton another given name shares («الحسن», «الحسين»)."""
     from kg.clitics import given_names
-    from kg.resolve import ambiguous_skeletons
+    from kg.resolve import shipped_ambiguous_skeletons
 
-    names = given_names()
-    shared = ambiguous_skeletons(names)
-    return frozenset(name for name in names if spelling_skeleton(name) in shared)
+    shared = shipped_ambiguous_skeletons()
+    return frozenset(name for name in given_names() if spelling_skeleton(name) in shared)
 
 
 def _variant_index(titles: Mapping[str, tuple[str, str, str]]) -> dict[str, str]:

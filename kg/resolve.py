@@ -96,6 +96,13 @@ def _key_letters(key: str) -> str:
     return spelling_skeleton(key.replace(" ", "").replace("ج", "غ"))
 
 
+def shipped_ambiguous_skeletons() -> frozenset[str]:
+    """The :func:`ambiguous_skeletons` of the shipped given-name lists (compiled once)."""
+    return compiled(
+        "ambiguous-skeletons", data_files("ner"), lambda: ambiguous_skeletons(given_names())
+    )
+
+
 def ambiguous_skeletons(names: Iterable[str]) -> frozenset[str]:
     """The spelling skeletons that two distinct ``names`` share («محمد», «محمود»).
 
@@ -158,9 +165,7 @@ class Resolver:
     def default(cls) -> Resolver:
         """A resolver with the shipped honorific and proclitic lexicons and clitic evidence."""
         proclitics = read_lexicon("lexicons/proclitics.txt")
-        ambiguous = compiled(
-            "ambiguous-skeletons", data_files("ner"), lambda: ambiguous_skeletons(given_names())
-        )
+        ambiguous = shipped_ambiguous_skeletons()
         keys = cls([], [], ambiguous=ambiguous)  # what key_of reads: the skeletons alone
         return cls(
             titles("honorific"),
