@@ -373,9 +373,13 @@ def variant_key(key: str) -> str:
     >>> variant_key("روما")
     ''
     """
-    compact = key.replace(" ", "").replace("-", "").replace("ج", "غ")
-    skeleton = spelling_skeleton(compact)
+    skeleton = spelling_skeleton(_as_one_word(key))
     return skeleton if len(skeleton) >= _MIN_VARIANT_KEY else ""
+
+
+def _as_one_word(key: str) -> str:
+    """A name without its spaces and hyphens, ج written غ: what its spellings differ by least."""
+    return key.replace(" ", "").replace("-", "").replace("ج", "غ")
 
 
 def _vowels_apart(first: str, second: str) -> bool:
@@ -396,7 +400,7 @@ def _vowels_apart(first: str, second: str) -> bool:
 
 
 def _letters(key: str) -> str:
-    letters = collapse_letters(key.replace(" ", "").replace("-", "").replace("ج", "غ"))
+    letters = collapse_letters(_as_one_word(key))
     return letters[:-1] + "ا" if letters.endswith("ه") else letters
 
 
