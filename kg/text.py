@@ -172,9 +172,10 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
         found = text.find(piece, cursor, end)
         if found < 0:  # the pieces only split the text, so this is a bug in word_pieces
             raise ValueError(f"token {piece!r} not found in text after offset {cursor}")
-        for word in split_glued(piece):
-            tokens.append(Token(word, found, found + len(word)))
-            found += len(word)
+        for glued in split_glued(piece):
+            for word in split_unspaced(glued):
+                tokens.append(Token(word, found, found + len(word)))
+                found += len(word)
         cursor = found
     return tokens
 
@@ -256,6 +257,8 @@ _SCRIPT_CHANGE = re.compile(
     r"[\u0621-\u064a][\u064b-\u0652]*(?=[A-Za-z])|[A-Za-z](?=[\u0621-\u064a])"
 )
 MIN_GLUED_LETTERS = 2
+# Two glued words of the shapes kg.glue cuts have at least this many letters.
+MIN_UNSPACED_LETTERS = 6
 _CLITICS_BEFORE_HAMZA = re.compile(r"^(?:[وف]?[بلكس]?(?:ال)?|[وف]?لل)$")
 
 
@@ -291,6 +294,21 @@ def split_glued(token: str) -> tuple[str, ...]:
         return (token,)
     bounds = [0, *sorted(cuts), len(token)]
     return tuple(token[a:b] for a, b in pairwise(bounds) if a < b)
+
+
+@lru_cache(maxsize=50_000)
+def split_unspaced(word: str) -> tuple[str, ...]:
+    """``word`` cut where the source ran two words together with no trace in the spelling,
+    as the shipped word lists show it (:class:`kg.glue.GlueLexicon`).
+
+    >>> split_unspaced("القرارالنهائي"), split_unspaced("النهائي")
+    (('القرار', 'النهائي'), ('النهائي',))
+    """
+    if len(word) < MIN_UNSPACED_LETTERS:
+        return (word,)
+    from kg.glue import shipped_glue  # the word lists load on the first long word, not on import
+
+    return shipped_glue().split(word)
 
 
 def split_sentences(text: str) -> list[Sentence]:
