@@ -13,6 +13,7 @@ from kg.text import tokenize
     [
         ("القرارالنهائي", ("القرار", "النهائي")),  # a word + a word with the article
         ("باريسفي", ("باريس", "في")),  # a city + a preposition
+        ("اجتماعيوم", ("اجتماع", "يوم")),  # a word + a word of time
         ("منالجامعة", ("من", "الجامعة")),  # a preposition + a word
         ("السيدمحمد", ("السيد", "محمد")),  # a form of address + a name
         ("صرّحتالحكومة", ("صرّحت", "الحكومة")),  # marks stay with their letters
@@ -31,6 +32,7 @@ def test_glue_cuts_two_words_run_together(token: str, words: tuple[str, ...]) ->
         "وعبدالحليم",  # a clitic on a listed compound name
         "المسؤولين",  # a common word
         "بيروتالان",  # too short a second word to judge
+        "السيريوم",  # a foreign word with the article before «يوم»: cerium
     ],
 )
 def test_glue_leaves_words_and_names_whole(token: str) -> None:
