@@ -42,6 +42,11 @@ def _found(
         ("ارتفعت أسهم شركة الطيران بعد الإعلان.", []),
         # Common words («غير») do not continue a name.
         ("وقالت منظمة غير حكومية إن الوضع صعب.", []),
+        # A person's full name after the head of a body a person leads: whose body, no name.
+        ("انتقد النائب حكومة كريستوف فانديرمولن بشدة.", []),
+        ("وعرقلت حركة كريستوف تروفيمتشوك الهجوم.", []),
+        # ... while bodies named after people keep the name.
+        ("درس في جامعة كريستوف فانديرمولن الخاصة.", ["جامعة كريستوف فانديرمولن الخاصة"]),
     ],
 )
 def test_ner_rules_organisation_phrases(

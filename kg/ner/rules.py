@@ -77,6 +77,14 @@ def _word(norm: str) -> _Word:
     return _Word(norm, clitic, stem, ARABIC_WORD.fullmatch(norm) is not None)
 
 
+# Heads of bodies a person leads or sits on: a person's full name after one says whose body it
+# is («حكومة …», «حركة …» + a foreign full name), not the body's name. Universities, mosques,
+# airports and prizes are named after people and are not here.
+LED_BY_PEOPLE = frozenset(
+    normalize(head) for head in ("حركة", "حزب", "حكومة", "جبهة", "تحالف", "ائتلاف", "محكمة")
+)
+
+
 class OrganisationGrammar(ShippedRule):
     """Finds organisation names by their head noun, genitive chain and adjectives.
 
@@ -133,6 +141,8 @@ class OrganisationGrammar(ShippedRule):
         end = self._phrase_end(words, i)
         if end is None:
             return None
+        if self._head(words[i]).stem in LED_BY_PEOPLE and self._persons_name(words, i + 1, end):
+            return None  # «حكومة X», «حركة X» with X a person's full name: X's, not a name
         return i, end, self.types.get(self._head(words[i]).stem, EntityType.ORGANIZATION)
 
     def _phrase_end(self, words: Sequence[_Word], i: int) -> int | None:
@@ -178,6 +188,15 @@ class OrganisationGrammar(ShippedRule):
         else:
             return None
         return self._adjectives_end(words, end)
+
+    @cached_property
+    def _persons(self) -> PersonNames:
+        return PersonNames.default()
+
+    def _persons_name(self, words: Sequence[_Word], start: int, end: int) -> bool:
+        """Whether ``words[start:end]`` is a person's full name as :class:`PersonNames` reads it."""
+        span = self._persons.match([word.norm for word in words], start) if start < end else None
+        return span is not None and span[1] >= end
 
     def _head(self, word: _Word) -> _Word:
         if word.norm in self.heads:  # «وزارة» is a head, not «و» + «زارة»
@@ -339,9 +358,10 @@ class PersonNames(ShippedRule):
         )
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        return scan(doc, sentences, self.name, self._match, same)
+        return scan(doc, sentences, self.name, self.match, same)
 
-    def _match(self, norms: Sequence[str], i: int) -> Span | None:
+    def match(self, norms: Sequence[str], i: int) -> Span | None:
+        """The person's name that opens at ``norms[i]``, if one does."""
         if self._is_given(norms[i]):
             end = self._name_end(norms, i)
         elif (
