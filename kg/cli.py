@@ -63,8 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--rules",
         help="rule extractors to run beside the NER backend, comma-separated (org-grammar, "
-        "place-names, person-names, acronyms, cued-names, list-items, type-agreement), or "
-        "'none' (default: all of them)",
+        "place-names, person-names, acronyms, cued-names, list-items, sports-clubs, "
+        "type-agreement), or 'none' (default: all of them)",
     )
     build.add_argument(
         "--top",

@@ -74,6 +74,7 @@ class BuildConfig:
         "acronyms",
         "cued-names",
         "list-items",
+        "sports-clubs",
         "type-agreement",
     )
     base: str = DEFAULT_BASE

@@ -29,6 +29,7 @@ RULE_EXTRACTORS = {
     "acronyms": "kg.ner.acronyms:Acronyms.default",
     "cued-names": "kg.ner.cues:CuedNames.default",
     "list-items": "kg.ner.neighbours:ListItems.default",
+    "sports-clubs": "kg.ner.sports:SportsClubs.default",
     "type-agreement": "kg.ner.agreement:TypeAgreement.default",
 }
 
