@@ -42,6 +42,11 @@ def _found(
         ("ارتفعت أسهم شركة الطيران بعد الإعلان.", []),
         # Common words («غير») do not continue a name.
         ("وقالت منظمة غير حكومية إن الوضع صعب.", []),
+        # What a body is for, after a definite head and its adjective, is part of its name ...
+        ("وقالت الهيئة العامة للاستثمار إن الطلبات زادت.", ["الهيئة العامة للاستثمار"]),
+        ("وعاقب الاتحاد الدولي لكرة القدم النادي.", ["الاتحاد الدولي لكرة القدم"]),
+        # ... but not after a state's own body: there it says what the body does.
+        ("وسعت الحكومة الفنلندية لتعزيز التجارة.", ["الحكومة الفنلندية"]),
         # A person's full name after the head of a body a person leads: whose body, no name.
         ("انتقد النائب حكومة كريستوف فانديرمولن بشدة.", []),
         ("وعرقلت حركة كريستوف تروفيمتشوك الهجوم.", []),

@@ -43,6 +43,13 @@ MAX_CHAIN = 3  # indefinite nouns between head and the definite word: «وكال
 MAX_NAME_WORDS = 3
 MAX_PHRASE_TOKENS = 8
 FOLLOW_KINDS = frozenset({"definite", "name", "article"})
+# A state's own bodies are named by the state's nisba alone; a «ل» phrase after them says what
+# they do («الحكومة المغربية لتعزيز …»), not which body they are.
+STATE_BODIES = frozenset(
+    normalize(head) for head in ("حكومة", "برلمان", "كونغرس", "جيش", "شرطة", "سلطنة", "مملكة")
+)
+# «لل» (ل + the article) or «ل» before what a body is for.
+PURPOSE_CLITICS = frozenset({"لل", "ل"})
 
 
 @dataclass(frozen=True)
@@ -161,7 +168,11 @@ class OrganisationGrammar(ShippedRule):
             latin = self._latin_end(words, end)
             if latin > end:
                 return latin  # «الحركة الشعبية Zentrix Now»: the description, then the name
-            return end if end > i + 1 else None
+            if end == i + 1:
+                return None
+            if head.stem in STATE_BODIES or self.types.get(head.stem) is EntityType.PLACE:
+                return end
+            return self._purpose_end(words, end)
         if follow == "article":
             return None
         if follow == "name":
@@ -197,6 +208,21 @@ class OrganisationGrammar(ShippedRule):
         """Whether ``words[start:end]`` is a person's full name as :class:`PersonNames` reads it."""
         span = self._persons.match([word.norm for word in words], start) if start < end else None
         return span is not None and span[1] >= end
+
+    def _purpose_end(self, words: Sequence[_Word], k: int) -> int:
+        """After a definite head and its adjectives, the «ل» phrase of what the body is for,
+        if one follows: «الهيئة العامة [للاستثمار]», «الاتحاد الدولي [لكرة القدم]»; else ``k``."""
+        if k >= len(words) or words[k].clitic not in PURPOSE_CLITICS or not self._plain(words[k]):
+            return k
+        if words[k].stem in self.stop_words or self.judge.frequency.get(words[k].stem, 0) == 0:
+            return k
+        if (
+            words[k].clitic == "ل"
+        ):  # «لكرة القدم», «لتنسيق الشؤون»: an indefinite noun and its genitive
+            if k + 1 >= len(words) or not (words[k + 1].genitive and self._plain(words[k + 1])):
+                return k
+            k += 1
+        return self._adjectives_end(words, k + 1)
 
     def _head(self, word: _Word) -> _Word:
         if word.norm in self.heads:  # «وزارة» is a head, not «و» + «زارة»
