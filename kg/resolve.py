@@ -96,6 +96,18 @@ def _key_letters(key: str) -> str:
     return spelling_skeleton(key.replace(" ", "").replace("ج", "غ"))
 
 
+def name_heads() -> frozenset[str]:
+    """The head nouns that open organisation and place names in the shipped lexicons
+    (``kg/data/ner``: the phrase grammar's heads, organisation heads, place cues), normalised."""
+    phrase_heads = (line.split("\t")[0] for line in read_lexicon("ner/org_phrase_heads.tsv"))
+    words = (
+        *phrase_heads,
+        *read_lexicon("ner/org_heads.txt"),
+        *read_lexicon("ner/location_cues.txt"),
+    )
+    return frozenset(normalize(word) for word in words if " " not in word)
+
+
 def shipped_ambiguous_skeletons() -> frozenset[str]:
     """The :func:`ambiguous_skeletons` of the shipped given-name lists (compiled once)."""
     return compiled(
@@ -137,6 +149,7 @@ class Resolver:
         distinct_names: Iterable[str] = (),
         ambiguous: Iterable[str] | None = None,
         spellings: TitleSpellings | None = None,
+        heads: Iterable[str] = (),
     ) -> None:
         """``ambiguous``: the :func:`ambiguous_skeletons` of ``distinct_names`` when already
         known (the shipped given names' come compiled from :mod:`kg.cache`). ``spellings``
@@ -150,6 +163,8 @@ class Resolver:
             ambiguous_skeletons(distinct_names) if ambiguous is None else frozenset(ambiguous)
         )
         self.spellings = spellings
+        # Head nouns that open names («وزارة», «ولاية»): a clitic glued to one is a preposition.
+        self.heads = frozenset(normalize(head) for head in heads)
         self.known_names = frozenset(self.key_of(name.split()) for name in known_names)
         # Lexical evidence on glued clitics; without it only corpus anchors decide.
         self.clitics = clitics
@@ -178,6 +193,7 @@ class Resolver:
                 data_files("english", "ner"),
                 lambda: title_spellings(keys, EnglishNamer.default().title_keys()),
             ),
+            heads=name_heads(),
         )
 
     def key_of(self, words: Sequence[str]) -> str:
@@ -334,6 +350,9 @@ class Resolver:
             # Vouched for by the name and frequency lists: no need to wait for the corpus.
             stripped_key = self.key_of([verdict.bare, *words[1:]])
             return words, ((stripped_key, verdict.letters),)
+        if words[1:] and (head := self._glued_head(first)) is not None:
+            # «بوزارة الخارجية»: a preposition on a name's head noun, though «بوزارة» is common.
+            return words, ((self.key_of([head[1], *words[1:]]), head[0]),)
         judge = self.clitics
         if judge is not None and judge.split(first).verdict is Verdict.UNDECIDED and words[1:]:
             # «وألفا عمر كوناري» after another name: «و» + a listed name opening a longer name is
@@ -353,6 +372,18 @@ class Resolver:
                 if key != candidates[0][0]:  # «ووترز»: the skeleton already folds «وو»
                     candidates.append((key, len(clitic)))
         return words, tuple(candidates)
+
+    def _glued_head(self, first: str) -> tuple[int, str] | None:
+        """(clitic letters, head) where ``first`` is a proclitic glued to a head noun."""
+        if first in self.heads:
+            return None  # «وكالة», «بلدية»: the head itself
+        for clitic in self.proclitics:
+            rest = first[len(clitic) :]
+            if first.startswith(clitic) and rest in self.heads:
+                return len(clitic), rest
+            if clitic == "ل" and rest.startswith("ل") and ARTICLE + rest[1:] in self.heads:
+                return len(clitic), ARTICLE + rest[1:]  # «للجنة» is «ل» + «اللجنة»
+        return None
 
     def _title_length(self, words: Sequence[str]) -> int:
         """How many leading words are honorifics (clitic-prefixed ones included)."""

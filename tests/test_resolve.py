@@ -33,6 +33,26 @@ def test_resolve_strips_clitic_only_when_bare_name_is_attested() -> None:
     assert [e.label for e in alone] == ["وليد جنبلاط"]
 
 
+def test_resolve_strips_a_preposition_glued_to_a_head_noun() -> None:
+    resolver = Resolver.default()
+    # «بوزارة» is common as written, but «ب» on a head noun is a preposition, alone or not.
+    [alone] = resolver.resolve(
+        [_mention("d", "بوزارة الخارجية الفنلندية", EntityType.ORGANIZATION)]
+    )
+    assert alone.label == "وزارة الخارجية الفنلندية"
+    [state] = resolver.resolve(
+        [
+            _mention("d", "بولاية كارولاينا الشمالية", EntityType.PLACE),
+            _mention("d", "ولاية كارولاينا الشمالية", EntityType.PLACE, 40),
+        ]
+    )
+    assert state.label == "ولاية كارولاينا الشمالية"
+    # A head whose first letter only looks like a clitic keeps it: «وكالة», «بلدية».
+    for name in ("وكالة الأنباء الفنلندية", "بلدية هلسنكي"):
+        [entity] = resolver.resolve([_mention("d", name, EntityType.ORGANIZATION)])
+        assert entity.label == name
+
+
 def test_resolve_merges_spelling_variants_across_documents() -> None:
     entities = Resolver.default().resolve(
         [
