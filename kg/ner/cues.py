@@ -164,6 +164,10 @@ class NameWords:
             and self(norm[1:])
         )
 
+    def is_verb(self, norm: str) -> bool:
+        """Whether ``norm`` is a verb form by the frequency list («قالت», «أعلن»)."""
+        return self._verb(norm)
+
     def cue_key(self, norm: str) -> str:
         """The form a cue is counted and looked up under: without a glued proclitic
         («وقال», «للسيد», «بمدينة» count as «قال», «السيد», «مدينة»)."""

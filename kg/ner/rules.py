@@ -24,7 +24,7 @@ from kg.ner.cues import NameWords
 from kg.ner.features import strip_proclitics
 from kg.ner.frequency import ARABIC_WORD
 from kg.ner.scan import Span, function_words, same, scan
-from kg.resources import read_lexicon
+from kg.resources import read_lexicon, read_table
 from kg.text import normalize
 
 ARTICLE = "ال"
@@ -43,6 +43,8 @@ MAX_CHAIN = 3  # indefinite nouns between head and the definite word: «وكال
 MAX_NAME_WORDS = 3
 MAX_PHRASE_TOKENS = 8
 FOLLOW_KINDS = frozenset({"definite", "name", "article"})
+# «المتحدث باسم الخارجية …»: speaking for a body.
+SPOKESPERSON_WORDS = frozenset({"باسم"})
 # A state's own bodies are named by the state's nisba alone; a «ل» phrase after them says what
 # they do («الحكومة المغربية لتعزيز …»), not which body they are.
 STATE_BODIES = frozenset(
@@ -113,8 +115,13 @@ class OrganisationGrammar(ShippedRule):
         judge: CliticJudge,
         types: Mapping[str, EntityType] | None = None,
         not_adjectives: Sequence[str] = (),
+        portfolios: Iterable[str] = (),
+        country_nisbas: Iterable[str] = (),
     ) -> None:
         self.heads = dict(heads)
+        # «الخارجية الروسية»: a portfolio and a country's feminine nisba name its ministry.
+        self.portfolios = frozenset(portfolios)
+        self.country_nisbas = frozenset(country_nisbas)
         self.not_adjectives = frozenset(not_adjectives)
         # Head -> the type of the names it opens (organisation unless given).
         self.types = dict(types or {})
@@ -135,7 +142,18 @@ class OrganisationGrammar(ShippedRule):
         adjectives = [normalize(a) for a in read_lexicon("ner/org_adjectives.txt")]
         not_adjectives = [normalize(a) for a in read_lexicon("ner/org_not_adjectives.txt")]
         stop_words = function_words()
-        return cls(heads, adjectives, stop_words, CliticJudge.default(), types, not_adjectives)
+        portfolios = [normalize(p) for p in read_lexicon("ner/org_portfolios.txt")]
+        nisbas = [nisba for nisba, _ in read_table("english/nisbas.tsv") if nisba.endswith("ه")]
+        return cls(
+            heads,
+            adjectives,
+            stop_words,
+            CliticJudge.default(),
+            types,
+            not_adjectives,
+            portfolios,
+            nisbas,
+        )
 
     @cached_property
     def _name_words(self) -> NameWords:
@@ -145,6 +163,8 @@ class OrganisationGrammar(ShippedRule):
         return scan(doc, sentences, self.name, self._match, _word)
 
     def _match(self, words: Sequence[_Word], i: int) -> Span | None:
+        if self._headless_ministry(words, i):
+            return i, i + 2, EntityType.ORGANIZATION
         end = self._phrase_end(words, i)
         if end is None:
             return None
@@ -208,6 +228,25 @@ class OrganisationGrammar(ShippedRule):
         """Whether ``words[start:end]`` is a person's full name as :class:`PersonNames` reads it."""
         span = self._persons.match([word.norm for word in words], start) if start < end else None
         return span is not None and span[1] >= end
+
+    def _headless_ministry(self, words: Sequence[_Word], i: int) -> bool:
+        """«قالت الخارجية الروسية»: a portfolio and a country's nisba, «وزارة» left out; not
+        an adjective of the noun before it («السياسة الخارجية الروسية»)."""
+        if i + 1 >= len(words) or not words[i].definite:
+            return False
+        portfolio = ARTICLE + words[i].stem
+        if portfolio not in self.portfolios or words[i + 1].norm not in self.country_nisbas:
+            return False
+        if i == 0 or not words[i - 1].arabic:
+            return True
+        # After a verb or a particle («قالت», «باسم», «في»), not a noun it would complete
+        # («وزير الخارجية …» is a post, «وسائل الإعلام …» the media).
+        before = words[i - 1].norm
+        return (
+            before in self.stop_words
+            or before in SPOKESPERSON_WORDS
+            or self._name_words.is_verb(before)
+        )
 
     def _purpose_end(self, words: Sequence[_Word], k: int) -> int:
         """After a definite head and its adjectives, the «ل» phrase of what the body is for,
