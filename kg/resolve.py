@@ -96,6 +96,10 @@ def _key_letters(key: str) -> str:
     return spelling_skeleton(key.replace(" ", "").replace("ج", "غ"))
 
 
+# Words that open an Arabic full name and never a word of its own after «و».
+NAME_PARTICLES = frozenset(normalize(p) for p in ("بن", "ابن", "أبو", "أبي", "عبد", "آل", "بنت"))
+
+
 def name_heads() -> frozenset[str]:
     """The head nouns that open organisation and place names in the shipped lexicons
     (``kg/data/ner``: the phrase grammar's heads, organisation heads, place cues), normalised."""
@@ -353,6 +357,9 @@ class Resolver:
         if words[1:] and (head := self._glued_head(first)) is not None:
             # «بوزارة الخارجية»: a preposition on a name's head noun, though «بوزارة» is common.
             return words, ((self.key_of([head[1], *words[1:]]), head[0]),)
+        if words[1:] and self._conjunction_opens(words[0], first):
+            bare = first[len(CONJUNCTION) :]
+            return words, ((self.key_of([bare, *words[1:]]), len(CONJUNCTION)),)
         judge = self.clitics
         if judge is not None and judge.split(first).verdict is Verdict.UNDECIDED and words[1:]:
             # «وألفا عمر كوناري» after another name: «و» + a listed name opening a longer name is
@@ -372,6 +379,17 @@ class Resolver:
                 if key != candidates[0][0]:  # «ووترز»: the skeleton already folds «وو»
                     candidates.append((key, len(clitic)))
         return words, tuple(candidates)
+
+    def _conjunction_opens(self, word: str, first: str) -> bool:
+        """«و» glued to a name particle («وبن عيسى», «وأبو X») or to a word written with a
+        hamza on its alef («وإليك X»): Arabic spells no name that way, so «و» is the conjunction."""
+        if not first.startswith(CONJUNCTION) or first in self.heads:
+            return False
+        if first[len(CONJUNCTION) :] in NAME_PARTICLES:
+            return True
+        return (
+            word.startswith(CONJUNCTION) and word[len(CONJUNCTION) : len(CONJUNCTION) + 1] in "أإآ"
+        )
 
     def _glued_head(self, first: str) -> tuple[int, str] | None:
         """(clitic letters, head) where ``first`` is a proclitic glued to a head noun."""

@@ -53,6 +53,19 @@ def test_resolve_strips_a_preposition_glued_to_a_head_noun() -> None:
         assert entity.label == name
 
 
+def test_resolve_conjunction_before_a_name_particle_or_a_hamza() -> None:
+    resolver = Resolver.default()
+    for glued, bare in (
+        ("وبن عيسى الطرابلسي", "بن عيسى الطرابلسي"),
+        ("وإدغار فيلمان", "إدغار فيلمان"),
+    ):
+        [entity] = resolver.resolve([_mention("d", glued, EntityType.PERSON)])
+        assert entity.label == bare
+    # «وائل» is a name: its alef carries no hamza.
+    [name] = resolver.resolve([_mention("d", "وائل كفوري", EntityType.PERSON)])
+    assert name.label == "وائل كفوري"
+
+
 def test_resolve_merges_spelling_variants_across_documents() -> None:
     entities = Resolver.default().resolve(
         [
