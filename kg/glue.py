@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from kg.ner.frequency import ARABIC_WORD
+from kg.resources import titles
 from kg.text import normalize
 
 # Zipf × 10 a half must reach to count as a common word on its own.
@@ -36,7 +37,6 @@ MIN_WORD_LETTERS = 3
 MIN_NAME_LETTERS = 4
 PREPOSITIONS = ("في", "من", "على", "عن", "مع", "إلى", "منذ", "بين", "حتى")
 TIME_WORDS = ("يوم", "عام", "أمس", "شهر")
-FORMS_OF_ADDRESS = ("السيد", "السيدة", "الرئيس", "الملك", "الأمير", "الشيخ", "الدكتور")
 ARTICLE = "ال"
 CLITIC_LETTERS = frozenset("وفبلك")
 PRONOUN_SUFFIXES = ("هما", "هم", "هن", "ها", "كم", "نا", "ه")
@@ -50,11 +50,16 @@ class GlueLexicon:
     (('القرار', 'النهائي'), ('باريس', 'في'), ('باريس',))
     """
 
-    def __init__(self, frequency: Mapping[str, int], names: Iterable[str]) -> None:
+    def __init__(
+        self,
+        frequency: Mapping[str, int],
+        names: Iterable[str],
+        forms_of_address: Iterable[str] = (),
+    ) -> None:
         self.frequency = frequency
         self.names = frozenset(names)
         self.prepositions = frozenset(normalize(p) for p in PREPOSITIONS)
-        self.forms_of_address = frozenset(normalize(f) for f in FORMS_OF_ADDRESS)
+        self.forms_of_address = frozenset(normalize(f) for f in forms_of_address)
         self.time_words = frozenset(normalize(w) for w in TIME_WORDS)
 
     @classmethod
@@ -62,7 +67,9 @@ class GlueLexicon:
         from kg.clitics import CliticJudge
 
         judge = CliticJudge.default()
-        return cls(judge.frequency, judge.names)
+        # One-word forms of address of the title table («السيد», «الرئيس»).
+        address = (title for title in titles("honorific") if " " not in title)
+        return cls(judge.frequency, judge.names, address)
 
     def split(self, word: str) -> tuple[str, ...]:
         """``word`` as the two words it is, or alone."""

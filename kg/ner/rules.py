@@ -19,6 +19,7 @@ from functools import cached_property, lru_cache
 from kg.clitics import CliticJudge, Verdict, name_list
 from kg.errors import ModelError
 from kg.model import Document, EntityType, Mention, Sentence
+from kg.ner.agreement import SPOKESPERSON_FOR
 from kg.ner.base import ShippedRule
 from kg.ner.cues import NameWords
 from kg.ner.features import strip_proclitics
@@ -43,8 +44,6 @@ MAX_CHAIN = 3  # indefinite nouns between head and the definite word: «وكال
 MAX_NAME_WORDS = 3
 MAX_PHRASE_TOKENS = 8
 FOLLOW_KINDS = frozenset({"definite", "name", "article"})
-# «المتحدث باسم الخارجية …»: speaking for a body.
-SPOKESPERSON_WORDS = frozenset({"باسم"})
 # A state's own bodies are named by the state's nisba alone; a «ل» phrase after them says what
 # they do («الحكومة المغربية لتعزيز …»), not which body they are.
 STATE_BODIES = frozenset(
@@ -244,7 +243,7 @@ class OrganisationGrammar(ShippedRule):
         before = words[i - 1].norm
         return (
             before in self.stop_words
-            or before in SPOKESPERSON_WORDS
+            or before == SPOKESPERSON_FOR  # «المتحدث باسم الخارجية …»
             or self._name_words.is_verb(before)
         )
 
@@ -255,9 +254,8 @@ class OrganisationGrammar(ShippedRule):
             return k
         if words[k].stem in self.stop_words or self.judge.frequency.get(words[k].stem, 0) == 0:
             return k
-        if (
-            words[k].clitic == "ل"
-        ):  # «لكرة القدم», «لتنسيق الشؤون»: an indefinite noun and its genitive
+        if words[k].clitic == "ل":
+            # «لكرة القدم»: «ل» on an indefinite noun, then its genitive.
             if k + 1 >= len(words) or not (words[k + 1].genitive and self._plain(words[k + 1])):
                 return k
             k += 1
