@@ -47,6 +47,8 @@ def _found(
         ("وعاقب الاتحاد الدولي لكرة القدم النادي.", ["الاتحاد الدولي لكرة القدم"]),
         # ... but not after a state's own body: there it says what the body does.
         ("وسعت الحكومة الفنلندية لتعزيز التجارة.", ["الحكومة الفنلندية"]),
+        # A company's head named after it is no part of its name.
+        ("والتقى رئيس شركة زيلتارا كريستوف فانديرمولن بالوفد.", ["شركة زيلتارا"]),
         # A ministry named by its portfolio and a country's nisba, «وزارة» left out ...
         ("وأصدرت الخارجية الفنلندية بيانا.", ["الخارجية الفنلندية"]),
         ("وقال المتحدث باسم الدفاع الفنلندية إن التدريب انتهى.", ["الدفاع الفنلندية"]),
@@ -118,6 +120,23 @@ def test_ner_rules_merge_prefers_longer_spans_then_typed_then_the_backend() -> N
         ("مسجد الفتح", EntityType.PLACE, "org-grammar"),  # a place beats MISC
         ("حزب الخضر الأيرلندي", EntityType.ORGANIZATION, "org-grammar"),  # longer wins
     ]
+
+
+def test_ner_rules_merge_an_organisation_gives_up_the_person_at_its_end() -> None:
+    text = "وقال مؤسس شركة زيلتارا توماس فيلهلمسون إن الشركة ستتوسع"
+    run_on = [_span(text, "شركة زيلتارا توماس فيلهلمسون", EntityType.ORGANIZATION, "org-grammar")]
+    person = [_span(text, "توماس فيلهلمسون", EntityType.PERSON, "crf")]
+    merged = merge_mentions([person, run_on])
+    assert [(m.text, m.type) for m in merged] == [
+        ("شركة زيلتارا", EntityType.ORGANIZATION),
+        ("توماس فيلهلمسون", EntityType.PERSON),
+    ]
+    assert all(text[m.start : m.end] == m.text for m in merged)
+    # Named after a person, with nothing between head and name: the organisation stays whole.
+    text = "درس في جامعة جورج واشنطن"
+    whole = [_span(text, "جامعة جورج واشنطن", EntityType.ORGANIZATION, "org-grammar")]
+    person = [_span(text, "جورج واشنطن", EntityType.PERSON, "person-names")]
+    assert [m.text for m in merge_mentions([whole, person])] == ["جامعة جورج واشنطن"]
 
 
 def test_ner_rules_merge_splits_two_names_run_together() -> None:

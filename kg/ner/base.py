@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from importlib import import_module
 from importlib.metadata import entry_points
 from typing import Any, Protocol, Self, runtime_checkable
@@ -152,7 +153,8 @@ def merge_mentions(mention_lists: Iterable[Iterable[Mention]]) -> list[Mention]:
 
     Sorted by position; where spans overlap, the longer span wins, then a person, organisation
     or place over MISC (the catch-all: «مسجد الفتح» is a place), then the earlier extractor;
-    but a listed place beats a person reading of the same words (``OVERRULES``).
+    but a listed place beats a person reading of the same words (``OVERRULES``), and an
+    organisation that ran into the person another extractor found at its end gives the person up.
     """
     ranked: list[tuple[int, int, Mention]] = []
     for rank, mentions in enumerate(mention_lists):
@@ -163,6 +165,11 @@ def merge_mentions(mention_lists: Iterable[Iterable[Mention]]) -> list[Mention]:
     for _, _, mention in ranked:
         by_start[mention.start].append(mention)
     ranked = [item for item in ranked if not _tiled(item[2], by_start)]
+    # «رئيس شركة X [Given Surname]» read as one organisation: another extractor's person ends it.
+    by_end: dict[int, list[Mention]] = defaultdict(list)
+    for _, _, mention in ranked:
+        by_end[mention.end].append(mention)
+    ranked = [(rank, index, _without_person(m, by_end)) for rank, index, m in ranked]
     # A listed place the tagger read as a person («زيارة كاتماندو») is the place: the place list
     # leaves out words that are also person names, unless a place cue stands before them.
     overruled = {
@@ -189,6 +196,27 @@ def merge_mentions(mention_lists: Iterable[Iterable[Mention]]) -> list[Mention]:
         if all(mention.end <= other.start or mention.start >= other.end for other in kept):
             kept.append(mention)
     return sorted(kept, key=lambda m: (m.start, m.end))
+
+
+# Words an organisation keeps before a person's name it ran into: a head and a name.
+MIN_ORGANISATION_WORDS = 2
+
+
+def _without_person(mention: Mention, by_end: Mapping[int, Sequence[Mention]]) -> Mention:
+    """``mention`` without the person's name another extractor found at its end, where what is
+    left is an organisation of two words or more («شركة X» + «Y Z»); else ``mention``."""
+    if mention.type is not EntityType.ORGANIZATION:
+        return mention
+    for other in by_end.get(mention.end, ()):
+        if (
+            other.type is EntityType.PERSON
+            and other.extractor != mention.extractor
+            and other.start > mention.start
+        ):
+            kept = mention.text[: other.start - mention.start].rstrip()
+            if len(kept.split()) >= MIN_ORGANISATION_WORDS:
+                return replace(mention, end=mention.start + len(kept), text=kept)
+    return mention
 
 
 # Characters between two adjacent tokens of one sentence (a space, or a space and a mark).

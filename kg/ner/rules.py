@@ -290,6 +290,8 @@ class OrganisationGrammar(ShippedRule):
             word = words[k]
             if word.definite or self._joined_by_and(word) or not self._is_name(word):
                 break
+            if k > start and self._persons_name(words, k, k + 2):
+                break  # «رئيس شركة X [given surname]»: the company's head, named after it
             k += 1
         return k
 
