@@ -255,6 +255,13 @@ def test_events_trigger_inside_a_name_is_not_an_event(extractor: EventExtractor)
     assert of_kind(found, EventKind.DEMONSTRATION) == []
 
 
+def test_events_a_ministry_is_no_visit(extractor: EventExtractor) -> None:
+    # «وزارة» reads as «و» + «زاره» ("and visited him"), a verb of visiting, at a name's start.
+    found = run(extractor, "وأعلنت وزارة الري خطة جديدة.", {"وزارة الري": G})
+    assert of_kind(found, EventKind.VISIT) == []
+    assert [e.kind for e in found.events] == [EventKind.STATEMENT]
+
+
 # --- statements and quotations -------------------------------------------------------------------
 
 SPEECH_VERBS = ["قال", "أكد", "أضاف", "أعلن", "أوضح", "رأى", "دعا", "أشار", "اعتبر", "شدد"]

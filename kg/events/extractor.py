@@ -136,7 +136,11 @@ class EventExtractor(Reader):
         if inside is None:
             return True
         # A mis-segmented mention may swallow a speech verb at its start («وأكد داود»); other
-        # triggers inside a name («مسيرات العودة», «سالم وعد») are part of that name.
+        # triggers inside a name («مسيرات العودة», «سالم وعد») are part of that name, and so is
+        # a head noun that reads as a verb («وزارة» as «و» + «زاره», "and visited him").
+        first = view.toks[trigger.first]
+        if any(form.stem in self.lexicons.organization_heads for form in first.noun_forms):
+            return False
         return (
             trigger.entry.verb and view.token_span(inside.start, inside.end).start == trigger.first
         )

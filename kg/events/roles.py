@@ -199,8 +199,8 @@ class RoleFinder(OrganisationReader):
             org = self._generic_organization(view, head, phrase_end)
             generic = None if org is None else phrase_end - 1
         before = head.first - 1
-        if before >= 0 and view.toks[before].norm in ("،", ","):
-            before -= 1
+        if before >= 0 and view.toks[before].norm in ("،", ",", "("):
+            before -= 1  # «X، رئيس …», «X (رئيس …)»: an apposition to the name before
         person = view.mention_at.get(before)
         if person is not None and person.type is EntityType.PERSON:
             # «خالد العسيلي رئيس مجلس الإدارة، والدكتور …»: an apposition to the name before.
@@ -390,6 +390,8 @@ class RoleFinder(OrganisationReader):
             return nxt.type not in (EntityType.ORGANIZATION, EntityType.PLACE)
         if word_class is not None and word_class != "placenoun":
             return True
+        if k in view.mention_at:
+            return False  # a name opens here: «وزارة الدفاع …» is no «و» + «زاره» (a verb)
         trigger = match_at(self.lexicons.triggers, view, k, k + 1)
         return trigger is not None and trigger.entry.verb
 
