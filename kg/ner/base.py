@@ -26,7 +26,7 @@ BUILTIN_BACKENDS = {
 RULE_EXTRACTORS = {
     "org-grammar": "kg.ner.rules:OrganisationGrammar.default",
     "place-names": "kg.ner.places:PlaceNames.default",
-    "person-names": "kg.ner.rules:PersonNames.default",
+    "person-names": "kg.ner.rules:shipped_person_names",
     "acronyms": "kg.ner.acronyms:Acronyms.default",
     "cued-names": "kg.ner.cues:CuedNames.default",
     "list-items": "kg.ner.neighbours:ListItems.default",

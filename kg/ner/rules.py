@@ -119,7 +119,7 @@ class OrganisationGrammar(ShippedRule):
     ) -> None:
         self.heads = dict(heads)
         # «الخارجية الروسية»: a portfolio and a country's feminine nisba name its ministry.
-        self.portfolios = frozenset(portfolios)
+        self.portfolio_stems = frozenset(p.removeprefix(ARTICLE) for p in portfolios)
         self.country_nisbas = frozenset(country_nisbas)
         self.not_adjectives = frozenset(not_adjectives)
         # Head -> the type of the names it opens (organisation unless given).
@@ -221,7 +221,7 @@ class OrganisationGrammar(ShippedRule):
 
     @cached_property
     def _persons(self) -> PersonNames:
-        return PersonNames.default()
+        return shipped_person_names()
 
     def _persons_name(self, words: Sequence[_Word], start: int, end: int) -> bool:
         """Whether ``words[start:end]`` is a person's full name as :class:`PersonNames` reads it."""
@@ -231,10 +231,9 @@ class OrganisationGrammar(ShippedRule):
     def _headless_ministry(self, words: Sequence[_Word], i: int) -> bool:
         """«قالت الخارجية الروسية»: a portfolio and a country's nisba, «وزارة» left out; not
         an adjective of the noun before it («السياسة الخارجية الروسية»)."""
-        if i + 1 >= len(words) or not words[i].definite:
+        if words[i].stem not in self.portfolio_stems or i + 1 >= len(words):
             return False
-        portfolio = ARTICLE + words[i].stem
-        if portfolio not in self.portfolios or words[i + 1].norm not in self.country_nisbas:
+        if not words[i].definite or words[i + 1].norm not in self.country_nisbas:
             return False
         if i == 0 or not words[i - 1].arabic:
             return True
@@ -493,3 +492,10 @@ class PersonNames(ShippedRule):
             return False  # «بأسرع», «لديه»: a clitic and a common word, not a surname
         # «مظهر وملمس»: an unlisted word after «و» is the next item of a list, not a surname.
         return frequency < MAX_NAME_FREQUENCY and not norm.startswith("و")
+
+
+@lru_cache(maxsize=1)
+def shipped_person_names() -> PersonNames:
+    """The shipped :class:`PersonNames`, built once per process: the rule list and the
+    organisation grammar (which ends a name before a person's) share it."""
+    return PersonNames.default()

@@ -62,14 +62,14 @@ class SportsClubs(ShippedCompleter):
     def complete(
         self, doc: Document, sentences: Sequence[Sentence], mentions: Sequence[Mention]
     ) -> list[Mention]:
-        if not self._about_sport(sentences):
+        clubs = [i for i, m in enumerate(mentions) if self._club(m)]
+        if not clubs or not self._about_sport(sentences):  # the cheap test first
             return list(mentions)
-        return [
-            replace(m, type=EntityType.ORGANIZATION)
-            if self._club(m) and not self._after_in(m, sentences)
-            else m
-            for m in mentions
-        ]
+        revised = list(mentions)
+        for i in clubs:
+            if not self._after_in(revised[i], sentences):
+                revised[i] = replace(revised[i], type=EntityType.ORGANIZATION)
+        return revised
 
     def _about_sport(self, sentences: Sequence[Sentence]) -> bool:
         seen = 0
