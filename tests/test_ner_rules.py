@@ -47,6 +47,8 @@ def _found(
         ("وعاقب الاتحاد الدولي لكرة القدم النادي.", ["الاتحاد الدولي لكرة القدم"]),
         # ... but not after a state's own body: there it says what the body does.
         ("وسعت الحكومة الفنلندية لتعزيز التجارة.", ["الحكومة الفنلندية"]),
+        # A stadium is a place with its town's name in it.
+        ("وأقيمت المباراة على استاد هلسنكي الأولمبي.", ["استاد هلسنكي الأولمبي"]),
         # A company's head named after it is no part of its name.
         ("والتقى رئيس شركة زيلتارا كريستوف فانديرمولن بالوفد.", ["شركة زيلتارا"]),
         # A ministry named by its portfolio and a country's nisba, «وزارة» left out ...
