@@ -257,8 +257,10 @@ _SCRIPT_CHANGE = re.compile(
     r"[\u0621-\u064a][\u064b-\u0652]*(?=[A-Za-z])|[A-Za-z](?=[\u0621-\u064a])"
 )
 MIN_GLUED_LETTERS = 2
-# Two glued words of the shapes kg.glue cuts have at least this many letters.
+# Two glued words of the shapes kg.glue cuts have at least this many letters, and at most this
+# many (a longer token is no two words, and each cut tried costs a look-up of its halves).
 MIN_UNSPACED_LETTERS = 6
+MAX_UNSPACED_LETTERS = 30
 _CLITICS_BEFORE_HAMZA = re.compile(r"^(?:[وف]?[بلكس]?(?:ال)?|[وف]?لل)$")
 
 
@@ -304,8 +306,8 @@ def split_unspaced(word: str) -> tuple[str, ...]:
     >>> split_unspaced("القرارالنهائي"), split_unspaced("النهائي")
     (('القرار', 'النهائي'), ('النهائي',))
     """
-    if len(word) < MIN_UNSPACED_LETTERS:
-        return (word,)
+    if not MIN_UNSPACED_LETTERS <= len(word) <= MAX_UNSPACED_LETTERS:
+        return (word,)  # too short to be two words; too long to be two words worth a try
     from kg.glue import shipped_glue  # the word lists load on the first long word, not on import
 
     return shipped_glue().split(word)
