@@ -135,6 +135,15 @@ class CliticJudge:
         bare = word[len(ARTICLE) :] if word.startswith(ARTICLE) else word
         return word in self.names or bare in self.names
 
+    def bare(self, word: str) -> str:
+        """Normalised ``word`` without the proclitic :meth:`split` strips from it, if any.
+
+        >>> CliticJudge.default().bare("وكينيا"), CliticJudge.default().bare("وليد")
+        ('كينيا', 'وليد')
+        """
+        split = self.split(word)
+        return split.bare if split.verdict is Verdict.STRIP else word
+
     def split(self, word: str) -> Split:
         """The verdict on normalised ``word``, the first word of a name (cached)."""
         found = self._cache.get(word)

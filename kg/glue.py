@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from kg.ner.frequency import ARABIC_WORD
 from kg.resources import titles
-from kg.text import normalize
+from kg.text import normalize, normalize_token
 
 # Zipf × 10 a half must reach to count as a common word on its own.
 MIN_COMMON = 35
@@ -73,7 +73,7 @@ class GlueLexicon:
 
     def split(self, word: str) -> tuple[str, ...]:
         """``word`` as the two words it is, or alone."""
-        norm = normalize(word)
+        norm = normalize_token(word)  # the cached form the later stages read too
         cut = self._cut(norm) if ARABIC_WORD.fullmatch(norm) else None
         if cut is None:
             return (word,)

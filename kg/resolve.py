@@ -383,7 +383,7 @@ class Resolver:
     def _conjunction_opens(self, word: str, first: str) -> bool:
         """«و» glued to a name particle («وبن عيسى», «وأبو X») or to a word written with a
         hamza on its alef («وإليك X»): Arabic spells no name that way, so «و» is the conjunction."""
-        if not first.startswith(CONJUNCTION) or first in self.heads:
+        if not first.startswith(CONJUNCTION):
             return False
         if first[len(CONJUNCTION) :] in NAME_PARTICLES:
             return True

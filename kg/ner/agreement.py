@@ -39,7 +39,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from kg.cache import compiled
-from kg.clitics import ARTICLE, CONJUNCTION, CliticJudge, Verdict, name_list, train_types
+from kg.clitics import ARTICLE, CONJUNCTION, CliticJudge, name_list, train_types
 from kg.model import Document, EntityType, Mention, Sentence
 from kg.ner.base import ShippedCompleter
 from kg.ner.cues import TYPES, NameWords
@@ -127,8 +127,7 @@ class TypeAgreement(ShippedCompleter):
 
     def bare_word(self, norm: str) -> str:
         """``norm`` without the proclitic the clitic judge strips, if any."""
-        split = self.judge.split(norm)
-        return split.bare if split.verdict is Verdict.STRIP and split.bare else norm
+        return self.judge.bare(norm)
 
     def _split_run_together(self, doc: Document, mentions: Sequence[Mention]) -> list[Mention]:
         """«وX وY» as one tagger span, where the document also mentions X alone: two items."""

@@ -171,8 +171,7 @@ class NameWords:
     def cue_key(self, norm: str) -> str:
         """The form a cue is counted and looked up under: without a glued proclitic
         («وقال», «للسيد», «بمدينة» count as «قال», «السيد», «مدينة»)."""
-        split = self.judge.split(norm)
-        return split.bare if split.verdict is Verdict.STRIP else norm
+        return self.judge.bare(norm)
 
     def _verb(self, norm: str) -> bool:
         """A verb form: the same stem with another person prefix or a past ending is common."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from kg.clitics import CliticJudge, Verdict, name_list
+from kg.clitics import CliticJudge, name_list
 from kg.model import Document, EntityType, Mention, Sentence
 from kg.ner.base import ShippedCompleter
 from kg.ner.places import COUNTRY_LIST
@@ -75,7 +75,7 @@ class SportsClubs(ShippedCompleter):
         seen = 0
         for sentence in sentences:
             for token in sentence.tokens:
-                if self._bare(normalize_token(token.text)) in self.cues:
+                if self.judge.bare(normalize_token(token.text)) in self.cues:
                     seen += 1
                     if seen >= MIN_SPORTS_WORDS:
                         return True
@@ -86,14 +86,10 @@ class SportsClubs(ShippedCompleter):
         return (
             mention.type is EntityType.PLACE
             and len(words) == 1
-            and self._bare(normalize_token(words[0])) in self.clubs
+            and self.judge.bare(normalize_token(words[0])) in self.clubs
         )
 
     def _after_in(self, mention: Mention, sentences: Sequence[Sentence]) -> bool:
         """«في X», «وفي X»: the town where a match was played, not the club."""
         before = [t for t in sentences[mention.sentence].tokens if t.end <= mention.start]
-        return bool(before) and self._bare(normalize_token(before[-1].text)) == IN
-
-    def _bare(self, norm: str) -> str:
-        split = self.judge.split(norm)
-        return split.bare if split.verdict is Verdict.STRIP and split.bare else norm
+        return bool(before) and self.judge.bare(normalize_token(before[-1].text)) == IN
