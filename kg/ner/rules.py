@@ -424,6 +424,10 @@ class PersonNames(ShippedRule):
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
         return scan(doc, sentences, self.name, self.match, same)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # A worker process builds the one instance the organisation grammar reads too.
+        return (shipped_person_names, ())
+
     def match(self, norms: Sequence[str], i: int) -> Span | None:
         """The person's name that opens at ``norms[i]``, if one does."""
         if self._is_given(norms[i]):
