@@ -103,6 +103,37 @@ def test_text_word_pieces_are_camel_tools_pieces(text: str) -> None:
     assert strip_marks(text) == dediac_ar(text)
 
 
+def _camel_normalize(text: str) -> str:
+    from camel_tools.utils.normalize import (
+        normalize_alef_ar,
+        normalize_alef_maksura_ar,
+        normalize_teh_marbuta_ar,
+        normalize_unicode,
+    )
+
+    text = strip_marks(normalize_unicode(text))
+    return str(normalize_teh_marbuta_ar(normalize_alef_maksura_ar(normalize_alef_ar(text))))
+
+
+@pytest.mark.parametrize("text", [*_MIXED, "ﷲ ﷼ ﷽ غزه\u00a0القاهره\u2009ٱلقدس ـعلىـ"])
+def test_text_normalize_is_camel_tools_normalisation(text: str) -> None:
+    assert normalize(text) == _camel_normalize(text)
+    for word in text.split(" "):
+        assert normalize(word) == _camel_normalize(word)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30))
+def test_text_normalize_agrees_on_any_text(text: str) -> None:
+    assert normalize(text) == _camel_normalize(text)
+
+
+def test_text_normalize_agrees_on_a_news_corpus() -> None:
+    train = require_shared_data() / "anercorp" / "train.txt"
+    words = {line.split()[0] for line in train.read_text(encoding="utf-8").splitlines() if line}
+    assert [normalize(w) for w in sorted(words)] == [_camel_normalize(w) for w in sorted(words)]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30))
 def test_text_word_pieces_agree_on_any_text(text: str) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from kg.errors import ModelError
 from kg.model import Document, EntityType, Mention, Sentence
-from kg.ner.scan import Span, same, scan
+from kg.ner.scan import Span, WordGate, same, scan
 from kg.resources import read_lexicon
 from kg.text import normalize
 
@@ -38,6 +38,7 @@ class Acronyms:
     def __init__(self, clear: Iterable[str], words: Iterable[str]) -> None:
         self.clear = frozenset(normalize(w) for w in clear)
         self.words = frozenset(normalize(w) for w in words) - self.clear
+        self._opens = WordGate(self._is_letter)
 
     @classmethod
     def default(cls) -> Acronyms:
@@ -50,7 +51,11 @@ class Acronyms:
         return cls(kinds["clear"], kinds["word"])
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        return scan(doc, sentences, self.name, self._match, same)
+        return scan(doc, sentences, self.name, self._match, same, self._opens.positions)
+
+    def _is_letter(self, norm: str) -> bool:
+        """Whether the word is a letter's name: where :meth:`_match` can find an acronym."""
+        return norm in self.clear or norm in self.words
 
     def _match(self, norms: Sequence[str], i: int) -> Span | None:
         end = i

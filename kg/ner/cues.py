@@ -35,7 +35,7 @@ from kg.ner.base import ShippedRule
 from kg.ner.conll import bio_spans, read_conll
 from kg.ner.features import paradigm
 from kg.ner.frequency import ARABIC_WORD
-from kg.ner.scan import Span, function_words, same, scan
+from kg.ner.scan import Span, WordGate, function_words, same, scan
 from kg.resources import read_lexicon
 from kg.text import normalize
 
@@ -245,13 +245,21 @@ class CuedNames(ShippedRule):
     def __init__(self, cues: Mapping[str, EntityType], words: NameWords) -> None:
         self.cues = dict(cues)
         self.words = words
+        self._cue = WordGate(self._is_cue)
 
     @classmethod
     def default(cls) -> CuedNames:
         return cls(read_cues(), NameWords.default())
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        return scan(doc, sentences, self.name, self._match, same)
+        return scan(doc, sentences, self.name, self._match, same, self._after_cues)
+
+    def _is_cue(self, norm: str) -> bool:
+        return self.words.cue_key(norm) in self.cues
+
+    def _after_cues(self, norms: Sequence[str]) -> list[int]:
+        """The words after a cue word: where :meth:`_match` can find a name."""
+        return [i + 1 for i in self._cue.positions(norms[:-1])]
 
     def _match(self, norms: Sequence[str], i: int) -> Span | None:
         if i == 0 or (cue := self.cues.get(self.words.cue_key(norms[i - 1]))) is None:

@@ -9,7 +9,7 @@ from kg.cache import compiled
 from kg.clitics import ARTICLE, CliticJudge, name_list, train_types
 from kg.model import Document, EntityType, Mention, Sentence
 from kg.ner.base import ShippedRule
-from kg.ner.scan import Span, function_words, same, scan
+from kg.ner.scan import Span, WordGate, function_words, same, scan
 from kg.resources import data_files, read_lexicon
 from kg.text import normalize
 
@@ -68,6 +68,7 @@ class PlaceNames(ShippedRule):
         # Place names that are also person names («شارلوت»): places only after a cue.
         self.after_cue = frozenset(after_cue)
         self.cues = frozenset(cues)
+        self._opens = WordGate(self._may_open)
 
     @classmethod
     def default(cls) -> PlaceNames:
@@ -80,7 +81,14 @@ class PlaceNames(ShippedRule):
         return cls(phrases, judge, after_cue, cues)
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        return scan(doc, sentences, self.name, self._match, same)
+        return scan(doc, sentences, self.name, self._match, same, self._opens.positions)
+
+    def _may_open(self, norm: str) -> bool:
+        """Whether :meth:`_match` can find a place at this word."""
+        bare = self.judge.split(norm).bare
+        if bare and bare in self.phrases:
+            return True
+        return norm in self.phrases or norm in self.after_cue
 
     def _match(self, norms: Sequence[str], i: int) -> Span | None:
         """The longest list phrase at ``i`` (its first word may carry a clitic)."""

@@ -24,7 +24,7 @@ from kg.ner.base import ShippedRule
 from kg.ner.cues import NameWords
 from kg.ner.features import strip_proclitics
 from kg.ner.frequency import ARABIC_WORD
-from kg.ner.scan import Span, function_words, same, scan
+from kg.ner.scan import Span, WordGate, function_words, same, scan
 from kg.resources import read_lexicon, read_table
 from kg.text import normalize
 
@@ -159,7 +159,18 @@ class OrganisationGrammar(ShippedRule):
         return NameWords(self.judge, self.stop_words)
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        return scan(doc, sentences, self.name, self._match, _word)
+        return scan(doc, sentences, self.name, self._match, _word, self._opens.positions)
+
+    @cached_property
+    def _opens(self) -> WordGate:
+        return WordGate(self._may_open)
+
+    def _may_open(self, norm: str) -> bool:
+        """Whether :meth:`_match` can find an organisation at this word: a head noun, or a
+        portfolio named without «وزارة»."""
+        word = _word(norm)
+        head = self._head(word)
+        return word.stem in self.portfolio_stems or (head.stem in self.heads and head.arabic)
 
     def _match(self, words: Sequence[_Word], i: int) -> Span | None:
         if self._headless_ministry(words, i):
@@ -422,7 +433,15 @@ class PersonNames(ShippedRule):
         )
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
-        return scan(doc, sentences, self.name, self.match, same)
+        return scan(doc, sentences, self.name, self.match, same, self._opens.positions)
+
+    @cached_property
+    def _opens(self) -> WordGate:
+        return WordGate(self._may_open)
+
+    def _may_open(self, norm: str) -> bool:
+        """Whether :meth:`match` can find a name at this word: a given name."""
+        return self._is_given(norm) or self._is_common_given(norm)
 
     def __reduce__(self) -> tuple[object, ...]:
         # A worker process builds the one instance the organisation grammar reads too.

@@ -3,7 +3,7 @@ name. Kept apart from the extractors so that each rule module can use it without
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from typing import TypeVar
 
@@ -14,6 +14,8 @@ from kg.text import normalize, normalize_token
 # A match: first token, end token (exclusive) and type.
 Span = tuple[int, int, EntityType]
 W = TypeVar("W")
+# Word forms a WordGate remembers; past this it starts afresh (flat memory on a big corpus).
+GATE_WORDS = 100_000
 
 
 def scan(
@@ -22,19 +24,26 @@ def scan(
     extractor: str,
     match: Callable[[Sequence[W], int], Span | None],
     word: Callable[[str], W],
+    starts: Callable[[Sequence[str]], Iterable[int]] | None = None,
 ) -> list[Mention]:
     """Mentions where ``match`` finds a span, trying each token of each sentence in turn and
     going on after the span it found. ``match`` sees the sentence as ``word`` of each token's
-    matching form."""
+    matching form.
+
+    ``starts``, given the matching forms, names the positions (ascending) where a span can
+    open; ``match`` is tried only there. It must be exact: where it names no position,
+    ``match`` finds nothing (most tokens open no name, and the check is one look-up each)."""
     mentions: list[Mention] = []
     for sentence in sentences:
         tokens = sentence.tokens
-        words = [word(normalize_token(token.text)) for token in tokens]
-        i = 0
-        while i < len(tokens):
-            found = match(words, i)
+        norms = [normalize_token(token.text) for token in tokens]
+        words = norms if word is same else [word(norm) for norm in norms]
+        free = 0  # the first token after the last span found
+        for i in range(len(tokens)) if starts is None else starts(norms):
+            if i < free:
+                continue
+            found = match(words, i)  # type: ignore[arg-type]  # words are W when word is not same
             if found is None:
-                i += 1
                 continue
             start, end, entity_type = found
             first, last = tokens[start], tokens[end - 1]
@@ -42,8 +51,32 @@ def scan(
             mentions.append(
                 Mention(doc.id, first.start, last.end, text, entity_type, sentence.index, extractor)
             )
-            i = max(end, i + 1)
+            free = max(end, i + 1)
     return mentions
+
+
+class WordGate(dict[str, bool]):
+    """A yes/no about a word form, worked out once per form: ``gate[norm]``. For
+    :func:`scan`'s ``starts``: :meth:`positions` lists the words it says yes to.
+
+    >>> gate = WordGate(lambda norm: norm.startswith("ال"))
+    >>> gate.positions(["قال", "الرئيس", "في", "القاهره"])
+    [1, 3]
+    """
+
+    def __init__(self, test: Callable[[str], bool]) -> None:
+        super().__init__()
+        self.test = test
+
+    def __missing__(self, norm: str) -> bool:
+        if len(self) >= GATE_WORDS:
+            self.clear()
+        answer = self[norm] = self.test(norm)
+        return answer
+
+    def positions(self, norms: Sequence[str]) -> list[int]:
+        """The positions of the words the gate says yes to."""
+        return [i for i, norm in enumerate(norms) if self[norm]]
 
 
 def same(norm: str) -> str:
