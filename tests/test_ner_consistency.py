@@ -100,3 +100,69 @@ def test_word_vectors_counted_in_chunks_match_one_pass(monkeypatch: pytest.Monke
     monkeypatch.setattr(clusters, "MAX_VOCAB", 2)
     capped, vec = clusters.vectors(text)
     assert capped == vocab[:2] == ["رئيس", "في"] and vec.shape[0] == 2  # stems; ties by spelling
+
+
+def _propagate_window_by_window(
+    sentences: list[list[str]], labels: list[list[str]], window: int
+) -> list[list[str]]:
+    """The rule of :func:`propagate` with each sentence's window merged afresh (its first
+    implementation), to check the sliding window against."""
+    from collections import Counter, defaultdict
+
+    from kg.ner.conll import bio_spans
+    from kg.ner.consistency import MIN_STEM
+    from kg.ner.features import token_stem
+
+    stems = [[token_stem(t) for t in s] for s in sentences]
+    found = []
+    for st, labs in zip(stems, labels, strict=True):
+        phr: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+        for a, b, typ in bio_spans(labs):
+            phr[tuple(st[a:b])][typ] += 1
+            if typ == "PERS" and b - a >= 2:
+                phr[(st[b - 1],)][typ] += 1
+        found.append(phr)
+    out = [list(x) for x in labels]
+    for i, st in enumerate(stems):
+        merged: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+        for j in range(max(0, i - window), min(len(found), i + window + 1)):
+            for k, c in found[j].items():
+                merged[k].update(c)
+        keys = sorted(
+            (k for k in merged if len(k) > 1 or len(k[0]) >= MIN_STEM), key=len, reverse=True
+        )
+        labs, p = out[i], 0
+        while p < len(st):
+            hit = None
+            for k in (k for k in keys if k[0] == st[p]):
+                q = p + len(k)
+                if q <= len(st) and tuple(st[p:q]) == k and all(x == "O" for x in labs[p:q]):
+                    hit = (q, next(iter(merged[k]))) if len(merged[k]) == 1 else None
+                    break
+            if hit is None or (hit[0] < len(st) and labs[hit[0]].startswith("I-")):
+                p += 1
+                continue
+            q, typ = hit
+            labs[p:q] = ["B-" + typ] + ["I-" + typ] * (q - p - 1)
+            p = q
+    return out
+
+
+@pytest.mark.parametrize("window", [0, 1, 3])
+def test_consistency_sliding_window_is_each_window_merged_afresh(window: int) -> None:
+    rng = np.random.default_rng(window)
+    words = ["طالباني", "جلال", "العراق", "بغداد", "قال", "في", "الرئيس", "الامم", "المتحده"]
+    tags = ["O", "O", "O", "B-PERS", "I-PERS", "B-LOC", "B-ORG", "I-ORG"]
+    sentences, labels = [], []
+    for _ in range(40):
+        n = int(rng.integers(1, 9))
+        sentences.append([words[k] for k in rng.integers(0, len(words), n)])
+        raw = [tags[k] for k in rng.integers(0, len(tags), n)]
+        # Repair to valid BIO: an I- must continue a span of its type.
+        for t in range(n):
+            if raw[t].startswith("I-") and (t == 0 or raw[t - 1][2:] != raw[t][2:]):
+                raw[t] = "O"
+        labels.append(raw)
+    expected = _propagate_window_by_window(sentences, labels, window)
+    assert propagate(sentences, labels, window=window) == expected
+    assert expected != labels  # the case exercises the rule

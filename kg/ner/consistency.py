@@ -44,41 +44,70 @@ def propagate(
                 phr[(st[b - 1],)][typ] += 1
         found.append(phr)
     out = [list(x) for x in labels]
+    # The window's phrases, kept as it slides (each sentence's added and taken away once):
+    # phrase -> its types' counts, and first stem -> the phrases it opens.
+    merged: dict[tuple[str, ...], Counter[str]] = {}
+    by_first: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+
+    def enter(j: int) -> None:
+        for k, c in found[j].items():
+            if k not in merged:
+                merged[k] = Counter()
+                if len(k) > 1 or (len(k[0]) >= MIN_STEM and k[0] not in stop):
+                    by_first[k[0]].add(k)
+            merged[k].update(c)
+
+    def leave(j: int) -> None:
+        for k, c in found[j].items():
+            merged[k].subtract(c)
+            left = +merged[k]
+            if left:
+                merged[k] = left
+            else:
+                del merged[k]
+                by_first[k[0]].discard(k)
+
+    for j in range(min(len(found), window)):
+        enter(j)
     for i, st in enumerate(stems):
-        merged: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
-        for j in range(max(0, i - window), min(len(found), i + window + 1)):
-            for k, c in found[j].items():
-                merged[k].update(c)
-        if not merged:
-            continue
-        by_first: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-        for k in merged:
-            if len(k) > 1 or (len(k[0]) >= MIN_STEM and k[0] not in stop):
-                by_first[k[0]].append(k)
-        for v in by_first.values():
-            v.sort(key=len, reverse=True)
-        labs = out[i]
-        n = len(st)
-        p = 0
-        while p < n:
-            hit = None
-            for k in by_first.get(st[p], ()):
-                q = p + len(k)
-                if q <= n and tuple(st[p:q]) == k and all(x == "O" for x in labs[p:q]):
-                    c = merged[k]
-                    if len(c) == 1:
-                        hit = (q, next(iter(c)))
-                    break
-            if hit is None:
-                p += 1
-                continue
-            q, typ = hit
-            # Never split an existing span: only fill when the neighbours are not I- of it.
-            if q < n and labs[q].startswith("I-"):
-                p += 1
-                continue
-            labs[p] = "B-" + typ
-            for r in range(p + 1, q):
-                labs[r] = "I-" + typ
-            p = q
+        if i + window < len(found):
+            enter(i + window)
+        if i - window - 1 >= 0:
+            leave(i - window - 1)
+        if merged:
+            _fill(st, out[i], merged, by_first)
     return out
+
+
+def _fill(
+    st: Sequence[str],
+    labs: list[str],
+    merged: dict[tuple[str, ...], Counter[str]],
+    by_first: dict[str, set[tuple[str, ...]]],
+) -> None:
+    """Tag the untagged repeats in one sentence (its stems ``st``) of the window's phrases."""
+    n = len(st)
+    p = 0
+    while p < n:
+        hit = None
+        opened = by_first.get(st[p])
+        # Longest first; two phrases of one length cannot both match here.
+        for k in sorted(opened, key=len, reverse=True) if opened else ():
+            q = p + len(k)
+            if q <= n and tuple(st[p:q]) == k and all(x == "O" for x in labs[p:q]):
+                c = merged[k]
+                if len(c) == 1:
+                    hit = (q, next(iter(c)))
+                break
+        if hit is None:
+            p += 1
+            continue
+        q, typ = hit
+        # Never split an existing span: only fill when the neighbours are not I- of it.
+        if q < n and labs[q].startswith("I-"):
+            p += 1
+            continue
+        labs[p] = "B-" + typ
+        for r in range(p + 1, q):
+            labs[r] = "I-" + typ
+        p = q
