@@ -49,14 +49,51 @@ def fold(text: str) -> tuple[str, list[int]]:
     >>> folded, where
     ('غزه', [0, 1, 3])
     """
-    pieces = list(map(_fold_char, text))
-    folded = "".join(pieces)
-    if len(folded) == len(text) and "" not in pieces:
+    table = _fold_table()
+    folded = text.translate(table)  # fills the table with the text's characters
+    if table.uneven.isdisjoint(text):
         return folded, list(range(len(text)))  # one character each: the common case
     origin: list[int] = []
-    for index, piece in enumerate(pieces):
-        origin.extend([index] * len(piece))
+    done = 0
+    for match in table.uneven_pattern().finditer(text):
+        index = match.start()
+        origin.extend(range(done, index))
+        origin.extend([index] * len(table[ord(text[index])]))
+        done = index + 1
+    origin.extend(range(done, len(text)))
     return folded, origin
+
+
+class _FoldTable(dict[int, str]):
+    """A :meth:`str.translate` table: each character's matching form (:func:`_fold_char`),
+    worked out the first time it is met; ``uneven`` holds the characters that fold to none
+    or to several (a mark, a ligature)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.uneven: set[str] = set()
+
+    def uneven_pattern(self) -> re.Pattern[str]:
+        """A pattern matching any character of ``uneven``."""
+        return _any_of("".join(sorted(self.uneven)))
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        piece = self[code] = _fold_char(char)
+        if len(piece) != 1:
+            self.uneven.add(char)
+        return piece
+
+
+@lru_cache(maxsize=1)
+def _fold_table() -> _FoldTable:
+    # One per process, as _fold_char's cache; at most one entry per character of Unicode.
+    return _FoldTable()
+
+
+@lru_cache(maxsize=64)
+def _any_of(chars: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(chars)}]")
 
 
 @lru_cache(maxsize=4096)

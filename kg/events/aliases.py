@@ -32,7 +32,8 @@ def role_aliases(view: DocView, roles: Sequence[Role]) -> list[tuple[Mention, Me
             ambiguous.add(key)
     role_spans = [(r.start, r.end) for r in roles]
     aliases: list[tuple[Mention, Mention]] = []
-    starts = _tokens_by_first_word(view) if len(holders) > len(ambiguous) else {}
+    firsts = {key[0] for key in holders if key not in ambiguous}
+    starts = _tokens_by_first_word(view, firsts) if firsts else {}
     for key, (holder, first_end) in holders.items():
         if key in ambiguous:
             continue
@@ -45,13 +46,17 @@ def role_aliases(view: DocView, roles: Sequence[Role]) -> list[tuple[Mention, Me
     return aliases
 
 
-def _tokens_by_first_word(view: DocView) -> dict[str, list[int]]:
-    """Token indices (in order) by the words a role phrase could start with there: the token
-    as it is and its noun readings («والقائد» → «القائد», «قائد»)."""
+def _tokens_by_first_word(view: DocView, firsts: set[str]) -> dict[str, list[int]]:
+    """Token indices (in order) by the words of ``firsts`` a role phrase could start with
+    there: the token as it is and its noun readings («والقائد» → «القائد», «قائد»)."""
     starts: dict[str, list[int]] = {}
     for i, tok in enumerate(view.toks):
-        for word in dict.fromkeys([tok.norm, *(form.stem for form in tok.noun_forms)]):
-            starts.setdefault(word, []).append(i)
+        words = [tok.norm, *(form.stem for form in tok.noun_forms)]
+        if firsts.isdisjoint(words):
+            continue  # most tokens: no phrase a holder was named with starts here
+        for word in dict.fromkeys(words):
+            if word in firsts:
+                starts.setdefault(word, []).append(i)
     return starts
 
 
