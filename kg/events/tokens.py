@@ -69,19 +69,34 @@ def word_forms(word: str) -> tuple[tuple[Form, ...], tuple[Form, ...]]:
     """
     folded, origin = fold(word)
     return (
-        _forms(word, folded, origin, NOUN_PREFIXES, SUFFIXES, article=True),
-        _forms(word, folded, origin, VERB_PREFIXES, VERB_SUFFIXES, article=False),
+        _forms(word, folded, origin, _NOUN_AFFIXES, article=True),
+        _forms(word, folded, origin, _VERB_AFFIXES, article=False),
     )
 
 
+class _Affixes:
+    """Prefixes by the letter they start with and suffixes by the letter they end with, each in
+    its list's order (the order of the forms found), so a word tries only those that can fit."""
+
+    def __init__(self, prefixes: Sequence[str], suffixes: Sequence[str]) -> None:
+        letters = {p[0] for p in prefixes if p} | {s[-1] for s in suffixes}
+        self._prefixes = {c: tuple(p for p in prefixes if not p or p[0] == c) for c in letters}
+        self._bare = tuple(p for p in prefixes if not p)
+        self._suffixes = {c: tuple(s for s in suffixes if s[-1] == c) for c in letters}
+
+    def prefixes(self, word: str) -> tuple[str, ...]:
+        return self._prefixes.get(word[:1], self._bare)
+
+    def suffixes(self, word: str) -> tuple[str, ...]:
+        return self._suffixes.get(word[-1:], ())
+
+
+_NOUN_AFFIXES = _Affixes(NOUN_PREFIXES, SUFFIXES)
+_VERB_AFFIXES = _Affixes(VERB_PREFIXES, VERB_SUFFIXES)
+
+
 def _forms(
-    word: str,
-    folded: str,
-    origin: Sequence[int],
-    prefixes: Sequence[str],
-    suffixes: Sequence[str],
-    *,
-    article: bool,
+    word: str, folded: str, origin: Sequence[int], affixes: _Affixes, *, article: bool
 ) -> tuple[Form, ...]:
     found: dict[str, Form] = {}
 
@@ -90,7 +105,7 @@ def _forms(
             offset = origin[cut] if cut < len(origin) else len(word)
             found[stem] = Form(stem, offset, definite)
 
-    for prefix in prefixes:
+    for prefix in affixes.prefixes(folded):
         if not folded.startswith(prefix) or len(folded) - len(prefix) < 2:
             continue
         rest, cut = folded[len(prefix) :], len(prefix)
@@ -101,7 +116,7 @@ def _forms(
             bases.append((rest[1:], cut - 1, True))  # ل + ال is written «لل»
         for base, base_cut, definite in bases:
             add(base, base_cut, definite)
-            for suffix in suffixes:
+            for suffix in affixes.suffixes(base):
                 if base.endswith(suffix) and len(base) - len(suffix) >= 3:
                     stem = base[: -len(suffix)]
                     add(stem, base_cut, definite)
