@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from typing import NamedTuple
 
 import numpy as np
 import pycrfsuite
@@ -25,8 +27,7 @@ from kg.ner.features import (
     FeatureConfig,
     Lexicons,
     WordParts,
-    bigram_features,
-    lexicon_hits,
+    lexicon_used,
     position_features,
     word_parts,
 )
@@ -36,6 +37,8 @@ __all__ = ["CRFDecoder", "CRFWeights"]
 # Word forms scored and kept per process; past this the table starts afresh (flat memory).
 MAX_WORDS = 100_000
 _SLOTS = 1 + 4 + 2  # a word form's own score, as a neighbour at each offset, its ±1 class
+# Positions with features of their own (pos=0, pos=1, pos=2 up to the fifth, pos=5 after).
+_POSITION_BUCKETS = 6
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,16 @@ class CRFDecoder:
         self._pending: list[WordParts] = []
         # A window position past the sentence's edge, at each offset.
         self._outside = weights.scores([OUTSIDE[d]] for d in OFFSETS)
+        self._zero = len(weights.attributes)  # the zero row past the weights
+        self._phrases = _StemPhrases(lexicons, config)
+        # Position features: the k-th token's (the last for any later one), the first's and
+        # the last's extra (BOS, EOS).
+        edges = ("BOS", "EOS")
+        self._position = weights.scores(
+            [f for f in position_features(k, k + 2) if f not in edges]
+            for k in range(_POSITION_BUCKETS)
+        )
+        self._edge = weights.scores([edge] for edge in edges)
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO labels for each sentence (one document's, for speed)."""
@@ -116,7 +129,7 @@ class CRFDecoder:
     ) -> np.ndarray:
         config, lexicons = self.config, self.lexicons
         table = self._table
-        total = table[rows, 0].copy()
+        total: np.ndarray = table[rows, 0].copy()
         # Position of each token in its sentence, and its sentence's length.
         position = np.concatenate([np.arange(n) for n in lengths])
         length = np.repeat(np.asarray(lengths), lengths)
@@ -129,24 +142,62 @@ class CRFDecoder:
                 total[inside] += table[neighbours, 5 + (d > 0)]
             if config.window:
                 total[~inside] += self._outside[k]
-        placed: list[list[str]] = []  # each token's features that depend on its place
-        for tokens in sentences:
-            n = len(tokens)
-            forms = [self._forms[self._row[t]] for t in tokens]
-            norms = [norm for norm, _ in forms]
-            stems = [stem for _, stem in forms]
-            hits = lexicon_hits(stems, lexicons, config)
-            for i in range(n):
-                features = position_features(i, n) if config.position else []
-                features.extend(hits[i])
+        # What depends on the token's place, a document at a time: its position, the word
+        # pairs around it (one feature string each, looked up in C), lexicon phrases (few).
+        if config.position:
+            total += self._position[np.minimum(position, len(self._position) - 1)]
+            total[position == 0] += self._edge[0]
+            total[position == length - 1] += self._edge[1]
+        forms = [self._forms[row] for row in rows.tolist()]
+        norms = [norm for norm, _ in forms]
+        stems = [stem for _, stem in forms]
+        if config.bigrams:
+            get, zero = self.weights.attributes.get, self._zero
+            before = _shifted(norms, lengths, before=True)
+            after = _shifted(norms, lengths, before=False)
+            pairs = [
+                [f"w-1|w={b}|{w}" for b, w in zip(before, norms, strict=True)],
+                [f"w|w+1={w}|{a}" for w, a in zip(norms, after, strict=True)],
+            ]
+            if config.strip:
+                stems_before = _shifted(stems, lengths, before=True)
+                pairs.append([f"s-1|s={b}|{s}" for b, s in zip(stems_before, stems, strict=True)])
+            states = self.weights.states
+            for strings in pairs:
+                total += states[list(map(get, strings, repeat(zero)))]
+        self._add_lexicon_hits(total, stems, lengths)
+        return total
+
+    def _add_lexicon_hits(
+        self, total: np.ndarray, stems: list[str], lengths: Sequence[int]
+    ) -> None:
+        """Add the weights of the lexicon phrases of two or more words (a one-word phrase is
+        its word form's, scored with it): a token's own and its neighbours' hits, in the order
+        sentence_features gives them."""
+        tokens: list[int] = []
+        features: list[list[str]] = []
+        phrases = self._phrases
+        start = 0
+        for n in lengths:
+            sentence = stems[start : start + n]
+            hits: dict[int, list[str]] = {}
+            for i in [i for i, stem in enumerate(sentence) if phrases[stem].longer]:
+                for words, name in phrases[sentence[i]].longer:
+                    if tuple(sentence[i : i + len(words)]) == words:
+                        hits.setdefault(i, []).append(name + ":B")
+                        for j in range(i + 1, i + len(words)):
+                            hits.setdefault(j, []).append(name + ":I")
+            near = {i - d for i in hits for d in OFFSETS if 0 <= i - d < n}
+            for i in sorted(near.union(hits)):
+                found = list(hits.get(i, ()))
                 for d in OFFSETS:
-                    if 0 <= i + d < n and hits[i + d]:
-                        features.extend(f"{h}[{d}]" for h in hits[i + d])
-                if config.bigrams:
-                    features.extend(bigram_features(norms, stems, i, config))
-                placed.append(features)
-        summed: np.ndarray = total + self.weights.scores(placed)
-        return summed
+                    if i + d in hits:
+                        found.extend(f"{h}[{d}]" for h in hits[i + d])
+                tokens.append(start + i)
+                features.append(found)
+            start += n
+        if tokens:
+            total[tokens] += self.weights.scores(features)
 
     def _row_of(self, token: str) -> int:
         row = self._row.get(token)
@@ -165,9 +216,18 @@ class CRFDecoder:
             grown = np.zeros((max(end, 2 * len(self._table)), *self._table.shape[1:]))
             grown[:start] = self._table[:start]
             self._table = grown
-        self._table[start:end, 0] = scores(p.own for p in pending)
+        # A one-word lexicon phrase is a hit wherever its word stands: the word's own feature,
+        # and one it shows each neighbour.
+        one_word = [self._phrases[p.stem].one_word for p in pending]
+        self._table[start:end, 0] = scores(
+            (*p.own, *(f"{name}:B" for name in names))
+            for p, names in zip(pending, one_word, strict=True)
+        )
         for k, d in enumerate(OFFSETS):
-            self._table[start:end, 1 + k] = scores(p.near[d] for p in pending)
+            self._table[start:end, 1 + k] = scores(
+                (*p.near[d], *(f"{name}:B[{d}]" for name in names))
+                for p, names in zip(pending, one_word, strict=True)
+            )
         for k, d in enumerate((-1, 1)):
             classes = ([p.class_near[d]] if d in p.class_near else [] for p in pending)
             self._table[start:end, 5 + k] = scores(classes)
@@ -177,6 +237,46 @@ class CRFDecoder:
     def _clear(self) -> None:
         self._row.clear()
         self._forms.clear()
+        self._phrases.clear()
+
+
+class _Opened(NamedTuple):
+    one_word: tuple[str, ...]  # names of the lexicons that list the word as a phrase
+    longer: tuple[tuple[tuple[str, ...], str], ...]  # (words, lexicon) of longer ones it opens
+
+
+class _StemPhrases(dict[str, _Opened]):
+    """The lexicon phrases each stem opens (:func:`~kg.ner.features.lexicon_hits`' table, less
+    the lexicons the features leave out), worked out the first time the stem is met."""
+
+    def __init__(self, lexicons: Lexicons, config: FeatureConfig) -> None:
+        super().__init__()
+        self.lexicons, self.config = lexicons, config
+
+    def __missing__(self, stem: str) -> _Opened:
+        one_word: list[str] = []
+        longer: list[tuple[tuple[str, ...], str]] = []
+        for words, name in self.lexicons.phrases.get(stem, ()):
+            if lexicon_used(name, self.config):
+                if len(words) == 1:
+                    one_word.append(name)
+                else:
+                    longer.append((words, name))
+        opened = self[stem] = _Opened(tuple(one_word), tuple(longer))
+        return opened
+
+
+def _shifted(words: list[str], lengths: Sequence[int], *, before: bool) -> list[str]:
+    """Each token's neighbour in its sentence, the one before it (or after it), ``_`` past the
+    sentence's edge."""
+    shifted: list[str] = []
+    start = 0
+    for n in lengths:
+        sentence = words[start : start + n]
+        if sentence:
+            shifted.extend(["_", *sentence[:-1]] if before else [*sentence[1:], "_"])
+        start += n
+    return shifted
 
 
 def _viterbi(

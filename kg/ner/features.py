@@ -239,14 +239,11 @@ def lexicon_hits(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> lis
     token, ``name:I`` on the rest; a token can be in several lexicons)."""
     n = len(stems)
     hits: list[list[str]] = [[] for _ in range(n)]
-    use_trig, use_gaz, use_lists = cfg.triggers, cfg.gazetteers, cfg.name_lists
-    if use_trig or use_gaz:
-        for i, stem in enumerate(stems):
-            for toks, name in lex.phrases.get(stem, ()):
-                is_gaz = name[0] == "G"
-                if (is_gaz and not use_gaz) or (not is_gaz and not use_trig):
-                    continue
-                if not use_lists and name.startswith("GW"):
+    if cfg.triggers or cfg.gazetteers:
+        phrases = lex.phrases
+        for i in [i for i, stem in enumerate(stems) if stem in phrases]:
+            for toks, name in phrases[stems[i]]:
+                if not lexicon_used(name, cfg):
                     continue
                 k = len(toks)
                 if k == 1 or tuple(stems[i : i + k]) == toks:
@@ -254,6 +251,14 @@ def lexicon_hits(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> lis
                     for j in range(i + 1, min(i + k, n)):
                         hits[j].append(name + ":I")
     return hits
+
+
+def lexicon_used(name: str, cfg: FeatureConfig) -> bool:
+    """Whether the features use lexicon ``name`` (gazetteers ``G…``, word lists ``GW…``,
+    trigger lists otherwise)."""
+    if name[0] == "G":
+        return cfg.gazetteers and (cfg.name_lists or not name.startswith("GW"))
+    return cfg.triggers and (cfg.name_lists or not name.startswith("GW"))
 
 
 def _unseen_word(stem: str, lex: Lexicons) -> list[str]:
