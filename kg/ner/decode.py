@@ -4,10 +4,11 @@ share of the state scores summed once, and Viterbi over a document's sentences a
 CRFsuite tags an item from its attribute strings: about 45 per token, built in Python and looked
 up in the model, though the shipped model weighs only 25,430 attributes. Most of a token's
 attributes belong to its word form wherever it stands (its form, stem, affixes, word classes, and
-what it shows its neighbours' windows), and news repeats its vocabulary, so :class:`CRFDecoder`
-sums those weights once per word form (:class:`~kg.ner.features.WordParts`, the strings the
-features give it) and per token adds only what depends on the place: the position, lexicon
-phrases, word pairs. The labels are CRFsuite's (the same arithmetic in another order; the tests
+what it shows its neighbours' windows, the one-word lexicon phrases it is), and news repeats
+its vocabulary, so :class:`CRFDecoder` sums those weights once per word form
+(:class:`~kg.ner.features.WordParts`, the strings the features give it) and per token adds only
+what depends on the place, a document at a time: the position, the word pairs, lexicon phrases
+of two or more words. The labels are CRFsuite's (the same arithmetic in another order; the tests
 compare both on real text).
 """
 
