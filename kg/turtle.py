@@ -41,6 +41,10 @@ _STRING_SPECIAL = re.compile(r'["\\\x00-\x1f\x7f]')
 # Integers written bare (Turtle's INTEGER is xsd:integer).
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _RDF_TYPE = str(RDF.type)
+_XSD_INTEGER, _XSD_STRING = str(XSD.integer), str(XSD.string)
+# Where a local name can start in the run of name characters that ends an IRI.
+_LOCAL_START = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+OrderKey = tuple[int, str, str]
 
 
 def escape_string(text: str) -> str:
@@ -108,11 +112,14 @@ class TrigWriter:
         written = self._iris.get(iri)
         if written is None:
             written = f"<{self._iri_ref(iri)}>"
-            for prefix, namespace in self.prefixes:
-                local = iri[len(namespace) :]
-                if iri.startswith(namespace) and _LOCAL_NAME.fullmatch(local):
-                    written = f"{prefix}:{local}"
-                    break
+            # A local name is a run of name characters at the end that opens with a letter or
+            # «_»: most document IRIs («…#char=120,132») end in none and need no prefix tried.
+            if _LOCAL_START.search(iri) is not None:
+                for prefix, namespace in self.prefixes:
+                    local = iri[len(namespace) :]
+                    if iri.startswith(namespace) and _LOCAL_NAME.fullmatch(local):
+                        written = f"{prefix}:{local}"
+                        break
             if len(self._iris) < 100_000:  # vocabulary terms recur; document IRIs mostly do not
                 self._iris[iri] = written
         return written
@@ -122,18 +129,21 @@ class TrigWriter:
         if literal.language:
             return f'"{escape_string(lexical)}"@{literal.language}'
         datatype = literal.datatype
-        if datatype == XSD.integer and _INTEGER.fullmatch(lexical):
-            return lexical
-        if datatype is None or datatype == XSD.string:
+        if datatype is None:
             return f'"{escape_string(lexical)}"'
-        return f'"{escape_string(lexical)}"^^{self.iri(str(datatype))}'
+        datatype_iri = str(datatype)
+        if datatype_iri == _XSD_INTEGER and _INTEGER.fullmatch(lexical):
+            return lexical
+        if datatype_iri == _XSD_STRING:
+            return f'"{escape_string(lexical)}"'
+        return f'"{escape_string(lexical)}"^^{self.iri(datatype_iri)}'
 
     @staticmethod
     def _iri_ref(iri: str) -> str:
         return _IRI_FORBIDDEN.sub(lambda match: f"\\u{ord(match.group()):04X}", iri)
 
 
-def _order(node: Node) -> tuple[int, str, str]:
+def _order(node: Node) -> OrderKey:
     """A total order over terms: IRIs, then blank nodes, then literals (by value, then type)."""
     if type(node) is URIRef or isinstance(node, URIRef):  # the exact type first: most terms
         return (0, str(node), "")
