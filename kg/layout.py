@@ -80,7 +80,11 @@ def layout(G: nx.Graph, radii: Mapping[Any, float], *, seed: int = 0) -> Layout:
     if not nodes:
         return Layout({}, [], {})
     groups = _communities(G, nodes)
-    local = {key: _community_layout(G, members, radii, seed) for key, members in groups.items()}
+    # Communities of one shape (most are pairs and triangles) share one spring layout.
+    springs: dict[tuple[int, tuple[tuple[int, int], ...]], np.ndarray] = {}
+    local = {
+        key: _community_layout(G, members, radii, seed, springs) for key, members in groups.items()
+    }
     disc_radius = {key: _extent(points, radii) for key, points in local.items()}
     centres = _place_communities(G, groups, disc_radius, seed)
     pos: Positions = {}
@@ -196,20 +200,29 @@ def _communities(G: nx.Graph, nodes: list[Any]) -> dict[int, list[Any]]:
 
 
 def _community_layout(
-    G: nx.Graph, members: list[Any], radii: Mapping[Any, float], seed: int
+    G: nx.Graph,
+    members: list[Any],
+    radii: Mapping[Any, float],
+    seed: int,
+    springs: dict[tuple[int, tuple[tuple[int, int], ...]], np.ndarray],
 ) -> Positions:
-    """Positions of one community around (0, 0), spaced for its nodes' sizes."""
+    """Positions of one community around (0, 0), spaced for its nodes' sizes; ``springs``
+    keeps the spring layout of each shape (node count and edges) met before."""
     if len(members) == 1:
         return {members[0]: (0.0, 0.0)}
     H = G.subgraph(members)
     index = {node: i for i, node in enumerate(members)}
     n = len(members)
     if n <= SPRING_MAX_NODES:
-        simple = nx.Graph()
-        simple.add_nodes_from(range(n))
-        simple.add_edges_from((index[u], index[v]) for u, v in H.edges() if u != v)
-        raw = nx.spring_layout(simple, k=1.0 / math.sqrt(n), iterations=60, seed=seed)
-        xy = np.array([raw[i] for i in range(n)], dtype=float)
+        # The layout depends on the shape alone (the adjacency matrix, in member order).
+        shape = (n, tuple(sorted({_pair(index[u], index[v]) for u, v in H.edges() if u != v})))
+        if shape not in springs:
+            simple = nx.Graph()
+            simple.add_nodes_from(range(n))
+            simple.add_edges_from(shape[1])
+            raw = nx.spring_layout(simple, k=1.0 / math.sqrt(n), iterations=60, seed=seed)
+            springs[shape] = np.array([raw[i] for i in range(n)], dtype=float)
+        xy = springs[shape].copy()
     else:
         pairs = sorted({tuple(sorted((index[u], index[v]))) for u, v in H.edges() if u != v})
         xy = grid_force_layout(n, np.array(pairs, dtype=np.int64).reshape(-1, 2), seed)
@@ -225,6 +238,10 @@ def _community_layout(
     sizes = np.array([_ROOT2 * radii[m] + NODE_GAP for m in members])
     xy *= COMMUNITY_SPREAD * math.sqrt(float((sizes * sizes).sum()))
     return {m: (float(xy[i, 0]), float(xy[i, 1])) for i, m in enumerate(members)}
+
+
+def _pair(u: int, v: int) -> tuple[int, int]:
+    return (u, v) if u < v else (v, u)
 
 
 def _extent(points: Positions, radii: Mapping[Any, float]) -> float:
