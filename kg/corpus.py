@@ -33,7 +33,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 import networkx as nx
 from rdflib import URIRef
@@ -79,15 +79,26 @@ from kg.resolve import EntityTally, Resolver
 from kg.turtle import TrigWriter
 from kg.vocab import Iris
 
-# A graph this big has its view drawn in a process of its own while the corpus graph is written;
-# a smaller one draws in less time than a process takes to start (~0.2 s).
+if TYPE_CHECKING:
+    from kg.layout import Layout
+
+# A graph this big has its view's layout worked out in a process of its own while the corpus
+# graph is written; a smaller one is laid out in less time than a process takes to start (~0.2 s).
 PARALLEL_VIEW_NODES = 500
 
 LINK_CHUNK = 16  # documents per linking task
 
 # Wraps the stream of extracted documents (a progress bar on a terminal).
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
-View = Callable[[nx.Graph], str]  # draws graph.html from the entity graph (picklable)
+
+
+class View(Protocol):
+    """Draws graph.html from the entity graph (picklable): its layout apart (in another
+    process), then the page, taking the layout from ``placement`` when it needs it."""
+
+    def layout(self, G: nx.Graph) -> Layout: ...
+
+    def __call__(self, G: nx.Graph, placement: Callable[[], Layout] | None = None) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -471,12 +482,13 @@ class StreamingBuild:
         for iri, name in zip(iris, named, strict=True):
             G.nodes[iri].update(label_en=name.label, label_source=name.source)
         with contextlib.ExitStack() as stack:
-            html: Future[str] | str | None = None
+            placed: Future[Layout] | None = None
             if view is not None and (os.cpu_count() or 1) > 1 and len(G) >= PARALLEL_VIEW_NODES:
-                # The view is drawn in another process while this one writes the corpus graph
-                # (whatever --jobs says: that counts extraction workers).
+                # The view's layout is worked out in another process while this one writes the
+                # corpus graph and the rest of the page (whatever --jobs says: that counts
+                # extraction workers).
                 pool = stack.enter_context(ProcessPoolExecutor(max_workers=1))
-                html = pool.submit(view, G)
+                placed = pool.submit(view.layout, G)
             # Straight to text: an rdflib store of the corpus graph would cost more than the rest.
             posts = self._counts.posts
             corpus = list(rdf.corpus_triples(entities, metrics, G, self.iris, posts, english))
@@ -484,10 +496,9 @@ class StreamingBuild:
             self._header = writer.header()
             if corpus:
                 self._corpus_block = writer.block(self.iris.corpus_graph(), corpus)
-            if isinstance(html, Future):
-                html = html.result()
-            elif view is not None:
-                html = view(G)
+            html = None
+            if view is not None:
+                html = view(G, placed.result if placed is not None else None)
         triples = self._triples + len(set(corpus))
         return BuildResult(G, triples, len(self._documents), self._resumed, html)
 

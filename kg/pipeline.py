@@ -10,9 +10,8 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +46,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyoxigraph
 
+    from kg.layout import Layout
     from kg.query import QueryResult
     from kg.store import MemoryStore, OxigraphStore
 
@@ -377,7 +377,7 @@ def build_directory(
                 documents,
                 progress=progress,
                 on_error=document_failed if report is not None else None,
-                view=partial(draw_view, top=top),
+                view=BuildView(top),
             )
             if report is not None and report.documents == 0 and not report.ok:
                 return result  # nothing good was read: keep whatever the folder holds
@@ -397,13 +397,26 @@ def build_directory(
     return result
 
 
-def draw_view(G: nx.Graph, *, top: int | None = None) -> str:
-    """graph.html of a build: every entity, or for a huge graph the VIEW_NODES most central."""
-    from kg.viz import render_html
+@dataclass(frozen=True)
+class BuildView:
+    """graph.html of a build: every entity, or for a huge graph the VIEW_NODES most central
+    (``top``: the most central ``top``). Its layout may be worked out apart (in another process,
+    while the build writes its graph) and handed to the page when it needs it."""
 
-    if top is None and len(G) > VIEW_NODES:
-        top = VIEW_NODES
-    return render_html(G, title="kg graph", top=top)
+    top: int | None = None
+
+    def layout(self, G: nx.Graph) -> Layout:
+        from kg.viz import view_layout
+
+        return view_layout(G, top=self._top(G))
+
+    def __call__(self, G: nx.Graph, placement: Callable[[], Layout] | None = None) -> str:
+        from kg.viz import render_html
+
+        return render_html(G, title="kg graph", top=self._top(G), placement=placement)
+
+    def _top(self, G: nx.Graph) -> int | None:
+        return VIEW_NODES if self.top is None and len(G) > VIEW_NODES else self.top
 
 
 def _unique_documents(

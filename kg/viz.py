@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -33,7 +34,7 @@ from kg.graph import EXAMPLES_PER_NODE
 from kg.layout import Disc, Layout, layout
 from kg.text import normalize
 
-__all__ = ["PHYSICS_MAX_NODES", "TYPE_STYLES", "render_html", "select_top"]
+__all__ = ["PHYSICS_MAX_NODES", "TYPE_STYLES", "render_html", "select_top", "view_layout"]
 
 #: Above this many nodes positions are always precomputed and vis-network physics stays off.
 PHYSICS_MAX_NODES = 300
@@ -105,21 +106,22 @@ def render_html(
     top: int | None = None,
     physics: bool | None = None,
     seed: int = 0,
+    placement: Callable[[], Layout] | None = None,
 ) -> str:
     """Return one self-contained HTML document showing ``G``.
 
     ``top`` keeps only the ``top`` highest-PageRank nodes (:func:`select_top`), and the page says
     so. ``physics=True`` lets vis-network's simulation move the nodes (only up to
     :data:`PHYSICS_MAX_NODES` nodes); by default positions come from :func:`kg.layout.layout`,
-    seeded, so the same input gives the same page.
+    seeded, so the same input gives the same page. ``placement`` gives that layout when the page
+    needs it (:func:`view_layout` of the same graph, ``top`` and ``seed``, worked out elsewhere
+    meanwhile); by default it is worked out here.
     """
     total = G.number_of_nodes()
     if top is not None:
         G = select_top(G, top)
     ids = sorted(G.nodes, key=str)
-    top_rank = _top_rank(G)
-    radii = {n: _node_size(float(G.nodes[n].get("pagerank", 0.0)), top_rank) for n in ids}
-    placed = layout(G, radii, seed=seed)
+    radii = _radii(G, ids)
     use_physics = bool(physics) and len(ids) <= PHYSICS_MAX_NODES
     sentences = _SentenceTable()
     net = Network(
@@ -130,8 +132,12 @@ def render_html(
         cdn_resources="in_line",
     )
     # Assign the lists directly: from_nx / add_edge are O(E·(N+E)).
-    net.nodes = _vis_nodes(G, ids, placed, radii, sentences)
+    net.nodes = _vis_nodes(G, ids, radii, sentences)
     net.edges = _vis_edges(G)
+    placed = placement() if placement is not None else layout(G, radii, seed=seed)
+    for node in net.nodes:
+        node["x"], node["y"] = placed.positions[node["ref"]]
+        node["cm"] = placed.community[node.pop("ref")]
     net.options = _options(len(ids), use_physics, G.is_directed())
     nodes, edges, heading, _, _, options = net.get_network_data()
     html = (
@@ -152,6 +158,19 @@ def render_html(
         )
     )
     return _EXTERNAL.sub("", html)
+
+
+def view_layout(G: nx.Graph, *, top: int | None = None, seed: int = 0) -> Layout:
+    """The layout :func:`render_html` gives ``G`` with these ``top`` and ``seed`` (the costly
+    part of a page: another process may work it out while the page is written)."""
+    if top is not None:
+        G = select_top(G, top)
+    return layout(G, _radii(G, sorted(G.nodes, key=str)), seed=seed)
+
+
+def _radii(G: nx.Graph, ids: list[Any]) -> dict[Any, float]:
+    top_rank = _top_rank(G)
+    return {n: _node_size(float(G.nodes[n].get("pagerank", 0.0)), top_rank) for n in ids}
 
 
 class _SentenceTable:
@@ -235,12 +254,13 @@ def _sentence(text: Any) -> str:
 def _vis_nodes(
     G: nx.Graph,
     ids: list[Any],
-    placed: Layout,
     radii: dict[Any, float],
     sentences: _SentenceTable,
 ) -> list[dict[str, Any]]:
-    """The nodes as vis-network data. The name is kept out of ``label``: the page draws the
-    labels itself, as many as fit at each zoom (vis-network would draw every one)."""
+    """The nodes as vis-network data, but for their place (``ref`` says which node each is,
+    for the layout to fill in ``x``, ``y`` and the community ``cm``). The name is kept out of
+    ``label``: the page draws the labels itself, as many as fit at each zoom (vis-network would
+    draw every one)."""
     out: list[dict[str, Any]] = []
     for n in ids:
         attrs = G.nodes[n]
@@ -250,9 +270,9 @@ def _vis_nodes(
         alternatives = [str(a) for a in attrs.get("alt_labels", []) or []]
         keys = [_key(name), *map(_key, alternatives), *([_key(english)] if english else [])]
         examples = attrs.get("examples", []) or []
-        x, y = placed.positions[n]
         out.append(
             {
+                "ref": n,
                 "id": str(n),
                 "name": name,
                 "en": english or name,
@@ -264,9 +284,6 @@ def _vis_nodes(
                 "mentions": int(attrs.get("mentions", 0)),
                 "ex": [sentences.add(str(doc), _sentence(text)) for doc, text in examples],
                 "fx": [list(map(str, fact)) for fact in attrs.get("facts", []) or []],
-                "x": x,
-                "y": y,
-                "cm": placed.community[n],
             }
         )
     return out

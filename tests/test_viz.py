@@ -10,6 +10,7 @@ import networkx as nx
 import pytest
 
 from kg.errors import ConfigError
+from kg.layout import Layout
 from kg.viz import render_html, select_top
 
 HOSTILE_SCRIPT = "</script><script>alert(1)</script>"
@@ -174,3 +175,18 @@ def test_empty_graph() -> None:
     html = render_html(nx.Graph())
     assert "no entities" in html and "لا توجد كيانات" in html
     assert embedded(html, "nodes") == []
+
+
+def test_viz_page_with_its_layout_worked_out_apart_is_the_same_page() -> None:
+    from kg.viz import view_layout
+
+    G = small_graph()
+    asked: list[str] = []
+
+    def placement() -> Layout:
+        asked.append("layout")
+        return view_layout(G, top=2, seed=3)
+
+    assert render_html(G, top=2, seed=3, placement=placement) == render_html(G, top=2, seed=3)
+    assert asked == ["layout"]
+    assert render_html(G, placement=lambda: view_layout(G)) != render_html(G, top=2)
