@@ -97,29 +97,36 @@ def document_triples(
     """
     doc = annotated.doc
     graph = _Triples()
+    add = graph.add
     context = iris.span(doc.id, 0, len(doc.text))
     _add_document_context(graph, context, doc)
+    # The terms of every sentence and mention, looked up once (a namespace attribute builds
+    # a new term each time).
+    a, anchor_of, begin, end = RDF.type, NIF.anchorOf, NIF.beginIndex, NIF.endIndex
+    reference, in_sentence = NIF.referenceContext, NIF.sentence
     for sentence in annotated.sentences:
         node = iris.span(doc.id, sentence.start, sentence.end)
-        graph.add((node, RDF.type, NIF.Sentence))
-        graph.add((node, NIF.referenceContext, context))
-        graph.add((node, NIF.beginIndex, _integer(sentence.start)))
-        graph.add((node, NIF.endIndex, _integer(sentence.end)))
-        graph.add((node, NIF.anchorOf, Literal(doc.text[sentence.start : sentence.end])))
-        graph.add((node, KGO.sentenceIndex, _integer(sentence.index)))
+        add((node, a, NIF.Sentence))
+        add((node, reference, context))
+        add((node, begin, _integer(sentence.start)))
+        add((node, end, _integer(sentence.end)))
+        add((node, anchor_of, Literal(doc.text[sentence.start : sentence.end])))
+        add((node, KGO.sentenceIndex, _integer(sentence.index)))
+    phrase, class_ref, extractor = NIF.Phrase, ITSRDF.taClassRef, KGO.extractor
+    ident_ref = ITSRDF.taIdentRef
     for mention in annotated.mentions:
         node = iris.span(doc.id, mention.start, mention.end)
         sentence = annotated.sentences[mention.sentence]
-        graph.add((node, RDF.type, NIF.Phrase))
-        graph.add((node, NIF.anchorOf, _text(mention.text)))
-        graph.add((node, NIF.beginIndex, _integer(mention.start)))
-        graph.add((node, NIF.endIndex, _integer(mention.end)))
-        graph.add((node, NIF.referenceContext, context))
-        graph.add((node, NIF.sentence, iris.span(doc.id, sentence.start, sentence.end)))
-        graph.add((node, ITSRDF.taClassRef, ENTITY_CLASSES[mention.type]))
-        graph.add((node, KGO.extractor, _text(mention.extractor)))
+        add((node, a, phrase))
+        add((node, anchor_of, _text(mention.text)))
+        add((node, begin, _integer(mention.start)))
+        add((node, end, _integer(mention.end)))
+        add((node, reference, context))
+        add((node, in_sentence, iris.span(doc.id, sentence.start, sentence.end)))
+        add((node, class_ref, ENTITY_CLASSES[mention.type]))
+        add((node, extractor, _text(mention.extractor)))
         if mention in entity_keys:
-            graph.add((node, ITSRDF.taIdentRef, iris.entity(entity_keys[mention])))
+            add((node, ident_ref, iris.entity(entity_keys[mention])))
     facts = _Facts(graph, annotated, entity_keys, iris)
     for event in annotated.events:
         facts.add_event(event)
