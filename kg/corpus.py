@@ -491,15 +491,16 @@ class StreamingBuild:
                 placed = pool.submit(view.layout, G)
             # Straight to text: an rdflib store of the corpus graph would cost more than the rest.
             posts = self._counts.posts
-            corpus = list(rdf.corpus_triples(entities, metrics, G, self.iris, posts, english))
+            corpus = rdf.corpus_triples(entities, metrics, G, self.iris, posts, english)
             writer = rdf.trig_writer(rdf.new_dataset(self.iris))
             self._header = writer.header()
-            if corpus:
-                self._corpus_block = writer.block(self.iris.corpus_graph(), corpus)
+            block, count = writer.counted_block(self.iris.corpus_graph(), corpus)
+            if count:
+                self._corpus_block = block
             html = None
             if view is not None:
                 html = view(G, placed.result if placed is not None else None)
-        triples = self._triples + len(set(corpus))
+        triples = self._triples + count
         return BuildResult(G, triples, len(self._documents), self._resumed, html)
 
     def write_graph(self, stream: TextIO) -> None:

@@ -78,10 +78,15 @@ class TrigWriter:
 
     def block(self, graph: URIRef, triples: Iterable[Triple]) -> str:
         """One named graph: ``<graph> {``, its subjects, ``}`` (no trailing newline)."""
+        return self.counted_block(graph, triples)[0]
+
+    def counted_block(self, graph: URIRef, triples: Iterable[Triple]) -> tuple[str, int]:
+        """:meth:`block`, and how many distinct triples it holds."""
         by_subject: dict[Node, dict[str, set[Node]]] = defaultdict(lambda: defaultdict(set))
         for subject, predicate, obj in triples:
             # Predicates are IRIs; as plain strings they sort and compare fastest.
             by_subject[subject][str(predicate)].add(obj)
+        count = 0
         paragraphs = []
         for subject in sorted(by_subject, key=_order):
             predicates = by_subject[subject]
@@ -89,13 +94,15 @@ class TrigWriter:
             for name_iri in sorted(predicates, key=lambda p: (p != _RDF_TYPE, p)):
                 name = "a" if name_iri == _RDF_TYPE else self.iri(name_iri)
                 values = predicates[name_iri]
+                count += len(values)
                 if len(values) == 1:
                     objects = self.term(next(iter(values)))
                 else:
                     objects = ", ".join(self.term(o) for o in sorted(values, key=_order))
                 lines.append(f"{name} {objects}")
             paragraphs.append(f"{self.term(subject)} " + " ;\n    ".join(lines) + " .")
-        return f"<{self._iri_ref(str(graph))}> {{\n" + "\n\n".join(paragraphs) + "\n}"
+        text = f"<{self._iri_ref(str(graph))}> {{\n" + "\n\n".join(paragraphs) + "\n}"
+        return text, count
 
     def term(self, node: Node) -> str:
         """The Turtle text of one term."""

@@ -246,6 +246,9 @@ class _Opened(NamedTuple):
     longer: tuple[tuple[tuple[str, ...], str], ...]  # (words, lexicon) of longer ones it opens
 
 
+_NONE = _Opened((), ())  # most stems: shared
+
+
 class _StemPhrases(dict[str, _Opened]):
     """The lexicon phrases each stem opens (:func:`~kg.ner.features.lexicon_hits`' table, less
     the lexicons the features leave out), worked out the first time the stem is met."""
@@ -263,7 +266,8 @@ class _StemPhrases(dict[str, _Opened]):
                     one_word.append(name)
                 else:
                     longer.append((words, name))
-        opened = self[stem] = _Opened(tuple(one_word), tuple(longer))
+        opened = _Opened(tuple(one_word), tuple(longer)) if one_word or longer else _NONE
+        self[stem] = opened
         return opened
 
 
