@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kg.model import EventKind
@@ -101,11 +101,25 @@ class Entry:
         )
 
 
+# Words a PhraseIndex remembers whether a phrase starts at; then it starts afresh (flat memory).
+MAX_REMEMBERED_WORDS = 100_000
+
+
 @dataclass(frozen=True)
 class PhraseIndex:
-    """Entries indexed by their first word, for matching at a token position."""
+    """Entries indexed by their first word, for matching at a token position; ``opens``
+    remembers of each word as written whether any of its readings is a first word here."""
 
     by_first: dict[str, tuple[Entry, ...]]
+    opens: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+
+    def learn(self, word: str, stems: Iterable[str]) -> bool:
+        """Whether a phrase can start at ``word`` (whose readings' stems are ``stems``), kept in
+        ``opens`` (most words start none, and a look-up there is then the whole test)."""
+        if len(self.opens) >= MAX_REMEMBERED_WORDS:
+            self.opens.clear()
+        known = self.opens[word] = not self.by_first.keys().isdisjoint(stems)
+        return known
 
     @classmethod
     def build(cls, entries: Iterable[Entry]) -> PhraseIndex:

@@ -235,6 +235,12 @@ def segment_at(view: DocView, words: Sequence[str], index: int, stop: int) -> bo
 def match_at(index: PhraseIndex, view: DocView, i: int, stop: int) -> Match | None:
     """The longest lexicon phrase starting at token ``i`` (before token ``stop``), if any."""
     tok = view.toks[i]
+    opens = index.opens.get(tok.token.text)
+    if opens is None:
+        stems = [form.stem for form in (*tok.verb_forms, *tok.noun_forms)]
+        opens = index.learn(tok.token.text, stems)
+    if not opens:
+        return None
     best: Match | None = None
     for verb_form in (True, False):
         for form in tok.verb_forms if verb_form else tok.noun_forms:
