@@ -170,7 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         # Each checkout keeps its own kg cache: builds of two revisions taken in turn would
         # otherwise replace each other's compiled tables and spelled names at every run. One
-        # untimed build fills each (a user's second build finds its cache filled too).
+        # untimed build fills each (a user's second build finds its cache filled too), and
+        # kg_build byte-compiles each checkout's modules (as an installed kg's are).
         caches = {c: work / f"cache-{k}" for k, c in enumerate(checkouts)}
 
         def build(inputs: Sequence[Path], jobs: int = 1) -> list[Run]:
