@@ -260,6 +260,8 @@ _HAMZA_BELOW = re.compile(r"(?<=[\u0621-\u064a\u064b-\u0652])(?=إ)")
 _SCRIPT_CHANGE = re.compile(
     r"[\u0621-\u064a][\u064b-\u0652]*(?=[A-Za-z])|[A-Za-z](?=[\u0621-\u064a])"
 )
+# A letter that _WORD_END, _HAMZA_BELOW or _SCRIPT_CHANGE needs to cut a token.
+_CUT_LETTER = re.compile(r"[ةى\u064bإA-Za-z]")
 MIN_GLUED_LETTERS = 2
 # Two glued words of the shapes kg.glue cuts have at least this many letters, and at most this
 # many (a longer token is no two words, and each cut tried costs a look-up of its halves).
@@ -279,6 +281,8 @@ def split_glued(token: str) -> tuple[str, ...]:
     >>> split_glued("والإعلام"), split_glued("مدينة"), split_glued("أيضًا")
     (('والإعلام',), ('مدينة',), ('أيضًا',))
     """
+    if _CUT_LETTER.search(token) is None:
+        return (token,)  # most words: no letter any of the three cuts needs
     cuts = {m.end() for m in _WORD_END.finditer(token)}
     for match in _HAMZA_BELOW.finditer(token):
         start = max((c for c in cuts if c < match.start()), default=0)
