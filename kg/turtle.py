@@ -81,7 +81,13 @@ class TrigWriter:
         return self.counted_block(graph, triples)[0]
 
     def counted_block(self, graph: URIRef, triples: Iterable[Triple]) -> tuple[str, int]:
-        """:meth:`block`, and how many distinct triples it holds."""
+        """:meth:`block`, and how many distinct triples it holds.
+
+        >>> from kg.vocab import RDF, SDO
+        >>> fact = (URIRef("https://x.org/a"), RDF.type, SDO.Person)
+        >>> TrigWriter({}).counted_block(URIRef("https://x.org/g"), [fact, fact])[1]
+        1
+        """
         by_subject: dict[Node, dict[str, set[Node]]] = defaultdict(lambda: defaultdict(set))
         for subject, predicate, obj in triples:
             # Predicates are IRIs; as plain strings they sort and compare fastest.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.dates import DateMatch, document_anchor, find_dates
 
@@ -139,3 +141,16 @@ def test_dates_document_anchor(
     text: str, published: dt.date | None, expected: dt.date | None
 ) -> None:
     assert document_anchor(text, published) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="غزّةﻻﷲ ـأإآىًٌa1١٢\u00a0\u2009]^-\\", max_size=12))
+def test_dates_fold_maps_each_character_back(text: str) -> None:
+    """fold's table gives what folding each character alone gives, and every folded
+    character points at the one it came from."""
+    from kg.dates import _fold_char, fold
+
+    folded, origin = fold(text)
+    pieces = [_fold_char(char) for char in text]
+    assert folded == "".join(pieces)
+    assert origin == [index for index, piece in enumerate(pieces) for _ in piece]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from kg.errors import ConfigError
@@ -194,3 +196,31 @@ def test_ner_rules_merge_a_listed_place_beats_the_taggers_person() -> None:
     organisation = [_span(text, "بوخارست", EntityType.ORGANIZATION, "crf")]
     [merged] = merge_mentions([organisation, places])
     assert merged.type is EntityType.ORGANIZATION
+
+
+def test_ner_rules_try_their_match_only_where_a_word_can_open_a_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each rule's ``starts`` pre-check (a WordGate) is exact: with it, the rules find what
+    trying every token finds, on ANERcorp's text."""
+    import importlib
+
+    from kg.ner.base import RULE_EXTRACTORS
+    from kg.ner.scan import scan
+    from tests.conftest import require_shared_data
+
+    train = require_shared_data() / "anercorp" / "train.txt"
+    words = [line.split()[0] for line in train.read_text(encoding="utf-8").splitlines() if line]
+    doc = Document("aner", " ".join(words[:20_000]))
+    sentences = split_sentences(doc.text)
+    rules = load_rules(list(RULE_EXTRACTORS))
+    scanning = [r for r in rules if not hasattr(r, "complete")]
+    gated = {r.name: r(doc, sentences) for r in scanning}
+
+    def every_token(*args: Any) -> list[Mention]:
+        return scan(*args[:5])  # the same scan without its starts: every token tried
+
+    for module in {type(r).__module__ for r in scanning}:
+        monkeypatch.setattr(importlib.import_module(module), "scan", every_token)
+    assert {r.name: r(doc, sentences) for r in scanning} == gated
+    assert len(gated) == 5 and all(gated.values())

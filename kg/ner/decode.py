@@ -70,15 +70,15 @@ class CRFWeights:
 
     def scores(self, groups: Iterable[Iterable[str]]) -> np.ndarray:
         """The summed weights of each group of features, for each label: (groups, labels).
-        Features the model does not weigh add nothing."""
+        Features the model does not weigh add nothing (the zero row past the weights)."""
         get = self.attributes.get
-        zero = len(self.attributes)  # the zero row past the weights: no group is empty
+        zero = len(self.attributes)
         rows: list[int] = []
         starts: list[int] = []
         for features in groups:
             starts.append(len(rows))
-            rows.append(zero)
-            rows.extend(row for row in map(get, features) if row is not None)
+            rows.append(zero)  # no group is empty
+            rows.extend(map(get, features, repeat(zero)))
         if not starts:
             return np.zeros((0, len(self.labels)))
         summed: np.ndarray = np.add.reduceat(self.states[rows], starts, axis=0)
