@@ -23,7 +23,6 @@ from one file to the next verbatim.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from rdflib import BNode, Literal, URIRef
@@ -88,23 +87,33 @@ class TrigWriter:
         >>> TrigWriter({}).counted_block(URIRef("https://x.org/g"), [fact, fact])[1]
         1
         """
-        by_subject: dict[Node, dict[str, set[Node]]] = defaultdict(lambda: defaultdict(set))
+        # Objects are listed, and only a predicate with several has them deduplicated: most
+        # have one, and rdflib hashes a literal in Python.
+        by_subject: dict[Node, dict[Node, list[Node]]] = {}
         for subject, predicate, obj in triples:
-            # Predicates are IRIs; as plain strings they sort and compare fastest.
-            by_subject[subject][str(predicate)].add(obj)
+            predicates = by_subject.get(subject)
+            if predicates is None:
+                predicates = by_subject[subject] = {}
+            values = predicates.get(predicate)
+            if values is None:
+                predicates[predicate] = [obj]
+            else:
+                values.append(obj)
         count = 0
         paragraphs = []
         for subject in sorted(by_subject, key=_order):
-            predicates = by_subject[subject]
+            # Predicates are IRIs; as plain strings they sort and compare fastest.
+            named = sorted(
+                ((str(p), values) for p, values in by_subject[subject].items()),
+                key=lambda item: (item[0] != _RDF_TYPE, item[0]),
+            )
             lines = []
-            for name_iri in sorted(predicates, key=lambda p: (p != _RDF_TYPE, p)):
+            for name_iri, values in named:
                 name = "a" if name_iri == _RDF_TYPE else self.iri(name_iri)
-                values = predicates[name_iri]
+                if len(values) > 1:
+                    values = sorted(set(values), key=_order)
                 count += len(values)
-                if len(values) == 1:
-                    objects = self.term(next(iter(values)))
-                else:
-                    objects = ", ".join(self.term(o) for o in sorted(values, key=_order))
+                objects = ", ".join(map(self.term, values))
                 lines.append(f"{name} {objects}")
             paragraphs.append(f"{self.term(subject)} " + " ;\n    ".join(lines) + " .")
         text = f"<{self._iri_ref(str(graph))}> {{\n" + "\n\n".join(paragraphs) + "\n}"
