@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg.errors import ConfigError
 from kg.model import Document, EntityType, Mention
@@ -224,3 +226,26 @@ def test_ner_rules_try_their_match_only_where_a_word_can_open_a_name(
         monkeypatch.setattr(importlib.import_module(module), "scan", every_token)
     assert {r.name: r(doc, sentences) for r in scanning} == gated
     assert len(gated) == 5 and all(gated.values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 6)), max_size=25))
+def test_ner_rules_merge_keeps_what_comparing_with_each_kept_span_keeps(
+    spans: list[tuple[int, int]],
+) -> None:
+    """The kept spans, found by looking at neighbours only, are those the plain rule keeps:
+    in rank order, each span that overlaps none kept before it (empty spans included)."""
+    from kg.ner.base import _Spans
+
+    mentions = [
+        Mention("d", start, start + size, "x" * size, EntityType.PLACE, 0, f"r{k}")
+        for k, (start, size) in enumerate(spans)
+    ]
+    expected: list[Mention] = []
+    for mention in mentions:
+        if all(mention.end <= o.start or mention.start >= o.end for o in expected):
+            expected.append(mention)
+    kept = _Spans()
+    for mention in mentions:
+        kept.add_if_free(mention)
+    assert kept.mentions == expected

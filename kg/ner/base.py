@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
@@ -191,11 +192,42 @@ def merge_mentions(mention_lists: Iterable[Iterable[Mention]]) -> list[Mention]:
             item[1],
         )
     )
-    kept: list[Mention] = []
+    kept = _Spans()
     for _, _, mention in ranked:
-        if all(mention.end <= other.start or mention.start >= other.end for other in kept):
-            kept.append(mention)
-    return sorted(kept, key=lambda m: (m.start, m.end))
+        kept.add_if_free(mention)
+    return sorted(kept.mentions, key=lambda m: (m.start, m.end))
+
+
+class _Spans:
+    """Mentions whose spans do not overlap, with their spans in order: whether a span overlaps
+    any of them is a look at its two neighbours, not one comparison per mention kept."""
+
+    def __init__(self) -> None:
+        self.mentions: list[Mention] = []
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self._empty = False  # an empty span kept (a bug upstream): compare with each instead
+
+    def add_if_free(self, mention: Mention) -> None:
+        """Keep ``mention`` unless it overlaps one kept (``start < other.end`` and
+        ``other.start < end``)."""
+        start, end = mention.start, mention.end
+        if start >= end or self._empty:
+            self._empty = True
+            if any(start < other.end and other.start < end for other in self.mentions):
+                return
+        else:
+            # Kept spans are disjoint and sorted: only the last starting at or before
+            # ``start`` and the first after it can overlap.
+            at = bisect_right(self._starts, start)
+            if at > 0 and self._ends[at - 1] > start:
+                return
+            if at < len(self._starts) and self._starts[at] < end:
+                return
+        at = bisect_right(self._starts, start)
+        self._starts.insert(at, start)
+        self._ends.insert(at, end)
+        self.mentions.append(mention)
 
 
 # Words an organisation keeps before a person's name it ran into: a head and a name.
