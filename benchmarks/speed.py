@@ -130,7 +130,7 @@ def profile(corpus: Path, work: Path) -> list[tuple[str, float]]:
     wrap(kg.events.extractor, "DateScan", "events: dates")
     wrap(kg.extract, "add_events", "events in all")
     wrap(kg.rdf, "document_triples", "RDF: document triples")
-    wrap(kg.turtle.TrigWriter, "block", "RDF: TriG text")
+    wrap(kg.turtle.TrigWriter, "counted_block", "RDF: TriG text")
     wrap(kg.corpus.StreamingBuild, "_merge", "merge: centrality, communities, view")
     out = work / "profile-graph"
     shutil.rmtree(out, ignore_errors=True)
