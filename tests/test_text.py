@@ -103,6 +103,16 @@ def test_text_word_pieces_are_camel_tools_pieces(text: str) -> None:
     assert strip_marks(text) == dediac_ar(text)
 
 
+# Any text at all (but lone surrogates, which no file holds).
+_ANY_TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+
+
+def _anercorp_words() -> list[str]:
+    """ANERcorp train's tokens, in order (skips without ../shared)."""
+    train = require_shared_data() / "anercorp" / "train.txt"
+    return [line.split()[0] for line in train.read_text(encoding="utf-8").splitlines() if line]
+
+
 def _camel_normalize(text: str) -> str:
     from camel_tools.utils.normalize import (
         normalize_alef_ar,
@@ -123,19 +133,18 @@ def test_text_normalize_is_camel_tools_normalisation(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30))
+@given(_ANY_TEXT)
 def test_text_normalize_agrees_on_any_text(text: str) -> None:
     assert normalize(text) == _camel_normalize(text)
 
 
 def test_text_normalize_agrees_on_a_news_corpus() -> None:
-    train = require_shared_data() / "anercorp" / "train.txt"
-    words = {line.split()[0] for line in train.read_text(encoding="utf-8").splitlines() if line}
-    assert [normalize(w) for w in sorted(words)] == [_camel_normalize(w) for w in sorted(words)]
+    words = sorted(set(_anercorp_words()))
+    assert [normalize(w) for w in words] == [_camel_normalize(w) for w in words]
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30))
+@given(_ANY_TEXT)
 def test_text_word_pieces_agree_on_any_text(text: str) -> None:
     from camel_tools.tokenizers.word import simple_word_tokenize
 
@@ -145,7 +154,5 @@ def test_text_word_pieces_agree_on_any_text(text: str) -> None:
 def test_text_word_pieces_agree_on_a_news_corpus() -> None:
     from camel_tools.tokenizers.word import simple_word_tokenize
 
-    train = require_shared_data() / "anercorp" / "train.txt"
-    lines = train.read_text(encoding="utf-8").splitlines()
-    text = " ".join(line.split()[0] for line in lines if line.strip())
+    text = " ".join(_anercorp_words())
     assert word_pieces(text) == simple_word_tokenize(text)
