@@ -127,6 +127,7 @@ class OrganisationGrammar(ShippedRule):
         self.adjectives = frozenset(adjectives)
         self.stop_words = frozenset(stop_words)
         self.judge = judge
+        self._opens = WordGate(self._may_open)
 
     @classmethod
     def default(cls) -> OrganisationGrammar:
@@ -160,10 +161,6 @@ class OrganisationGrammar(ShippedRule):
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
         return scan(doc, sentences, self.name, self._match, _word, self._opens.positions)
-
-    @cached_property
-    def _opens(self) -> WordGate:
-        return WordGate(self._may_open)
 
     def _may_open(self, norm: str) -> bool:
         """Whether :meth:`_match` can find an organisation at this word: a head noun, or a
@@ -414,6 +411,7 @@ class PersonNames(ShippedRule):
         self.particles = frozenset(particles)
         self.stop_words = frozenset(stop_words)
         self.judge = judge
+        self._opens = WordGate(self._may_open)
 
     @classmethod
     def default(cls) -> PersonNames:
@@ -434,10 +432,6 @@ class PersonNames(ShippedRule):
 
     def __call__(self, doc: Document, sentences: Sequence[Sentence]) -> list[Mention]:
         return scan(doc, sentences, self.name, self.match, same, self._opens.positions)
-
-    @cached_property
-    def _opens(self) -> WordGate:
-        return WordGate(self._may_open)
 
     def _may_open(self, norm: str) -> bool:
         """Whether :meth:`match` can find a name at this word: a given name."""
