@@ -7,6 +7,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from kg.dates import fold
 from kg.events.lexicons import (
@@ -24,18 +25,20 @@ from kg.model import Document, EntityType, Mention, Sentence, Token
 from kg.text import normalize_token
 
 
-@dataclass(frozen=True, slots=True)
-class Form:
+class Form(NamedTuple):
     """One reading of a word: its stem and where the stem begins in the word as written
-    (``offset``; :meth:`Tok.start_of` gives the offset in the document)."""
+    (``offset``; :meth:`Tok.start_of` gives the offset in the document). A named tuple: words
+    have several readings each, and a tuple is made twice as fast as a frozen dataclass."""
 
     stem: str
     offset: int
     definite: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tok:
+    """A token as the event rules read it."""
+
     index: int
     token: Token
     sentence: int
