@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 from typing import NamedTuple
 
 import numpy as np
@@ -68,20 +68,23 @@ class CRFWeights:
             transitions[index[source], index[target]] = weight
         return cls(labels, attributes, states, transitions)
 
-    def scores(self, groups: Iterable[Iterable[str]]) -> np.ndarray:
+    def scores(self, groups: Iterable[Sequence[str]]) -> np.ndarray:
         """The summed weights of each group of features, for each label: (groups, labels).
         Features the model does not weigh add nothing (the zero row past the weights)."""
-        get = self.attributes.get
+        groups = list(groups)
+        sizes = np.fromiter(map(len, groups), dtype=np.intp, count=len(groups))
+        summed = np.zeros((len(groups), len(self.labels)))
+        if not sizes.any():
+            return summed
         zero = len(self.attributes)
-        rows: list[int] = []
-        starts: list[int] = []
-        for features in groups:
-            starts.append(len(rows))
-            rows.append(zero)  # no group is empty
-            rows.extend(map(get, features, repeat(zero)))
-        if not starts:
-            return np.zeros((0, len(self.labels)))
-        summed: np.ndarray = np.add.reduceat(self.states[rows], starts, axis=0)
+        features = chain.from_iterable(groups)
+        rows = np.fromiter(
+            map(self.attributes.get, features, repeat(zero)), dtype=np.intp, count=int(sizes.sum())
+        )
+        # Each group's rows are a run: sum the runs of the groups that have any.
+        filled = sizes > 0
+        starts = (np.cumsum(sizes) - sizes)[filled]
+        summed[filled] = np.add.reduceat(self.states[rows], starts, axis=0)
         return summed
 
 
@@ -221,12 +224,12 @@ class CRFDecoder:
         # and one it shows each neighbour.
         one_word = [self._phrases[p.stem].one_word for p in pending]
         self._table[start:end, 0] = scores(
-            (*p.own, *(f"{name}:B" for name in names))
+            p.own if not names else (*p.own, *(f"{name}:B" for name in names))
             for p, names in zip(pending, one_word, strict=True)
         )
         for k, d in enumerate(OFFSETS):
             self._table[start:end, 1 + k] = scores(
-                (*p.near[d], *(f"{name}:B[{d}]" for name in names))
+                p.near[d] if not names else (*p.near[d], *(f"{name}:B[{d}]" for name in names))
                 for p, names in zip(pending, one_word, strict=True)
             )
         for k, d in enumerate((-1, 1)):
