@@ -64,6 +64,10 @@ class Layout:
     community: dict[Any, int]
 
 
+# A community's shape: its node count and its edges between member indices.
+_Shape = tuple[int, tuple[tuple[int, ...], ...]]
+
+
 def layout(G: nx.Graph, radii: Mapping[Any, float], *, seed: int = 0) -> Layout:
     """Positions (canvas pixels) of every node of ``G``, and the disc of each community.
 
@@ -81,7 +85,7 @@ def layout(G: nx.Graph, radii: Mapping[Any, float], *, seed: int = 0) -> Layout:
         return Layout({}, [], {})
     groups = _communities(G, nodes)
     # Communities of one shape (most are pairs and triangles) share one spring layout.
-    springs: dict[tuple[int, tuple[tuple[int, int], ...]], np.ndarray] = {}
+    springs: dict[_Shape, np.ndarray] = {}
     local = {
         key: _community_layout(G, members, radii, seed, springs) for key, members in groups.items()
     }
@@ -204,7 +208,7 @@ def _community_layout(
     members: list[Any],
     radii: Mapping[Any, float],
     seed: int,
-    springs: dict[tuple[int, tuple[tuple[int, int], ...]], np.ndarray],
+    springs: dict[_Shape, np.ndarray],
 ) -> Positions:
     """Positions of one community around (0, 0), spaced for its nodes' sizes; ``springs``
     keeps the spring layout of each shape (node count and edges) met before."""
@@ -213,18 +217,19 @@ def _community_layout(
     H = G.subgraph(members)
     index = {node: i for i, node in enumerate(members)}
     n = len(members)
+    # The community's edges between member indices, each once, in order: its shape.
+    pairs = tuple(sorted({tuple(sorted((index[u], index[v]))) for u, v in H.edges() if u != v}))
     if n <= SPRING_MAX_NODES:
         # The layout depends on the shape alone (the adjacency matrix, in member order).
-        shape = (n, tuple(sorted({_pair(index[u], index[v]) for u, v in H.edges() if u != v})))
+        shape = (n, pairs)
         if shape not in springs:
             simple = nx.Graph()
             simple.add_nodes_from(range(n))
-            simple.add_edges_from(shape[1])
+            simple.add_edges_from(pairs)
             raw = nx.spring_layout(simple, k=1.0 / math.sqrt(n), iterations=60, seed=seed)
             springs[shape] = np.array([raw[i] for i in range(n)], dtype=float)
         xy = springs[shape].copy()
     else:
-        pairs = sorted({tuple(sorted((index[u], index[v]))) for u, v in H.edges() if u != v})
         xy = grid_force_layout(n, np.array(pairs, dtype=np.int64).reshape(-1, 2), seed)
     xy -= xy.mean(axis=0)
     # Force layouts crowd the centre: even the density out along each node's ray (the k-th
@@ -238,10 +243,6 @@ def _community_layout(
     sizes = np.array([_ROOT2 * radii[m] + NODE_GAP for m in members])
     xy *= COMMUNITY_SPREAD * math.sqrt(float((sizes * sizes).sum()))
     return {m: (float(xy[i, 0]), float(xy[i, 1])) for i, m in enumerate(members)}
-
-
-def _pair(u: int, v: int) -> tuple[int, int]:
-    return (u, v) if u < v else (v, u)
 
 
 def _extent(points: Positions, radii: Mapping[Any, float]) -> float:

@@ -28,8 +28,11 @@ from kg.ner.features import (
     FeatureConfig,
     Lexicons,
     WordParts,
+    flags_at,
     lexicon_used,
+    phrase_hits,
     position_features,
+    word_pairs,
     word_parts,
 )
 
@@ -156,21 +159,26 @@ class CRFDecoder:
         norms = [norm for norm, _ in forms]
         stems = [stem for _, stem in forms]
         if config.bigrams:
-            get, zero = self.weights.attributes.get, self._zero
-            before = _shifted(norms, lengths, before=True)
-            after = _shifted(norms, lengths, before=False)
-            pairs = [
-                [f"w-1|w={b}|{w}" for b, w in zip(before, norms, strict=True)],
-                [f"w|w+1={w}|{a}" for w, a in zip(norms, after, strict=True)],
-            ]
-            if config.strip:
-                stems_before = _shifted(stems, lengths, before=True)
-                pairs.append([f"s-1|s={b}|{s}" for b, s in zip(stems_before, stems, strict=True)])
-            states = self.weights.states
-            for strings in pairs:
+            get, zero, states = self.weights.attributes.get, self._zero, self.weights.states
+            for strings in self._word_pairs(norms, stems, lengths):
                 total += states[list(map(get, strings, repeat(zero)))]
         self._add_lexicon_hits(total, stems, lengths)
         return total
+
+    def _word_pairs(
+        self, norms: list[str], stems: list[str], lengths: Sequence[int]
+    ) -> list[list[str]]:
+        """The document's word-pair features by kind, one string per token (sentence by
+        sentence, as :func:`~kg.ner.features.word_pairs` gives them)."""
+        kinds: list[list[str]] = []
+        start = 0
+        for n in lengths:
+            pairs = word_pairs(norms[start : start + n], stems[start : start + n], self.config)
+            kinds = kinds or [[] for _ in pairs]
+            for kind, strings in zip(kinds, pairs, strict=True):
+                kind.extend(strings)
+            start += n
+        return kinds
 
     def _add_lexicon_hits(
         self, total: np.ndarray, stems: list[str], lengths: Sequence[int]
@@ -184,19 +192,14 @@ class CRFDecoder:
         start = 0
         for n in lengths:
             sentence = stems[start : start + n]
-            hits: dict[int, list[str]] = {}
-            for i in [i for i, stem in enumerate(sentence) if phrases[stem].longer]:
-                for words, name in phrases[sentence[i]].longer:
-                    if tuple(sentence[i : i + len(words)]) == words:
-                        hits.setdefault(i, []).append(name + ":B")
-                        for j in range(i + 1, i + len(words)):
-                            hits.setdefault(j, []).append(name + ":I")
+            opening = [i for i, stem in enumerate(sentence) if phrases[stem].longer]
+            hits = phrase_hits(sentence, opening, lambda stem: phrases[stem].longer)
             near = {i - d for i in hits for d in OFFSETS if 0 <= i - d < n}
             for i in sorted(near.union(hits)):
                 found = list(hits.get(i, ()))
                 for d in OFFSETS:
                     if i + d in hits:
-                        found.extend(f"{h}[{d}]" for h in hits[i + d])
+                        found.extend(flags_at(hits[i + d], d))
                 tokens.append(start + i)
                 features.append(found)
             start += n
@@ -229,7 +232,7 @@ class CRFDecoder:
         )
         for k, d in enumerate(OFFSETS):
             self._table[start:end, 1 + k] = scores(
-                p.near[d] if not names else (*p.near[d], *(f"{name}:B[{d}]" for name in names))
+                p.near[d] if not names else (*p.near[d], *flags_at([f"{n}:B" for n in names], d))
                 for p, names in zip(pending, one_word, strict=True)
             )
         for k, d in enumerate((-1, 1)):
@@ -272,19 +275,6 @@ class _StemPhrases(dict[str, _Opened]):
         opened = _Opened(tuple(one_word), tuple(longer)) if one_word or longer else _NONE
         self[stem] = opened
         return opened
-
-
-def _shifted(words: list[str], lengths: Sequence[int], *, before: bool) -> list[str]:
-    """Each token's neighbour in its sentence, the one before it (or after it), ``_`` past the
-    sentence's edge."""
-    shifted: list[str] = []
-    start = 0
-    for n in lengths:
-        sentence = words[start : start + n]
-        if sentence:
-            shifted.extend(["_", *sentence[:-1]] if before else [*sentence[1:], "_"])
-        start += n
-    return shifted
 
 
 def _viterbi(

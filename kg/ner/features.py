@@ -8,7 +8,7 @@ word («وبالقاهرة» → «قاهره»). Lexicon hits are features only
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from importlib import resources
@@ -237,28 +237,45 @@ def token_stem(tok: str) -> str:
 def lexicon_hits(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> list[list[str]]:
     """Each token's lexicon phrase matches on the stripped forms (``name:B`` on a phrase's first
     token, ``name:I`` on the rest; a token can be in several lexicons)."""
-    n = len(stems)
-    hits: list[list[str]] = [[] for _ in range(n)]
+    hits: list[list[str]] = [[] for _ in stems]
     if cfg.triggers or cfg.gazetteers:
         phrases = lex.phrases
-        for i in [i for i, stem in enumerate(stems) if stem in phrases]:
-            for toks, name in phrases[stems[i]]:
-                if not lexicon_used(name, cfg):
-                    continue
-                k = len(toks)
-                if k == 1 or tuple(stems[i : i + k]) == toks:
-                    hits[i].append(name + ":B")
-                    for j in range(i + 1, min(i + k, n)):
-                        hits[j].append(name + ":I")
+        starts = [i for i, stem in enumerate(stems) if stem in phrases]
+
+        def used(stem: str) -> Iterator[tuple[tuple[str, ...], str]]:
+            return (entry for entry in phrases[stem] if lexicon_used(entry[1], cfg))
+
+        for i, found in phrase_hits(stems, starts, used).items():
+            hits[i] = found
+    return hits
+
+
+def phrase_hits(
+    stems: Sequence[str],
+    starts: Iterable[int],
+    phrases: Callable[[str], Iterable[tuple[tuple[str, ...], str]]],
+) -> dict[int, list[str]]:
+    """The lexicon phrase matches of the tokens that have any, by position: ``name:B`` on a
+    phrase's first token, ``name:I`` on the rest. ``starts`` are the positions (ascending)
+    where a phrase can open, ``phrases`` a stem's (words, lexicon name) phrases."""
+    n = len(stems)
+    hits: dict[int, list[str]] = {}
+    for i in starts:
+        for words, name in phrases(stems[i]):
+            k = len(words)
+            if k == 1 or tuple(stems[i : i + k]) == words:
+                hits.setdefault(i, []).append(name + ":B")
+                for j in range(i + 1, min(i + k, n)):
+                    hits.setdefault(j, []).append(name + ":I")
     return hits
 
 
 def lexicon_used(name: str, cfg: FeatureConfig) -> bool:
-    """Whether the features use lexicon ``name`` (gazetteers ``G…``, word lists ``GW…``,
-    trigger lists otherwise)."""
+    """Whether the features use lexicon ``name`` (gazetteers ``G…``, of which the word lists
+    ``GW…``; trigger lists otherwise)."""
     if name[0] == "G":
         return cfg.gazetteers and (cfg.name_lists or not name.startswith("GW"))
-    return cfg.triggers and (cfg.name_lists or not name.startswith("GW"))
+    return cfg.triggers
 
 
 def _unseen_word(stem: str, lex: Lexicons) -> list[str]:
@@ -325,7 +342,7 @@ def word_parts(tok: str, lex: Lexicons, cfg: FeatureConfig) -> WordParts:
     norm, _, stem, shape = info = _token_info(tok)
     head, own, flags, classes = _word_features(info, lex, cfg)
     near = {
-        d: (*(_as_neighbour(norm, stem, shape, d) if cfg.window else ()), *_flags_at(flags, d))
+        d: (*(_as_neighbour(norm, stem, shape, d) if cfg.window else ()), *flags_at(flags, d))
         for d in OFFSETS
     }
     class_near = {d: f"k1[{d}]={classes[1]}" for d in (-1, 1)} if classes else {}
@@ -374,7 +391,8 @@ def _as_neighbour(norm: str, stem: str, shape: str, d: int) -> tuple[str, ...]:
     return (*seen, f"sh[{d}]={shape}") if abs(d) == 1 else seen
 
 
-def _flags_at(hits: Sequence[str], d: int) -> list[str]:
+def flags_at(hits: Sequence[str], d: int) -> list[str]:
+    """Flags (lexicon hits and the like) as the token at offset ``-d`` sees them."""
     return [f"{h}[{d}]" for h in hits]
 
 
@@ -387,15 +405,19 @@ def position_features(i: int, n: int) -> list[str]:
     return found
 
 
-def bigram_features(
-    norms: Sequence[str], stems: Sequence[str], i: int, cfg: FeatureConfig
-) -> list[str]:
-    """The word pairs around the ``i``-th token."""
-    prev = norms[i - 1] if i > 0 else "_"
-    nxt = norms[i + 1] if i + 1 < len(norms) else "_"
-    pairs = [f"w-1|w={prev}|{norms[i]}", f"w|w+1={norms[i]}|{nxt}"]
+def word_pairs(norms: Sequence[str], stems: Sequence[str], cfg: FeatureConfig) -> list[list[str]]:
+    """The word pairs of a sentence's tokens, by kind (each kind one string per token): the
+    word before and this one, this one and the word after, the stems before and this one
+    (``_`` past the sentence's edge)."""
+    if not norms:
+        return [[] for _ in range(3 if cfg.strip else 2)]
+    before, after = ["_", *norms[:-1]], [*norms[1:], "_"]
+    pairs = [
+        [f"w-1|w={b}|{w}" for b, w in zip(before, norms, strict=True)],
+        [f"w|w+1={w}|{a}" for w, a in zip(norms, after, strict=True)],
+    ]
     if cfg.strip:
-        pairs.append(f"s-1|s={stems[i - 1] if i > 0 else '_'}|{stems[i]}")
+        pairs.append([f"s-1|s={b}|{s}" for b, s in zip(["_", *stems[:-1]], stems, strict=True)])
     return pairs
 
 
@@ -416,6 +438,7 @@ def sentence_features(
     for i, (_, _, flags, _) in enumerate(words):
         hits[i].extend(flags)
     use_classes = cfg.clusters and bool(lex.clusters)
+    pairs = word_pairs(norms, stems, cfg) if cfg.bigrams else []
     feats: list[list[str]] = []
     for i in range(n):
         head, own, _, _ = words[i]
@@ -436,9 +459,8 @@ def sentence_features(
                 continue
             if cfg.window:
                 f.extend(_as_neighbour(norms[j], stems[j], infos[j][3], d))
-            f.extend(_flags_at(hits[j], d))
-        if cfg.bigrams:
-            f.extend(bigram_features(norms, stems, i, cfg))
+            f.extend(flags_at(hits[j], d))
+        f.extend(kind[i] for kind in pairs)
         feats.append(f)
     return feats
 
