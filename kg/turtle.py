@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -87,44 +88,60 @@ class TrigWriter:
         >>> TrigWriter({}).counted_block(URIRef("https://x.org/g"), [fact, fact])[1]
         1
         """
-        # Objects are listed, and only a predicate with several has them deduplicated: most
-        # have one, and rdflib hashes a literal in Python.
-        by_subject: dict[Node, dict[Node, list[Node]]] = {}
+        # Subjects that are IRIs and predicates are keyed by their plain strings: rdflib compares
+        # equal terms in Python, a str in C. Objects are listed, and only a predicate with
+        # several has them deduplicated: most have one, and rdflib hashes a literal in Python.
+        by_subject: dict[str | Node, dict[str, list[Node]]] = {}
         for subject, predicate, obj in triples:
-            predicates = by_subject.get(subject)
+            key = str(subject) if isinstance(subject, URIRef) else subject
+            predicates = by_subject.get(key)
             if predicates is None:
-                predicates = by_subject[subject] = {}
-            values = predicates.get(predicate)
+                predicates = by_subject[key] = {}
+            name_iri = str(predicate)
+            values = predicates.get(name_iri)
             if values is None:
-                predicates[predicate] = [obj]
+                predicates[name_iri] = [obj]
             else:
                 values.append(obj)
         count = 0
         paragraphs = []
-        for subject in sorted(by_subject, key=_order):
-            # Predicates are IRIs; as plain strings they sort and compare fastest.
-            named = sorted(
-                ((str(p), values) for p, values in by_subject[subject].items()),
-                key=lambda item: (item[0] != _RDF_TYPE, item[0]),
-            )
+        term, iri, written = self.term, self.iri, self._iris
+        for key in sorted(by_subject, key=_subject_order):
+            predicates = by_subject[key]
+            named = sorted(predicates.items())  # predicates are distinct: values never compared
+            types = predicates.get(_RDF_TYPE)
+            if types is not None and named[0][0] != _RDF_TYPE:  # rdf:type first
+                named.remove((_RDF_TYPE, types))
+                named.insert(0, (_RDF_TYPE, types))
             lines = []
             for name_iri, values in named:
-                name = "a" if name_iri == _RDF_TYPE else self.iri(name_iri)
+                name = "a" if name_iri == _RDF_TYPE else written.get(name_iri) or iri(name_iri)
                 if len(values) > 1:
                     values = sorted(set(values), key=_order)
-                count += len(values)
-                objects = ", ".join(map(self.term, values))
-                lines.append(f"{name} {objects}")
-            paragraphs.append(f"{self.term(subject)} " + " ;\n    ".join(lines) + " .")
+                    count += len(values)
+                    lines.append(f"{name} " + ", ".join(map(term, values)))
+                else:
+                    count += 1
+                    lines.append(f"{name} {term(values[0])}")
+            if type(key) is str:
+                subject_text = written.get(key) or iri(key)
+            else:
+                subject_text = term(cast(Node, key))
+            paragraphs.append(f"{subject_text} " + " ;\n    ".join(lines) + " .")
         text = f"<{self._iri_ref(str(graph))}> {{\n" + "\n\n".join(paragraphs) + "\n}"
         return text, count
 
     def term(self, node: Node) -> str:
         """The Turtle text of one term."""
-        if type(node) is URIRef or isinstance(node, URIRef):
-            return self.iri(str(node))
+        kind = type(node)
+        if kind is URIRef:  # most terms: the written IRI looked up here, not in a call more
+            iri = str(node)
+            written = self._iris.get(iri)
+            return written if written is not None else self.iri(iri)
         if isinstance(node, Literal):
             return self.literal(node)
+        if isinstance(node, URIRef):
+            return self.iri(str(node))
         if isinstance(node, BNode):
             return f"_:{node}"
         raise TypeError(f"cannot write {node!r} in TriG")
@@ -163,6 +180,11 @@ class TrigWriter:
     @staticmethod
     def _iri_ref(iri: str) -> str:
         return _IRI_FORBIDDEN.sub(lambda match: f"\\u{ord(match.group()):04X}", iri)
+
+
+def _subject_order(key: str | Node) -> OrderKey:
+    """:func:`_order` of a subject keyed by its string when it is an IRI."""
+    return (0, key, "") if type(key) is str else _order(cast(Node, key))
 
 
 def _order(node: Node) -> OrderKey:
