@@ -171,17 +171,28 @@ def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     """
     end = len(text) if end is None else end
     tokens: list[Token] = []
+    append, find = tokens.append, text.find
     cursor = start
     for piece in word_pieces(text[start:end]):
-        found = text.find(piece, cursor, end)
+        found = find(piece, cursor, end)
         if found < 0:  # the pieces only split the text, so this is a bug in word_pieces
             raise ValueError(f"token {piece!r} not found in text after offset {cursor}")
-        for glued in split_glued(piece):
-            for word in split_unspaced(glued):
-                tokens.append(Token(word, found, found + len(word)))
-                found += len(word)
+        words = _words_of(piece)
+        if len(words) == 1:  # most pieces: one word
+            cursor = found + len(piece)
+            append(Token(piece, found, cursor))
+            continue
+        for word in words:
+            append(Token(word, found, found + len(word)))
+            found += len(word)
         cursor = found
     return tokens
+
+
+@lru_cache(maxsize=50_000)
+def _words_of(piece: str) -> tuple[str, ...]:
+    """The words of one piece: glued words cut, then unspaced ones (one look-up a piece)."""
+    return tuple(word for glued in split_glued(piece) for word in split_unspaced(glued))
 
 
 # What may split off a word: a flag (two regional indicators), an emoji with its modifier,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 from pathlib import Path
@@ -63,3 +64,32 @@ def test_cache_unwritable_or_off_still_compiles(tmp_path: Path, monkeypatch) -> 
     assert cache.cache_dir() is None
     assert cache.compiled("demo", [blocker], lambda: 42) == 42
     assert not list(tmp_path.glob("**/*.pickle"))
+
+
+# What the collector was doing each time a _Probe was unpickled.
+_COLLECTOR_ON_AT_LOAD: list[bool] = []
+
+
+def _probe_loaded() -> None:
+    _COLLECTOR_ON_AT_LOAD.append(gc.isenabled())
+
+
+class _Probe:
+    def __reduce__(self) -> tuple[object, tuple[()]]:
+        return (_probe_loaded, ())
+
+
+def test_reading_an_entry_pauses_the_collector_and_gives_it_back(tmp_path: Path) -> None:
+    source = tmp_path / "list.txt"
+    source.write_text("أ ب", encoding="utf-8")
+    cache.compiled("probe", [source], lambda: [_Probe()], directory=tmp_path)  # stored
+    _COLLECTOR_ON_AT_LOAD.clear()
+    cache.compiled("probe", [source], list, directory=tmp_path)  # read back
+    assert _COLLECTOR_ON_AT_LOAD == [False]
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        cache.compiled("probe", [source], list, directory=tmp_path)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
