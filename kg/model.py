@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class EntityType(StrEnum):
@@ -41,9 +42,9 @@ class Document:
     source: str | None = None
 
 
-@dataclass(frozen=True)
-class Token:
-    """A word or punctuation token; ``text`` equals ``doc.text[start:end]``."""
+class Token(NamedTuple):
+    """A word or punctuation token; ``text`` equals ``doc.text[start:end]`` (a named tuple: one
+    is made for every word of every document, twice as fast as a frozen dataclass)."""
 
     text: str
     start: int
