@@ -230,8 +230,8 @@ class _Linker:
             # New, changed, or relinked by new documents: its graph is written anew.
             entity_keys = {m: key for m, (key, _) in links.items()}
             triples = rdf.document_triples(annotated, entity_keys, self.iris)
-            block = self.writer.block(URIRef(iri), triples)
-            entry = {**entry, "keys": keys, "triples": len(set(triples))}
+            block, count = self.writer.counted_block(URIRef(iri), triples)
+            entry = {**entry, "keys": keys, "triples": count}
             stored_at = None
         entry["labels"] = [links[m][1] if m in links else None for m in annotated.mentions]
         entry["conditions"] = sorted(self.resolver.conditional_keys(mentions))
