@@ -7,11 +7,13 @@ from pathlib import Path
 import numpy as np
 import pycrfsuite
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kg
 from kg.ner.conll import read_conll
 from kg.ner.crf import MODEL_NAME
-from kg.ner.decode import CRFDecoder, CRFWeights
+from kg.ner.decode import CRFDecoder, CRFWeights, _viterbi
 from kg.ner.features import FeatureConfig, Lexicons, batch_features
 from kg.text import iter_token_texts, split_sentences
 from tests.conftest import SEEDS, SHARED_DATA
@@ -71,3 +73,38 @@ def _opened() -> pycrfsuite.Tagger:
     model = pycrfsuite.Tagger()
     model.open(str(MODEL))
     return model
+
+
+def _one_sentence_viterbi(scores: np.ndarray, transitions: np.ndarray) -> list[int]:
+    """The textbook Viterbi of one sentence (ties to the lowest label, as argmax gives)."""
+    if len(scores) == 0:
+        return []
+    best, back = scores[0].copy(), []
+    for row in scores[1:]:
+        candidates = best[:, None] + transitions
+        back.append(candidates.argmax(axis=0))
+        best = candidates.max(axis=0) + row
+    path = [int(best.argmax())]
+    for choice in reversed(back):
+        path.append(int(choice[path[-1]]))
+    return path[::-1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 7), min_size=1, max_size=6),
+    st.integers(0, 2**32 - 1),
+)
+def test_viterbi_of_a_document_is_each_sentence_s_own(lengths: list[int], seed: int) -> None:
+    # Small integer scores: ties are common, and must break as one sentence alone breaks them.
+    rng = np.random.default_rng(seed)
+    scores = rng.integers(-2, 3, size=(sum(lengths), 3)).astype(float)
+    transitions = rng.integers(-2, 3, size=(3, 3)).astype(float)
+    if not any(lengths):
+        return  # CRFDecoder.tag answers that itself
+    starts = np.cumsum([0, *lengths[:-1]])
+    expected = [
+        _one_sentence_viterbi(scores[start : start + n], transitions)
+        for start, n in zip(starts, lengths, strict=True)
+    ]
+    assert _viterbi(scores, lengths, transitions) == expected

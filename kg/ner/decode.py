@@ -281,30 +281,33 @@ def _viterbi(
     scores: np.ndarray, lengths: Sequence[int], transitions: np.ndarray
 ) -> list[list[int]]:
     """The best label path of each sentence (``lengths`` tokens each, their state ``scores``
-    stacked), all sentences stepped through together."""
+    stacked), all sentences stepped through together, longest first: at each step the
+    sentences still going are a prefix, so a step is a few whole-array operations."""
     n_labels = transitions.shape[0]
     count, longest = len(lengths), max(lengths)
-    padded = np.zeros((count, longest, n_labels))
+    order = sorted(range(count), key=lambda k: -lengths[k])  # stable: ties keep their order
+    sizes = np.asarray([lengths[k] for k in order])
     starts = np.cumsum([0, *lengths[:-1]])
-    for k, (start, n) in enumerate(zip(starts, lengths, strict=True)):
-        padded[k, :n] = scores[start : start + n]
+    padded = np.zeros((count, longest, n_labels))
+    for row, k in enumerate(order):
+        padded[row, : lengths[k]] = scores[starts[k] : starts[k] + lengths[k]]
+    # going[t]: how many sentences (a prefix, longest first) have a token t.
+    going = count - np.searchsorted(sizes[::-1], np.arange(longest), side="right")
     best = padded[:, 0, :].copy()
     back = np.zeros((count, longest, n_labels), dtype=np.intp)
-    alive = np.asarray(lengths)
     for t in range(1, longest):
-        candidates = best[:, :, None] + transitions[None, :, :]
-        choice = candidates.argmax(axis=1)
-        stepped = np.take_along_axis(candidates, choice[:, None, :], axis=1)[:, 0, :]
-        going = (alive > t)[:, None]
-        best = np.where(going, stepped + padded[:, t, :], best)
-        back[:, t, :] = choice
+        m = going[t]
+        candidates = best[:m, :, None] + transitions[None, :, :]
+        back[:m, t, :] = candidates.argmax(axis=1)
+        best[:m] = candidates.max(axis=1) + padded[:m, t, :]
     # Back from each sentence's best last label, all sentences a step at a time.
-    sizes = np.asarray(lengths)
     path = np.zeros((count, longest), dtype=np.intp)
     rows = np.arange(count)
-    last = np.maximum(sizes - 1, 0)
-    path[rows, last] = best.argmax(axis=1)
+    path[rows, np.maximum(sizes - 1, 0)] = best.argmax(axis=1)
     for t in range(longest - 1, 0, -1):
-        inside = sizes > t
-        path[inside, t - 1] = back[rows[inside], t, path[inside, t]]
-    return [path[k, :n].tolist() for k, n in enumerate(lengths)]
+        m = going[t]
+        path[:m, t - 1] = back[rows[:m], t, path[:m, t]]
+    paths: list[list[int]] = [[] for _ in range(count)]
+    for row, k in enumerate(order):
+        paths[k] = path[row, : lengths[k]].tolist()
+    return paths
