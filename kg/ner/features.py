@@ -242,7 +242,7 @@ def lexicon_hits(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> lis
         phrases = lex.phrases
         starts = [i for i, stem in enumerate(stems) if stem in phrases]
 
-        def used(stem: str) -> Iterator[tuple[tuple[str, ...], str]]:
+        def used(stem: str, following: str) -> Iterator[tuple[tuple[str, ...], str]]:
             return (entry for entry in phrases[stem] if lexicon_used(entry[1], cfg))
 
         for i, found in phrase_hits(stems, starts, used).items():
@@ -253,15 +253,17 @@ def lexicon_hits(stems: Sequence[str], lex: Lexicons, cfg: FeatureConfig) -> lis
 def phrase_hits(
     stems: Sequence[str],
     starts: Iterable[int],
-    phrases: Callable[[str], Iterable[tuple[tuple[str, ...], str]]],
+    phrases: Callable[[str, str], Iterable[tuple[tuple[str, ...], str]]],
 ) -> dict[int, list[str]]:
     """The lexicon phrase matches of the tokens that have any, by position: ``name:B`` on a
     phrase's first token, ``name:I`` on the rest. ``starts`` are the positions (ascending)
-    where a phrase can open, ``phrases`` a stem's (words, lexicon name) phrases."""
+    where a phrase can open; ``phrases(stem, following)`` the (words, lexicon name) phrases
+    ``stem`` opens, in their order (it may leave out those whose second word is not
+    ``following``, the next stem: "" at the end)."""
     n = len(stems)
     hits: dict[int, list[str]] = {}
     for i in starts:
-        for words, name in phrases(stems[i]):
+        for words, name in phrases(stems[i], stems[i + 1] if i + 1 < n else ""):
             k = len(words)
             if k == 1 or tuple(stems[i : i + k]) == words:
                 hits.setdefault(i, []).append(name + ":B")
