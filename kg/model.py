@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import NamedTuple
 
 
@@ -59,6 +60,14 @@ class Sentence:
     start: int
     end: int
     tokens: tuple[Token, ...]
+
+    @cached_property
+    def norms(self) -> tuple[str, ...]:
+        """Each token's matching form (:func:`kg.text.normalize_token`), worked out once for
+        the extractors and rules that all compare words in it."""
+        from kg.text import normalize_token  # kg.text builds on this module
+
+        return tuple(normalize_token(token.text) for token in self.tokens)
 
 
 @dataclass(frozen=True)

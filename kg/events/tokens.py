@@ -22,7 +22,6 @@ from kg.events.lexicons import (
     words_of,
 )
 from kg.model import Document, EntityType, Mention, Sentence, Token
-from kg.text import normalize_token
 
 
 class Form(NamedTuple):
@@ -158,11 +157,9 @@ class DocView:
             paragraph[sentence.index] = current_paragraph
             previous_end = sentence.end
             first = len(toks)
-            for token in sentence.tokens:
+            for token, norm in zip(sentence.tokens, sentence.norms, strict=True):
                 nouns, verbs = word_forms(token.text)
-                toks.append(
-                    Tok(len(toks), token, sentence.index, normalize_token(token.text), nouns, verbs)
-                )
+                toks.append(Tok(len(toks), token, sentence.index, norm, nouns, verbs))
             sentence_range[sentence.index] = (first, len(toks))
         quotes = [(m.start(), m.end()) for m in QUOTES.finditer(doc.text)]
         return cls(

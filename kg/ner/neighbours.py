@@ -111,7 +111,7 @@ class _Sentence:
         self.doc = doc
         self.sentence = sentence
         self.tokens = sentence.tokens
-        self.norms = [normalize_token(token.text) for token in self.tokens]
+        self.norms = sentence.norms
         self.owner: dict[int, Mention] = {}
         self.first: dict[Mention, int] = {}
         self.last: dict[Mention, int] = {}

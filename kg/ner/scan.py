@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from kg.model import Document, EntityType, Mention, Sentence
 from kg.resources import read_lexicon
-from kg.text import normalize, normalize_token
+from kg.text import normalize
 
 # A match: first token, end token (exclusive) and type.
 Span = tuple[int, int, EntityType]
@@ -36,7 +36,7 @@ def scan(
     mentions: list[Mention] = []
     for sentence in sentences:
         tokens = sentence.tokens
-        norms = [normalize_token(token.text) for token in tokens]
+        norms = sentence.norms
         words = norms if word is same else [word(norm) for norm in norms]
         free = 0  # the first token after the last span found
         for i in range(len(tokens)) if starts is None else starts(norms):

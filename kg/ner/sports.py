@@ -74,8 +74,8 @@ class SportsClubs(ShippedCompleter):
     def _about_sport(self, sentences: Sequence[Sentence]) -> bool:
         seen = 0
         for sentence in sentences:
-            for token in sentence.tokens:
-                if self.judge.bare(normalize_token(token.text)) in self.cues:
+            for norm in sentence.norms:
+                if self.judge.bare(norm) in self.cues:
                     seen += 1
                     if seen >= MIN_SPORTS_WORDS:
                         return True
