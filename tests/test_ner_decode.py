@@ -14,7 +14,7 @@ import kg
 from kg.ner.conll import read_conll
 from kg.ner.crf import MODEL_NAME
 from kg.ner.decode import CRFDecoder, CRFWeights, _viterbi
-from kg.ner.features import FeatureConfig, Lexicons, batch_features
+from kg.ner.features import FeatureConfig, Lexicons, batch_features, token_stem
 from kg.text import iter_token_texts, split_sentences
 from tests.conftest import SEEDS, SHARED_DATA
 
@@ -58,6 +58,15 @@ def test_the_decoder_agrees_on_anercorp_test() -> None:
     documents = [sentences[i : i + 40] for i in range(0, len(sentences), 40)]
     ours = [labels for document in documents for labels in decoder.tag(document)]
     assert ours == _crfsuite_labels(sentences, config)
+
+
+def test_the_stems_the_decoder_gives_are_each_token_s() -> None:
+    sentences = list(iter_token_texts(split_sentences(NEWS)))
+    decoder = CRFDecoder(CRFWeights.of(_opened()), Lexicons.load(), FeatureConfig())
+    labels, stems = decoder.tag_with_stems(sentences)
+    assert labels == decoder.tag(sentences)
+    assert stems == [[token_stem(token) for token in sentence] for sentence in sentences]
+    assert stems[1][:3] == ["اضاف", "ان", "شركه"]  # «وأضاف»: the conjunction off
 
 
 def test_empty_sentences_and_a_fresh_table() -> None:

@@ -27,13 +27,16 @@ def propagate(
     window: int = WINDOW,
     stop: Container[str] = frozenset(),
     surnames: bool = True,
+    stems: Sequence[Sequence[str]] | None = None,
 ) -> list[list[str]]:
     """``labels`` with bare repeats of names tagged elsewhere in the window filled in.
 
     Only tokens tagged O change; a phrase whose occurrences in the window disagree on the type
     is left alone; single stems in ``stop`` (words mostly O in training) never propagate.
+    ``stems``: each token's :func:`~kg.ner.features.token_stem`, where the caller has them.
     """
-    stems = [[token_stem(t) for t in s] for s in sentences]
+    if stems is None:
+        stems = [[token_stem(t) for t in s] for s in sentences]
     found: list[dict[tuple[str, ...], Counter[str]]] = []
     for st, labs in zip(stems, labels, strict=True):
         phr: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)

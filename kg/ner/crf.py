@@ -131,7 +131,7 @@ class CRFTagger:
 
         Pass all sentences of one document in a single call: names found in one sentence are then
         also tagged where they recur bare in the others (within ``window`` sentences)."""
-        out = self._decoder.tag(sentences)
+        out, stems = self._decoder.tag_with_stems(sentences)
         if self._window > 0:
-            out = propagate(sentences, out, window=self._window)
+            out = propagate(sentences, out, window=self._window, stems=stems)
         return out

@@ -120,27 +120,39 @@ class CRFDecoder:
 
     def tag(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """BIO labels for each sentence (one document's, for speed)."""
+        return self.tag_with_stems(sentences)[0]
+
+    def tag_with_stems(
+        self, sentences: Sequence[Sequence[str]]
+    ) -> tuple[list[list[str]], list[list[str]]]:
+        """:meth:`tag`, and each token's stem (its normal form without proclitics), which the
+        features worked out anyway and document consistency matches names on."""
         lengths = [len(tokens) for tokens in sentences]
         if not any(lengths):
-            return [[] for _ in sentences]
+            return [[] for _ in sentences], [[] for _ in sentences]
         if len(self._row) + sum(lengths) > MAX_WORDS:
             self._clear()
         rows = np.array([self._row_of(t) for tokens in sentences for t in tokens], dtype=np.intp)
         self._flush()
-        scores = self._scores(sentences, lengths, rows)
+        forms = [self._forms[row] for row in rows.tolist()]
+        norms = [norm for norm, _ in forms]
+        stems = [stem for _, stem in forms]
+        scores = self._scores(lengths, rows, norms, stems)
         paths = _viterbi(scores, lengths, self.weights.transitions)
-        return [[self.weights.labels[k] for k in path] for path in paths]
+        labels = [[self.weights.labels[k] for k in path] for path in paths]
+        starts = np.cumsum([0, *lengths[:-1]]).tolist()
+        return labels, [stems[start : start + n] for start, n in zip(starts, lengths, strict=True)]
 
     def _scores(
-        self, sentences: Sequence[Sequence[str]], lengths: Sequence[int], rows: np.ndarray
+        self, lengths: Sequence[int], rows: np.ndarray, norms: list[str], stems: list[str]
     ) -> np.ndarray:
-        config, lexicons = self.config, self.lexicons
+        config = self.config
         table = self._table
         total: np.ndarray = table[rows, 0].copy()
         # Position of each token in its sentence, and its sentence's length.
         position = np.concatenate([np.arange(n) for n in lengths])
         length = np.repeat(np.asarray(lengths), lengths)
-        classes = config.clusters and bool(lexicons.clusters)
+        classes = config.clusters and bool(self.lexicons.clusters)
         for k, d in enumerate(OFFSETS):
             inside = (position + d >= 0) & (position + d < length)
             neighbours = rows[np.flatnonzero(inside) + d]
@@ -155,9 +167,6 @@ class CRFDecoder:
             total += self._position[np.minimum(position, len(self._position) - 1)]
             total[position == 0] += self._edge[0]
             total[position == length - 1] += self._edge[1]
-        forms = [self._forms[row] for row in rows.tolist()]
-        norms = [norm for norm, _ in forms]
-        stems = [stem for _, stem in forms]
         if config.bigrams:
             get, zero, states = self.weights.attributes.get, self._zero, self.weights.states
             for strings in self._word_pairs(norms, stems, lengths):
