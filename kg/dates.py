@@ -137,6 +137,10 @@ class _Patterns:
     days_ago: re.Pattern[str]
 
 
+# The letters a glued proclitic starts with (the clitic group of the patterns' left edge).
+_CLITIC_LETTERS = "وفبل"
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> _Patterns:
     lex = _lexicon()
@@ -154,31 +158,43 @@ def _patterns() -> _Patterns:
         rf"(?:\s*[،,]?\s*(?:من\s+)?(?:عام|العام|سنه)?\s*{year}(?:\s*م(?!\w))?)?"
     )
     return _Patterns(
-        textual=re.compile(left + textual + right),
+        textual=re.compile(_opening(["يوم"], lex.weekdays, digits=True) + left + textual + right),
         month_year=re.compile(
-            rf"{left}(?:شهر\s+)?(?P<month>{month}){alt_month}\s+(?:عام|من\s+عام|من)?\s*"
+            _opening(["شهر"], lex.months)
+            + rf"{left}(?:شهر\s+)?(?P<month>{month}){alt_month}\s+(?:عام|من\s+عام|من)?\s*"
             rf"(?P<year>\d{{4}})(?!\d)"
         ),
         day_first=re.compile(
-            r"(?<![\d/.\-])(?P<a>\d{1,2})\s?([/\-.])\s?(?P<b>\d{1,2})\s?\2\s?(?P<year>\d{4}|\d{2})"
+            r"(?=\d)(?<![\d/.\-])(?P<a>\d{1,2})\s?([/\-.])\s?(?P<b>\d{1,2})\s?\2\s?(?P<year>\d{4}|\d{2})"
             r"(?![\d/.\-]?\d)"
         ),
         year_first=re.compile(
-            r"(?<![\d/.\-])(?P<year>\d{4})([/\-.])(?P<a>\d{1,2})\2(?P<b>\d{1,2})(?![\d/.\-]?\d)"
+            r"(?=\d)(?<![\d/.\-])(?P<year>\d{4})([/\-.])(?P<a>\d{1,2})\2(?P<b>\d{1,2})(?![\d/.\-]?\d)"
         ),
         weekday=re.compile(
-            rf"{left}(?:يوم\s+)?(?P<weekday>{weekday})"
+            _opening(["يوم"], lex.weekdays) + rf"{left}(?:يوم\s+)?(?P<weekday>{weekday})"
             r"(?:\s+(?P<direction>الماضي|المنصرم|الفائت|المقبل|القادم))?" + right
         ),
         # «اليوم التالي/نفسه» is a day relative to the story, not to the anchor.
         relative=re.compile(
-            rf"{left}(?:يوم\s+)?(?P<rel>{_alternation(lex.relative)}){right}"
+            _opening(["يوم"], lex.relative)
+            + rf"{left}(?:يوم\s+)?(?P<rel>{_alternation(lex.relative)}){right}"
             r"(?!\s+(?:التالي|نفسه|ذاته|السابق))"
         ),
         days_ago=re.compile(
-            rf"{left}قبل\s+(?P<count>\d{{1,2}}|{_alternation(lex.numbers)})\s+(?:ايام|يوما)" + right
+            _opening(["قبل"])
+            + rf"{left}قبل\s+(?P<count>\d{{1,2}}|{_alternation(lex.numbers)})\s+(?:ايام|يوما)"
+            + right
         ),
     )
+
+
+def _opening(*words: Iterable[str], digits: bool = False) -> str:
+    """A look-ahead for what a match can start with: a proclitic, the first letter of one of
+    ``words`` (or a digit). The patterns open with a look-behind and are tried at every
+    character; most characters fail this one test instead of every alternative after it."""
+    letters = sorted({word[0] for group in words for word in group} | set(_CLITIC_LETTERS))
+    return "(?=[" + "".join(map(re.escape, letters)) + (r"\d" if digits else "") + "])"
 
 
 def find_dates(text: str, *, anchor: dt.date | None = None) -> list[DateMatch]:
