@@ -92,12 +92,17 @@ class TrigWriter:
         # equal terms in Python, a str in C. Objects are listed, and only a predicate with
         # several has them deduplicated: most have one, and rdflib hashes a literal in Python.
         by_subject: dict[str | Node, dict[str, list[Node]]] = {}
+        # Each predicate's string made once: a block has few predicates and many triples, and
+        # a string per triple, kept as a key, would cost megabytes in the corpus block.
+        predicate_iris: dict[Node, str] = {}
         for subject, predicate, obj in triples:
             key = str(subject) if isinstance(subject, URIRef) else subject
             predicates = by_subject.get(key)
             if predicates is None:
                 predicates = by_subject[key] = {}
-            name_iri = str(predicate)
+            name_iri = predicate_iris.get(predicate)
+            if name_iri is None:
+                name_iri = predicate_iris[predicate] = str(predicate)
             values = predicates.get(name_iri)
             if values is None:
                 predicates[name_iri] = [obj]
