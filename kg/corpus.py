@@ -44,12 +44,12 @@ from kg.english import UNNAMED, EnglishNamer, fullest_name
 from kg.errors import KGError
 from kg.events import EventExtractor
 from kg.extract import (
+    BuildCollections,
     DaskRunner,
     DocumentFailed,
     annotate_dask,
     annotate_stream,
     chunked,
-    fewer_collections,
     parallel_map,
 )
 from kg.graph import (
@@ -310,7 +310,7 @@ class StreamingBuild:
         self._corpus_block: str | None = None
         self._resumed = 0
         self._linking = ""  # names the linking settings (see StoredIndex.linking)
-        self._collections = fewer_collections()
+        self._collections = BuildCollections()
 
     def __enter__(self) -> StreamingBuild:
         self._collections.__enter__()
@@ -405,6 +405,7 @@ class StreamingBuild:
                 self._documents[linked.iri] = (entry_at, False, (offset, length))
             self._triples += linked.triples
         self._counts.add(chunk.counts.tallies, chunk.counts.links, chunk.counts.posts)
+        self._collections.documents_done(len(chunk.documents))
 
     def _extract(
         self,
