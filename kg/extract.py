@@ -198,14 +198,11 @@ _WORKER: dict[str, Any] = {}
 
 
 def _set_worker_state(function: Callable[[list[Any], Any], Any], state: Any) -> None:
-    _WORKER.update(function=function, state=state)
-    # The models and lexicons the worker was given live as long as it does: never walked.
-    gc.freeze()
-    gc.set_threshold(COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
+    # The collector as in the build that started the worker (BuildCollections, counting the
+    # worker's own documents); the worker's models and lexicons are frozen out of it.
+    _WORKER.update(function=function, state=state, collections=BuildCollections().__enter__())
 
 
-# Objects allocated between two young-generation collections in a worker (Python: 700).
-COLLECTION_THRESHOLD = 50_000
 # Documents a build links between two runs of the cyclic garbage collector.
 COLLECT_EVERY_DOCUMENTS = 1_000
 
@@ -254,7 +251,9 @@ class BuildCollections:
 
 
 def _run_in_worker(chunk: list[Any]) -> Any:
-    return _WORKER["function"](chunk, _WORKER["state"])
+    done = _WORKER["function"](chunk, _WORKER["state"])
+    _WORKER["collections"].documents_done(len(chunk))
+    return done
 
 
 class DaskRunner:
