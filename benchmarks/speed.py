@@ -116,7 +116,7 @@ def profile(corpus: Path, work: Path) -> list[tuple[str, float]]:
     wrap(kg.ner.base, "load_extractors", "load extractors and lexicons")
     wrap(kg.extract, "split_sentences", "sentences and tokens")
     wrap(kg.ner.decode.CRFDecoder, "_flush", "NER: CRF new word forms scored")
-    wrap(kg.ner.decode.CRFDecoder, "tag", "NER: CRF labels (all but consistency)")
+    wrap(kg.ner.decode.CRFDecoder, "tag_with_stems", "NER: CRF labels (all but consistency)")
     wrap(kg.ner.crf, "propagate", "NER: document consistency")
     wrap(kg.ner.crf.CRFTagger, "tag", "NER: CRF in all")
     for target in RULE_EXTRACTORS.values():
