@@ -95,11 +95,16 @@ class TrigWriter:
         # Each predicate's string made once: a block has few predicates and many triples, and
         # a string per triple, kept as a key, would cost megabytes in the corpus block.
         predicate_iris: dict[Node, str] = {}
+        last: Node | None = None
+        predicates: dict[str, list[Node]] = {}
         for subject, predicate, obj in triples:
-            key = str(subject) if isinstance(subject, URIRef) else subject
-            predicates = by_subject.get(key)
-            if predicates is None:
-                predicates = by_subject[key] = {}
+            if subject is not last:  # a subject's triples mostly come together, as one object
+                last = subject
+                key = str(subject) if isinstance(subject, URIRef) else subject
+                found = by_subject.get(key)
+                if found is None:
+                    found = by_subject[key] = {}
+                predicates = found
             name_iri = predicate_iris.get(predicate)
             if name_iri is None:
                 name_iri = predicate_iris[predicate] = str(predicate)
