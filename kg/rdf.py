@@ -8,7 +8,7 @@ entities, their analytics and links, and the posts (org:Role) the documents name
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -104,8 +104,9 @@ def document_triples(
     # a new term each time).
     a, anchor_of, begin, end = RDF.type, NIF.anchorOf, NIF.beginIndex, NIF.endIndex
     reference, in_sentence = NIF.referenceContext, NIF.sentence
-    for sentence in annotated.sentences:
-        node = iris.span(doc.id, sentence.start, sentence.end)
+    # Each sentence's IRI made once: its mentions and facts point to it too.
+    sentence_nodes = [iris.span(doc.id, s.start, s.end) for s in annotated.sentences]
+    for sentence, node in zip(annotated.sentences, sentence_nodes, strict=True):
         add((node, a, NIF.Sentence))
         add((node, reference, context))
         add((node, begin, _integer(sentence.start)))
@@ -116,18 +117,17 @@ def document_triples(
     ident_ref = ITSRDF.taIdentRef
     for mention in annotated.mentions:
         node = iris.span(doc.id, mention.start, mention.end)
-        sentence = annotated.sentences[mention.sentence]
         add((node, a, phrase))
         add((node, anchor_of, _text(mention.text)))
         add((node, begin, _integer(mention.start)))
         add((node, end, _integer(mention.end)))
         add((node, reference, context))
-        add((node, in_sentence, iris.span(doc.id, sentence.start, sentence.end)))
+        add((node, in_sentence, sentence_nodes[mention.sentence]))
         add((node, class_ref, ENTITY_CLASSES[mention.type]))
         add((node, extractor, _text(mention.extractor)))
         if mention in entity_keys:
             add((node, ident_ref, iris.entity(entity_keys[mention])))
-    facts = _Facts(graph, annotated, entity_keys, iris)
+    facts = _Facts(graph, annotated, entity_keys, iris, sentence_nodes)
     for event in annotated.events:
         facts.add_event(event)
     for quotation in annotated.quotations:
@@ -146,6 +146,7 @@ class _Facts:
         annotated: AnnotatedDocument,
         entity_keys: Mapping[Mention, str],
         iris: Iris,
+        sentence_nodes: Sequence[URIRef],
     ) -> None:
         self.graph, self.annotated, self.entity_keys, self.iris = (
             graph,
@@ -153,6 +154,7 @@ class _Facts:
             entity_keys,
             iris,
         )
+        self.sentence_nodes = sentence_nodes
         self.doc = annotated.doc
         self.context = iris.span(self.doc.id, 0, len(self.doc.text))
 
@@ -163,9 +165,7 @@ class _Facts:
 
     def derived_from(self, node: URIRef, sentence_indexes: Iterable[int]) -> None:
         for index in sentence_indexes:
-            sentence = self.annotated.sentences[index]
-            span = self.iris.span(self.doc.id, sentence.start, sentence.end)
-            self.graph.add((node, PROV.wasDerivedFrom, span))
+            self.graph.add((node, PROV.wasDerivedFrom, self.sentence_nodes[index]))
 
     def span(self, node: URIRef, start: int, end: int) -> None:
         """Offsets of a fact's own words, so it can be traced to the characters that state it."""
