@@ -67,7 +67,7 @@ class Sentence:
         the extractors and rules that all compare words in it."""
         from kg.text import normalize_token  # kg.text builds on this module
 
-        return tuple(normalize_token(token.text) for token in self.tokens)
+        return tuple([normalize_token(token.text) for token in self.tokens])
 
 
 @dataclass(frozen=True)

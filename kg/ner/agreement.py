@@ -171,6 +171,7 @@ class _DocumentView:
         self.mentions = sorted(mentions, key=lambda m: (m.start, m.end))
         self.tokens = {s.index: s.tokens for s in sentences}
         self._keys: dict[str, str] = {}
+        self._by_text: dict[str, str] = {}
         plain = {agreement.key(m.text) for m in self.mentions}
         for key in plain:
             # «وجي تي كي» beside «جي تي كي»: the judge keeps a clitic before a short word
@@ -187,8 +188,11 @@ class _DocumentView:
         return replace(mention, start=mention.start + 1, text=mention.text[1:])
 
     def key(self, text: str) -> str:
-        plain = self.agreement.key(text)
-        return self._keys.get(plain, plain)
+        found = self._by_text.get(text)
+        if found is None:  # the rules ask for a mention's key several times
+            plain = self.agreement.key(text)
+            found = self._by_text[text] = self._keys.get(plain, plain)
+        return found
 
     def previous_word(self, mention: Mention) -> str | None:
         """The normalised token just before ``mention`` in its sentence, if any."""
