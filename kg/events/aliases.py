@@ -50,13 +50,15 @@ def _tokens_by_first_word(view: DocView, firsts: set[str]) -> dict[str, list[int
     """Token indices (in order) by the words of ``firsts`` a role phrase could start with
     there: the token as it is and its noun readings («والقائد» → «القائد», «قائد»)."""
     starts: dict[str, list[int]] = {}
+    # A word's readings depend on its text alone: worked out once per word of the document.
+    opened: dict[str, tuple[str, ...]] = {}
     for i, tok in enumerate(view.toks):
-        words = [tok.norm, *(form.stem for form in tok.noun_forms)]
-        if firsts.isdisjoint(words):
-            continue  # most tokens: no phrase a holder was named with starts here
-        for word in dict.fromkeys(words):
-            if word in firsts:
-                starts.setdefault(word, []).append(i)
+        words = opened.get(tok.token.text)
+        if words is None:
+            readings = dict.fromkeys([tok.norm, *(form.stem for form in tok.noun_forms)])
+            words = opened[tok.token.text] = tuple(word for word in readings if word in firsts)
+        for word in words:  # most tokens: none (no phrase a holder was named with starts here)
+            starts.setdefault(word, []).append(i)
     return starts
 
 
