@@ -274,27 +274,6 @@ class _Linker:
         return links
 
 
-# What the view's layout reads of the centralities (see StreamingBuild._merge).
-LAYOUT_METRICS = ("degree", "pagerank", "community")
-
-
-def _in_order(
-    G: nx.Graph, early: Mapping[str, Mapping[str, float]], late: dict[str, dict[str, float]]
-) -> dict[str, dict[str, float]]:
-    """Each node's metrics of two :func:`~kg.graph.analyse` calls as one would give them (in
-    :data:`~kg.graph.METRICS` order, on the node as in the dict)."""
-    if not early:
-        return late
-    metrics = {}
-    for node, values in late.items():
-        merged = {**early[node], **values}
-        metrics[node] = ordered = {name: merged[name] for name in graph_analytics.METRICS}
-        attributes = G.nodes[node]
-        for name in ordered:
-            attributes[name] = attributes.pop(name)
-    return metrics
-
-
 def _english_form(entity: Entity) -> str:
     """The Arabic form an entity's English name is made from: a person's fullest name."""
     if entity.type == EntityType.PERSON:
@@ -486,11 +465,9 @@ class StreamingBuild:
     def _merge(self, view: View | None) -> BuildResult:
         tallies = self._counts.tallies
         entities = [tallies[key].entity(key) for key in sorted(tallies)]
-        seed = self.build.seed
-        with contextlib.ExitStack() as stack:
-            # English names are spelled (mostly in the romanizer's model, which lets go of the
-            # GIL) while the entity graph and its centralities are computed.
-            naming = stack.enter_context(ThreadPoolExecutor(max_workers=1))
+        # English names are spelled (mostly in the romanizer's model, which lets go of the GIL)
+        # while the entity graph and its centralities are computed.
+        with ThreadPoolExecutor(max_workers=1) as naming:
             spelling = naming.submit(
                 EnglishNamer.default().names,
                 [(_english_form(e), e.type) for e in entities],
@@ -500,26 +477,19 @@ class StreamingBuild:
                 iri: entity_attributes(e, UNNAMED) for iri, e in zip(iris, entities, strict=True)
             }
             G = entity_graph(nodes, self._counts.links)
+            metrics = graph_analytics.analyse(G, seed=self.build.seed)
+            named = spelling.result()
+        english = {e.key: name for e, name in zip(entities, named, strict=True)}
+        for iri, name in zip(iris, named, strict=True):
+            G.nodes[iri].update(label_en=name.label, label_source=name.source)
+        with contextlib.ExitStack() as stack:
             placed: Future[Layout] | None = None
-            early: dict[str, dict[str, float]] = {}
             if view is not None and (os.cpu_count() or 1) > 1 and len(G) >= PARALLEL_VIEW_NODES:
-                # The view's layout is worked out in another process while this one computes
-                # the other centralities and writes the corpus graph and the rest of the page
-                # (whatever --jobs says: that counts extraction workers). It needs PageRank and
-                # the communities alone; the process is forked once the names are spelled,
-                # never beside a running thread.
-                early = graph_analytics.analyse(G, seed=seed, names=LAYOUT_METRICS)
-                spelling.result()
+                # The view's layout is worked out in another process while this one writes the
+                # corpus graph and the rest of the page (whatever --jobs says: that counts
+                # extraction workers).
                 pool = stack.enter_context(ProcessPoolExecutor(max_workers=1))
                 placed = pool.submit(view.layout, G)
-            rest = [
-                name for name in graph_analytics.METRICS if name not in LAYOUT_METRICS or not early
-            ]
-            metrics = _in_order(G, early, graph_analytics.analyse(G, seed=seed, names=rest))
-            named = spelling.result()
-            english = {e.key: name for e, name in zip(entities, named, strict=True)}
-            for iri, name in zip(iris, named, strict=True):
-                G.nodes[iri].update(label_en=name.label, label_source=name.source)
             # Straight to text: an rdflib store of the corpus graph would cost more than the rest.
             posts = self._counts.posts
             corpus = rdf.corpus_triples(entities, metrics, G, self.iris, posts, english)

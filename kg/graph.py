@@ -12,7 +12,7 @@ import itertools
 import math
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -621,23 +621,15 @@ def _compiled_louvain(G: nx.Graph, *, seed: int) -> list[set[Any]]:
 METRICS = tuple(ANALYTICS_PROPERTIES)
 
 
-def analytics(
-    G: nx.Graph, *, seed: int = 0, names: Sequence[str] = METRICS
-) -> dict[str, dict[str, float]]:
-    """The metrics ``names`` (default: all) for every node: node -> {metric name: value}.
-
-    >>> G = nx.Graph([("a", "b"), ("b", "c")])
-    >>> analytics(G, names=("degree",))["b"]
-    {'degree': 1.0}
-    """
-    found: dict[str, Callable[[], Mapping[Any, float]]] = {
-        "degree": lambda: degree(G),
-        "pagerank": lambda: pagerank(G),
-        "betweenness": lambda: betweenness(G, seed=seed),
-        "eigenvector": lambda: eigenvector(G),
-        "community": lambda: {n: float(c) for n, c in communities(G, seed=seed).items()},
+def analytics(G: nx.Graph, *, seed: int = 0) -> dict[str, dict[str, float]]:
+    """Every metric for every node: node -> {metric name: value}."""
+    metrics: Mapping[str, Mapping[str, float]] = {
+        "degree": degree(G),
+        "pagerank": pagerank(G),
+        "betweenness": betweenness(G, seed=seed),
+        "eigenvector": eigenvector(G),
+        "community": {n: float(c) for n, c in communities(G, seed=seed).items()},
     }
-    metrics = {name: found[name]() for name in METRICS if name in names}
     return {
         node: {name: round(values[node], METRIC_DECIMALS) for name, values in metrics.items()}
         for node in G
@@ -679,12 +671,9 @@ def entity_rows(G: nx.Graph) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: (-row["pagerank"], row["label"], row["id"]))
 
 
-def analyse(
-    G: nx.Graph, *, seed: int = 0, names: Sequence[str] = METRICS
-) -> dict[str, dict[str, float]]:
-    """Centrality and communities of every node (the metrics ``names``), also stored on G's
-    nodes."""
-    metrics = analytics(G, seed=seed, names=names)
+def analyse(G: nx.Graph, *, seed: int = 0) -> dict[str, dict[str, float]]:
+    """Centrality and communities of every node, also stored on G's nodes."""
+    metrics = analytics(G, seed=seed)
     for node, values in metrics.items():
         G.nodes[node].update(values)
     return metrics
