@@ -488,6 +488,8 @@ class StreamingBuild:
                 # The view's layout is worked out in another process while this one writes the
                 # corpus graph and the rest of the page (whatever --jobs says: that counts
                 # extraction workers).
+                # G must not change from here on: the pool pickles it in a thread of its own
+                # while this one goes on (a centrality added after this raced with it).
                 pool = stack.enter_context(ProcessPoolExecutor(max_workers=1))
                 placed = pool.submit(view.layout, G)
             # Straight to text: an rdflib store of the corpus graph would cost more than the rest.
