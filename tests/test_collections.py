@@ -43,6 +43,17 @@ def test_cycles_are_collected_every_so_many_documents(monkeypatch: pytest.Monkey
     assert before.other is None
 
 
+def test_objects_the_process_froze_itself_stay_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with BuildCollections():
+            assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
 def test_a_build_from_the_command_line_gives_the_collector_back(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert main(["build", str(SEEDS), "--out", str(out), "--store", "none"]) == 0
