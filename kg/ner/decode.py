@@ -201,7 +201,7 @@ class CRFDecoder:
         start = 0
         for n in lengths:
             sentence = stems[start : start + n]
-            opening = [i for i, stem in enumerate(sentence) if phrases[stem].longer]
+            opening = [i for i, stem in enumerate(sentence) if phrases[stem].by_second]
             hits = phrase_hits(sentence, opening, phrases.opened_before)
             near = {i - d for i in hits for d in OFFSETS if 0 <= i - d < n}
             for i in sorted(near.union(hits)):
@@ -261,13 +261,12 @@ _Phrase = tuple[tuple[str, ...], str]  # (words, lexicon name)
 
 class _Opened(NamedTuple):
     one_word: tuple[str, ...]  # names of the lexicons that list the word as a phrase
-    longer: tuple[_Phrase, ...]  # the longer phrases it opens
-    # The longer phrases by their second word, each list in the order of ``longer``: a common
+    # The longer phrases it opens by their second word, each in the lexicons' order: a common
     # first word («وزير») opens hundreds, and a token can only continue those of its neighbour.
     by_second: Mapping[str, tuple[_Phrase, ...]]
 
 
-_NONE = _Opened((), (), {})  # most stems: shared
+_NONE = _Opened((), {})  # most stems: shared
 
 
 class _StemPhrases(dict[str, _Opened]):
@@ -280,23 +279,16 @@ class _StemPhrases(dict[str, _Opened]):
 
     def __missing__(self, stem: str) -> _Opened:
         one_word: list[str] = []
-        longer: list[_Phrase] = []
+        by_second: dict[str, list[_Phrase]] = {}
         for words, name in self.lexicons.phrases.get(stem, ()):
             if lexicon_used(name, self.config):
                 if len(words) == 1:
                     one_word.append(name)
                 else:
-                    longer.append((words, name))
-        by_second: dict[str, list[_Phrase]] = {}
-        for phrase in longer:
-            by_second.setdefault(phrase[0][1], []).append(phrase)
+                    by_second.setdefault(words[1], []).append((words, name))
         opened = (
-            _Opened(
-                tuple(one_word),
-                tuple(longer),
-                {second: tuple(found) for second, found in by_second.items()},
-            )
-            if one_word or longer
+            _Opened(tuple(one_word), {second: tuple(found) for second, found in by_second.items()})
+            if one_word or by_second
             else _NONE
         )
         self[stem] = opened
