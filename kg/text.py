@@ -317,10 +317,10 @@ def split_glued(token: str) -> tuple[str, ...]:
     return tuple(token[a:b] for a, b in pairwise(bounds) if a < b)
 
 
-@lru_cache(maxsize=50_000)
 def split_unspaced(word: str) -> tuple[str, ...]:
     """``word`` cut where the source ran two words together with no trace in the spelling,
-    as the shipped word lists show it (:class:`kg.glue.GlueLexicon`).
+    as the shipped word lists show it (:class:`kg.glue.GlueLexicon`). Not cached here:
+    :func:`tokenize` keeps each piece's words.
 
     >>> split_unspaced("القرارالنهائي"), split_unspaced("النهائي")
     (('القرار', 'النهائي'), ('النهائي',))
