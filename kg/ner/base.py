@@ -212,6 +212,7 @@ class _Spans:
         """Keep ``mention`` unless it overlaps one kept (``start < other.end`` and
         ``other.start < end``)."""
         start, end = mention.start, mention.end
+        at = bisect_right(self._starts, start)
         if start >= end or self._empty:
             self._empty = True
             if any(start < other.end and other.start < end for other in self.mentions):
@@ -219,12 +220,10 @@ class _Spans:
         else:
             # Kept spans are disjoint and sorted: only the last starting at or before
             # ``start`` and the first after it can overlap.
-            at = bisect_right(self._starts, start)
             if at > 0 and self._ends[at - 1] > start:
                 return
             if at < len(self._starts) and self._starts[at] < end:
                 return
-        at = bisect_right(self._starts, start)
         self._starts.insert(at, start)
         self._ends.insert(at, end)
         self.mentions.append(mention)
