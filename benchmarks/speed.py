@@ -134,14 +134,8 @@ def profile(corpus: Path, work: Path) -> list[tuple[str, float]]:
     wrap(kg.corpus.StreamingBuild, "_merge", "merge: centrality, communities, view")
     out = work / "profile-graph"
     shutil.rmtree(out, ignore_errors=True)
-    argv = sys.argv
-    sys.argv = ["kg", "build", str(corpus), "--out", str(out), "--jobs", "1", "--store", "none"]
-    try:
-        kg.cli.run()
-    except SystemExit:
-        pass
-    finally:
-        sys.argv = argv
+    # main, not the console script's run: that ends the process.
+    kg.cli.main(["build", str(corpus), "--out", str(out), "--jobs", "1", "--store", "none"])
     total = time.perf_counter() - started
     return [("imports", imported), *sorted(totals.items()), ("whole build", total)]
 

@@ -347,3 +347,32 @@ def test_cli_query_formats_are_the_query_modules() -> None:
     query = commands.choices["query"]
     fmt = next(a for a in query._actions if a.dest == "format")
     assert tuple(fmt.choices) == FORMATS
+
+
+def test_cli_exit_runs_exit_handlers_flushes_output_and_keeps_the_code(seed_build: Path) -> None:
+    # The console script ends with os._exit (no heap teardown): what atexit was given must
+    # still run, and buffered output (a pipe, PYTHONUNBUFFERED unset) reach the reader, with
+    # main's exit code.
+    code = (
+        "import atexit, sys\n"
+        "from kg.cli import run\n"
+        "atexit.register(lambda: print('handler ran', file=sys.stderr))\n"
+        f"sys.argv = ['kg', 'query', {str(seed_build)!r}, '-e', sys.argv[1], '--format', 'csv']\n"
+        "run()\n"
+    )
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+    def query(sparql: str) -> subprocess.CompletedProcess[bytes]:
+        command = [sys.executable, "-c", code, sparql]
+        return subprocess.run(command, capture_output=True, timeout=300, env=buffered)
+
+    done = query("SELECT ?person WHERE { ?person a schema:Person }")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.decode().strip() == "handler ran"
+    rows = done.stdout.decode("utf-8").splitlines()
+    assert rows[0] == "person" and len(rows) > 1
+    assert all(row.startswith("http") for row in rows[1:])
+    failed = query("SELECT WHERE {")
+    assert failed.returncode == 1
+    assert failed.stderr.decode().startswith("kg: error:")
+    assert failed.stderr.decode().rstrip().endswith("handler ran")
