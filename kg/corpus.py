@@ -92,9 +92,19 @@ LINK_CHUNK = 16  # documents per linking task
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
 
 
+# The node metrics a view's layout reads (sizes from PageRank, discs from communities).
+LAYOUT_METRICS = ("pagerank", "community")
+
+
 class View(Protocol):
     """Draws graph.html from the entity graph (picklable): its layout apart (in another
-    process), then the page, taking the layout from ``placement`` when it needs it."""
+    process, from :meth:`layout_input`), then the page, taking the layout from ``placement``
+    when it needs it."""
+
+    def layout_input(self, G: nx.Graph, metrics: Mapping[str, Mapping[Any, float]]) -> nx.Graph:
+        """What :meth:`layout` reads of ``G``, as a graph of its own, with the
+        :data:`LAYOUT_METRICS` from ``metrics`` (G may not have them yet)."""
+        ...
 
     def layout(self, G: nx.Graph) -> Layout: ...
 
@@ -465,9 +475,11 @@ class StreamingBuild:
     def _merge(self, view: View | None) -> BuildResult:
         tallies = self._counts.tallies
         entities = [tallies[key].entity(key) for key in sorted(tallies)]
-        # English names are spelled (mostly in the romanizer's model, which lets go of the GIL)
-        # while the entity graph and its centralities are computed.
-        with ThreadPoolExecutor(max_workers=1) as naming:
+        seed = self.build.seed
+        with contextlib.ExitStack() as stack:
+            # English names are spelled (mostly in the romanizer's model, which lets go of the
+            # GIL) while the entity graph and its centralities are computed.
+            naming = stack.enter_context(ThreadPoolExecutor(max_workers=1))
             spelling = naming.submit(
                 EnglishNamer.default().names,
                 [(_english_form(e), e.type) for e in entities],
@@ -477,21 +489,21 @@ class StreamingBuild:
                 iri: entity_attributes(e, UNNAMED) for iri, e in zip(iris, entities, strict=True)
             }
             G = entity_graph(nodes, self._counts.links)
-            metrics = graph_analytics.analyse(G, seed=self.build.seed)
-            named = spelling.result()
-        english = {e.key: name for e, name in zip(entities, named, strict=True)}
-        for iri, name in zip(iris, named, strict=True):
-            G.nodes[iri].update(label_en=name.label, label_source=name.source)
-        with contextlib.ExitStack() as stack:
+            # The view's layout reads PageRank and the communities alone: worked out first, the
+            # layout can start in another process (whatever --jobs says: that counts extraction
+            # workers) while this one computes the other centralities, the corpus graph and the
+            # rest of the page. It gets a graph of its own (layout_input), as the pool pickles
+            # it in a thread of its own while G changes here.
+            known = {name: graph_analytics.metric(G, name, seed=seed) for name in LAYOUT_METRICS}
             placed: Future[Layout] | None = None
             if view is not None and (os.cpu_count() or 1) > 1 and len(G) >= PARALLEL_VIEW_NODES:
-                # The view's layout is worked out in another process while this one writes the
-                # corpus graph and the rest of the page (whatever --jobs says: that counts
-                # extraction workers).
-                # G must not change from here on: the pool pickles it in a thread of its own
-                # while this one goes on (a centrality added after this raced with it).
                 pool = stack.enter_context(ProcessPoolExecutor(max_workers=1))
-                placed = pool.submit(view.layout, G)
+                placed = pool.submit(view.layout, view.layout_input(G, known))
+            metrics = graph_analytics.analyse(G, seed=seed, known=known)
+            named = spelling.result()
+            english = {e.key: name for e, name in zip(entities, named, strict=True)}
+            for iri, name in zip(iris, named, strict=True):
+                G.nodes[iri].update(label_en=name.label, label_source=name.source)
             # Straight to text: an rdflib store of the corpus graph would cost more than the rest.
             posts = self._counts.posts
             corpus = rdf.corpus_triples(entities, metrics, G, self.iris, posts, english)

@@ -621,19 +621,35 @@ def _compiled_louvain(G: nx.Graph, *, seed: int) -> list[set[Any]]:
 METRICS = tuple(ANALYTICS_PROPERTIES)
 
 
-def analytics(G: nx.Graph, *, seed: int = 0) -> dict[str, dict[str, float]]:
-    """Every metric for every node: node -> {metric name: value}."""
-    metrics: Mapping[str, Mapping[str, float]] = {
-        "degree": degree(G),
-        "pagerank": pagerank(G),
-        "betweenness": betweenness(G, seed=seed),
-        "eigenvector": eigenvector(G),
-        "community": {n: float(c) for n, c in communities(G, seed=seed).items()},
-    }
-    return {
-        node: {name: round(values[node], METRIC_DECIMALS) for name, values in metrics.items()}
-        for node in G
-    }
+def metric(G: nx.Graph, name: str, *, seed: int = 0) -> dict[Any, float]:
+    """One of :data:`METRICS` for every node of ``G``, rounded as the graph stores it.
+
+    >>> metric(nx.path_graph(["a", "b", "c"]), "degree")
+    {'a': 0.5, 'b': 1.0, 'c': 0.5}
+    """
+    if name == "degree":
+        values: Mapping[Any, float] = degree(G)
+    elif name == "pagerank":
+        values = pagerank(G)
+    elif name == "betweenness":
+        values = betweenness(G, seed=seed)
+    elif name == "eigenvector":
+        values = eigenvector(G)
+    elif name == "community":
+        values = {n: float(c) for n, c in communities(G, seed=seed).items()}
+    else:
+        raise ValueError(f"unknown metric {name!r}; known: {', '.join(METRICS)}")
+    return {node: round(values[node], METRIC_DECIMALS) for node in G}
+
+
+def analytics(
+    G: nx.Graph, *, seed: int = 0, known: Mapping[str, Mapping[Any, float]] | None = None
+) -> dict[str, dict[str, float]]:
+    """Every metric for every node: node -> {metric name: value}. ``known`` holds metrics
+    already worked out by :func:`metric` (by name), which are not computed again."""
+    known = known or {}
+    columns = {name: known.get(name) or metric(G, name, seed=seed) for name in METRICS}
+    return {node: {name: values[node] for name, values in columns.items()} for node in G}
 
 
 ENTITY_COLUMNS = (
@@ -671,9 +687,11 @@ def entity_rows(G: nx.Graph) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda row: (-row["pagerank"], row["label"], row["id"]))
 
 
-def analyse(G: nx.Graph, *, seed: int = 0) -> dict[str, dict[str, float]]:
-    """Centrality and communities of every node, also stored on G's nodes."""
-    metrics = analytics(G, seed=seed)
+def analyse(
+    G: nx.Graph, *, seed: int = 0, known: Mapping[str, Mapping[Any, float]] | None = None
+) -> dict[str, dict[str, float]]:
+    """Centrality and communities of every node (:func:`analytics`), also stored on G's nodes."""
+    metrics = analytics(G, seed=seed, known=known)
     for node, values in metrics.items():
         G.nodes[node].update(values)
     return metrics

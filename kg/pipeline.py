@@ -10,7 +10,7 @@ import io
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -404,6 +404,11 @@ class BuildView:
     while the build writes its graph) and handed to the page when it needs it."""
 
     top: int | None = None
+
+    def layout_input(self, G: nx.Graph, metrics: Mapping[str, Mapping[Any, float]]) -> nx.Graph:
+        from kg.viz import layout_input
+
+        return layout_input(G, metrics)
 
     def layout(self, G: nx.Graph) -> Layout:
         from kg.viz import view_layout

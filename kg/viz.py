@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
@@ -34,7 +34,14 @@ from kg.graph import EXAMPLES_PER_NODE
 from kg.layout import Disc, Layout, layout
 from kg.text import normalize
 
-__all__ = ["PHYSICS_MAX_NODES", "TYPE_STYLES", "render_html", "select_top", "view_layout"]
+__all__ = [
+    "PHYSICS_MAX_NODES",
+    "TYPE_STYLES",
+    "layout_input",
+    "render_html",
+    "select_top",
+    "view_layout",
+]
 
 #: Above this many nodes positions are always precomputed and vis-network physics stays off.
 PHYSICS_MAX_NODES = 300
@@ -166,6 +173,30 @@ def view_layout(G: nx.Graph, *, top: int | None = None, seed: int = 0) -> Layout
     if top is not None:
         G = select_top(G, top)
     return layout(G, _radii(G, sorted(G.nodes, key=str)), seed=seed)
+
+
+def layout_input(G: nx.Graph, metrics: Mapping[str, Mapping[Any, float]]) -> nx.Graph:
+    """What :func:`view_layout` reads of ``G``, as a graph of its own: every node with its
+    label (if any), and its ``pagerank`` (sizes) and ``community`` (discs) from ``metrics``, as
+    :func:`kg.graph.metric` gives them; every edge with its weight. It can be laid out while
+    ``G`` goes on changing, and is a fraction of ``G``'s size to send to another process.
+
+    >>> G = nx.Graph()
+    >>> G.add_edge("a", "b", weight=2.0, kind="co-mention")
+    >>> G.nodes["a"]["examples"] = ["a sentence"]
+    >>> metrics = {"pagerank": {"a": 0.5, "b": 0.5}, "community": {"a": 0.0, "b": 0.0}}
+    >>> H = layout_input(G, metrics)
+    >>> H.nodes["a"], H.edges["a", "b"]
+    ({'pagerank': 0.5, 'community': 0.0}, {'weight': 2.0})
+    """
+    rank, community = metrics["pagerank"], metrics["community"]
+    H = nx.Graph()
+    for node, data in G.nodes(data=True):
+        H.add_node(node, pagerank=rank[node], community=community[node])
+        if "label" in data:  # select_top breaks ties by it
+            H.nodes[node]["label"] = data["label"]
+    H.add_edges_from((u, v, {"weight": w}) for u, v, w in G.edges(data="weight", default=1.0))
+    return H
 
 
 def _radii(G: nx.Graph, ids: list[Any]) -> dict[Any, float]:

@@ -46,3 +46,13 @@ def test_graph_sampled_betweenness_small_batches_agree(monkeypatch: pytest.Monke
     whole = analytics.sampled_betweenness(G, k=40)
     monkeypatch.setattr(analytics, "BATCH_CELLS", 200 * 3)  # batches of 3 sources
     assert analytics.sampled_betweenness(G, k=40) == pytest.approx(whole, rel=1e-5, abs=1e-9)
+
+
+def test_metrics_worked_out_apart_are_taken_as_they_are() -> None:
+    G = nx.relabel_nodes(nx.powerlaw_cluster_graph(60, 2, 0.3, seed=2), lambda i: f"n{i}")
+    known = {name: analytics.metric(G, name, seed=4) for name in ("pagerank", "community")}
+    assert analytics.analytics(G, seed=4, known=known) == analytics.analytics(G, seed=4)
+    marked = {**known, "pagerank": {n: 0.5 for n in G}}  # not computed again: kept as given
+    assert {values["pagerank"] for values in analytics.analytics(G, known=marked).values()} == {0.5}
+    with pytest.raises(ValueError, match="unknown metric 'closeness'"):
+        analytics.metric(G, "closeness")

@@ -190,3 +190,23 @@ def test_viz_page_with_its_layout_worked_out_apart_is_the_same_page() -> None:
     assert render_html(G, top=2, seed=3, placement=placement) == render_html(G, top=2, seed=3)
     assert asked == ["layout"]
     assert render_html(G, placement=lambda: view_layout(G)) != render_html(G, top=2)
+
+
+@pytest.mark.parametrize("top", [None, 30])
+def test_layout_of_the_layout_input_is_the_layout_of_the_graph(top: int | None) -> None:
+    from kg.graph import metric
+    from kg.viz import layout_input, view_layout
+
+    G = nx.relabel_nodes(nx.powerlaw_cluster_graph(120, 2, 0.3, seed=5), lambda i: f"n{i}")
+    for u, v in G.edges:
+        G.edges[u, v].update(weight=float(1 + (len(u) + len(v)) % 3), kind="co-mention")
+    for n in G:
+        G.nodes[n].update(label=f"كيان {int(n[1:]) % 40}", type="ORG", examples=[("d", "جملة")])
+    # PageRank to two decimals: ties at the cut, which select_top breaks by label.
+    rank = {n: round(value, 2) for n, value in metric(G, "pagerank").items()}
+    metrics = {"pagerank": rank, "community": metric(G, "community")}
+    H = layout_input(G, metrics)
+    for name, values in metrics.items():
+        nx.set_node_attributes(G, values, name)
+    assert view_layout(H, top=top) == view_layout(G, top=top)
+    assert "examples" not in H.nodes["n0"]  # the texts stay behind
