@@ -23,6 +23,7 @@ from one file to the next verbatim.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Iterable, Mapping
 from typing import cast
 
@@ -42,8 +43,9 @@ _STRING_SPECIAL = re.compile(r'["\\\x00-\x1f\x7f]')
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _RDF_TYPE = str(RDF.type)
 _XSD_INTEGER, _XSD_STRING = str(XSD.integer), str(XSD.string)
-# Where a local name can start in the run of name characters that ends an IRI.
-_LOCAL_START = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\Z")
+# The characters of a local name (_LOCAL_NAME), and those of them it cannot open with.
+_NAME_CHARACTERS = string.ascii_letters + string.digits + "_-"
+_NOT_OPENING = string.digits + "-"
 OrderKey = tuple[int, str, str]
 
 
@@ -92,6 +94,7 @@ class TrigWriter:
         # equal terms in Python, a str in C. Objects are listed, and only a predicate with
         # several has them deduplicated: most have one, and rdflib hashes a literal in Python.
         by_subject: dict[str | Node, dict[str, list[Node]]] = {}
+        only_iris = True  # every subject an IRI (keyed by its string): sorted as strings
         # Each predicate's string made once: a block has few predicates and many triples, and
         # a string per triple, kept as a key, would cost megabytes in the corpus block.
         predicate_iris: dict[Node, str] = {}
@@ -100,7 +103,10 @@ class TrigWriter:
         for subject, predicate, obj in triples:
             if subject is not last:  # a subject's triples mostly come together, as one object
                 last = subject
-                key = str(subject) if isinstance(subject, URIRef) else subject
+                if isinstance(subject, URIRef):
+                    key: str | Node = str(subject)
+                else:
+                    key, only_iris = subject, False
                 found = by_subject.get(key)
                 if found is None:
                     found = by_subject[key] = {}
@@ -116,7 +122,12 @@ class TrigWriter:
         count = 0
         paragraphs = []
         term, iri, written = self.term, self.iri, self._iris
-        for key in sorted(by_subject, key=_subject_order):
+        subjects = (
+            sorted(cast(dict[str, object], by_subject))
+            if only_iris
+            else sorted(by_subject, key=_subject_order)
+        )
+        for key in subjects:
             predicates = by_subject[key]
             named = sorted(predicates.items())  # predicates are distinct: values never compared
             types = predicates.get(_RDF_TYPE)
@@ -163,7 +174,8 @@ class TrigWriter:
             written = f"<{self._iri_ref(iri)}>"
             # A local name is a run of name characters at the end that opens with a letter or
             # «_»: most document IRIs («…#char=120,132») end in none and need no prefix tried.
-            if _LOCAL_START.search(iri) is not None:
+            tail = iri[len(iri.rstrip(_NAME_CHARACTERS)) :]
+            if tail.lstrip(_NOT_OPENING):
                 for prefix, namespace in self.prefixes:
                     local = iri[len(namespace) :]
                     if iri.startswith(namespace) and _LOCAL_NAME.fullmatch(local):
