@@ -13,7 +13,14 @@ from kg.events.places import PlaceFinder
 from kg.events.reader import Found, Reader
 from kg.events.roles import RoleFinder
 from kg.events.statements import StatementFinder
-from kg.events.tokens import DocView, Match, match_at, mention_key, unique_mentions
+from kg.events.tokens import (
+    DocView,
+    Match,
+    match_at,
+    mention_key,
+    opening_positions,
+    unique_mentions,
+)
 from kg.model import Document, EntityType, Event, EventKind, Mention, Quotation, Role, Sentence
 
 DAMMA = "\u064f"  # the vowel that marks a perfect verb as passive: «اُتهم»
@@ -115,16 +122,18 @@ class EventExtractor(Reader):
 
     def _triggers(self, view: DocView) -> list[Match]:
         matches: list[Match] = []
+        triggers = self.lexicons.triggers
         for sentence in view.sentences:
             span = view.tokens_of(sentence.index)
-            i = span.start
-            while i < span.stop:
-                found = match_at(self.lexicons.triggers, view, i, span.stop)
+            free = span.start  # the token after the last trigger's first segment
+            for i in opening_positions(triggers, view, span):
+                if i < free:
+                    continue
+                found = match_at(triggers, view, i, span.stop)
                 if found is None or not self._trigger_allowed(view, found):
-                    i += 1
                     continue
                 matches.append(found)
-                i = found.head_last
+                free = found.head_last
         return matches
 
     def _trigger_allowed(self, view: DocView, trigger: Match) -> bool:

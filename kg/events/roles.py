@@ -9,6 +9,7 @@ phrase as its holder's alias (:mod:`kg.events.aliases`).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -26,6 +27,7 @@ from kg.events.tokens import (
     is_definite,
     match_at,
     mention_key,
+    opening_positions,
     same_person,
 )
 from kg.model import EntityType, Mention, Role
@@ -39,9 +41,11 @@ class RoleFinder(OrganisationReader):
         roles: list[Role] = []
         for sentence in view.sentences:
             span = view.tokens_of(sentence.index)
+            heads = opening_positions(self.lexicons.role_heads, view, span)
             i = span.start
             previous: Role | None = None
-            while i < span.stop:
+            while (k := bisect_left(heads, i)) < len(heads):
+                i = heads[k]  # no post opens at the tokens before
                 head = match_at(self.lexicons.role_heads, view, i, span.stop)
                 if head is not None and self._accusative(view, head):
                     head = None  # «عيّنه مسؤولا عن …», «نظيرا ومسؤولا»: a predicate, not a title

@@ -233,14 +233,33 @@ def segment_at(view: DocView, words: Sequence[str], index: int, stop: int) -> bo
     return all(_word_matches(view.toks[index + k], w) for k, w in enumerate(words))
 
 
-def match_at(index: PhraseIndex, view: DocView, i: int, stop: int) -> Match | None:
-    """The longest lexicon phrase starting at token ``i`` (before token ``stop``), if any."""
-    tok = view.toks[i]
+def _opens(index: PhraseIndex, tok: Tok) -> bool:
+    """Whether a phrase of ``index`` can start at ``tok`` (by its word, remembered)."""
     opens = index.opens.get(tok.token.text)
     if opens is None:
         stems = [form.stem for form in (*tok.verb_forms, *tok.noun_forms)]
         opens = index.learn(tok.token.text, stems)
-    if not opens:
+    return opens
+
+
+def opening_positions(index: PhraseIndex, view: DocView, span: range) -> list[int]:
+    """The tokens of ``span`` where a phrase of ``index`` can start: :func:`match_at` finds
+    nothing anywhere else. Most words open none, and one pass over them is cheaper than a
+    call of :func:`match_at` at each."""
+    known, toks = index.opens, view.toks
+    positions = []
+    for i in span:
+        tok = toks[i]
+        opens = known.get(tok.token.text)
+        if opens or (opens is None and _opens(index, tok)):
+            positions.append(i)
+    return positions
+
+
+def match_at(index: PhraseIndex, view: DocView, i: int, stop: int) -> Match | None:
+    """The longest lexicon phrase starting at token ``i`` (before token ``stop``), if any."""
+    tok = view.toks[i]
+    if not _opens(index, tok):
         return None
     best: Match | None = None
     for verb_form in (True, False):
