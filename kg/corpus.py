@@ -93,18 +93,14 @@ LINK_CHUNK = 16  # documents per linking task
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
 
 
-# The node metrics a view's layout reads (sizes from PageRank, discs from communities).
-LAYOUT_METRICS = ("pagerank", "community")
-
-
 class View(Protocol):
     """Draws graph.html from the entity graph (picklable): its layout apart (in another
     process, from :meth:`layout_input`), then the page, taking the layout from ``placement``
     when it needs it."""
 
-    def layout_input(self, G: nx.Graph, metrics: Mapping[str, Mapping[Any, float]]) -> nx.Graph:
-        """What :meth:`layout` reads of ``G``, as a graph of its own, with the
-        :data:`LAYOUT_METRICS` from ``metrics`` (G may not have them yet)."""
+    def layout_input(self, G: nx.Graph, metric: Callable[[str], Mapping[Any, float]]) -> nx.Graph:
+        """What :meth:`layout` reads of ``G``, as a graph of its own; ``metric(name)`` gives a
+        metric of every node (:func:`kg.graph.metric`), which G does not have yet."""
         ...
 
     def layout(self, G: nx.Graph) -> Layout: ...
@@ -495,17 +491,23 @@ class StreamingBuild:
                 iri: entity_attributes(e, UNNAMED) for iri, e in zip(iris, entities, strict=True)
             }
             G = entity_graph(nodes, self._counts.links)
-            # The view's layout reads PageRank and the communities alone: worked out first, the
-            # layout can start in another process (whatever --jobs says: that counts extraction
-            # workers) while this one computes the other centralities, the corpus graph and the
-            # rest of the page. It gets a graph of its own (layout_input), since G changes here
-            # meanwhile, and pickled at once: the pool would keep the graph itself until the
-            # layout is done (7 MiB more at the build's peak for ANERcorp train).
-            known = {name: graph_analytics.metric(G, name, seed=seed) for name in LAYOUT_METRICS}
+            # The view's layout reads a few metrics (PageRank, the communities): worked out
+            # first, the layout can start in another process (whatever --jobs says: that counts
+            # extraction workers) while this one computes the other centralities, the corpus
+            # graph and the rest of the page. It gets a graph of its own (layout_input), since G
+            # changes here meanwhile, pickled at once: the pool would keep the graph itself until
+            # the layout is done (7 MiB more at the build's peak for ANERcorp train).
+            known: dict[str, dict[Any, float]] = {}
+
+            def metric(name: str) -> dict[Any, float]:
+                if name not in known:
+                    known[name] = graph_analytics.metric(G, name, seed=seed)
+                return known[name]
+
             placed: Future[Layout] | None = None
             if view is not None and (os.cpu_count() or 1) > 1 and len(G) >= PARALLEL_VIEW_NODES:
                 pool = stack.enter_context(ProcessPoolExecutor(max_workers=1))
-                drawn = pickle.dumps(view.layout_input(G, known), pickle.HIGHEST_PROTOCOL)
+                drawn = pickle.dumps(view.layout_input(G, metric), pickle.HIGHEST_PROTOCOL)
                 placed = pool.submit(_lay_out, view, drawn)
             metrics = graph_analytics.analyse(G, seed=seed, known=known)
             named = spelling.result()

@@ -405,10 +405,10 @@ class BuildView:
 
     top: int | None = None
 
-    def layout_input(self, G: nx.Graph, metrics: Mapping[str, Mapping[Any, float]]) -> nx.Graph:
+    def layout_input(self, G: nx.Graph, metric: Callable[[str], Mapping[Any, float]]) -> nx.Graph:
         from kg.viz import layout_input
 
-        return layout_input(G, metrics)
+        return layout_input(G, metric)
 
     def layout(self, G: nx.Graph) -> Layout:
         from kg.viz import view_layout

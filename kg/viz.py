@@ -175,21 +175,21 @@ def view_layout(G: nx.Graph, *, top: int | None = None, seed: int = 0) -> Layout
     return layout(G, _radii(G, sorted(G.nodes, key=str)), seed=seed)
 
 
-def layout_input(G: nx.Graph, metrics: Mapping[str, Mapping[Any, float]]) -> nx.Graph:
+def layout_input(G: nx.Graph, metric: Callable[[str], Mapping[Any, float]]) -> nx.Graph:
     """What :func:`view_layout` reads of ``G``, as a graph of its own: every node with its
-    label (if any), and its ``pagerank`` (sizes) and ``community`` (discs) from ``metrics``, as
-    :func:`kg.graph.metric` gives them; every edge with its weight. It can be laid out while
-    ``G`` goes on changing, and is a fraction of ``G``'s size to send to another process.
+    label (if any), its PageRank (sizes) and community (discs), as ``metric(name)`` gives them
+    (:func:`kg.graph.metric`), and every edge with its weight. It can be laid out while ``G``
+    goes on changing, and is a fraction of ``G``'s size to send to another process.
 
     >>> G = nx.Graph()
     >>> G.add_edge("a", "b", weight=2.0, kind="co-mention")
     >>> G.nodes["a"]["examples"] = ["a sentence"]
     >>> metrics = {"pagerank": {"a": 0.5, "b": 0.5}, "community": {"a": 0.0, "b": 0.0}}
-    >>> H = layout_input(G, metrics)
+    >>> H = layout_input(G, metrics.__getitem__)
     >>> H.nodes["a"], H.edges["a", "b"]
     ({'pagerank': 0.5, 'community': 0.0}, {'weight': 2.0})
     """
-    rank, community = metrics["pagerank"], metrics["community"]
+    rank, community = metric("pagerank"), metric("community")
     H = nx.Graph()
     for node, data in G.nodes(data=True):
         H.add_node(node, pagerank=rank[node], community=community[node])

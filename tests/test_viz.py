@@ -205,7 +205,7 @@ def test_layout_of_the_layout_input_is_the_layout_of_the_graph(top: int | None) 
     # PageRank to two decimals: ties at the cut, which select_top breaks by label.
     rank = {n: round(value, 2) for n, value in metric(G, "pagerank").items()}
     metrics = {"pagerank": rank, "community": metric(G, "community")}
-    H = layout_input(G, metrics)
+    H = layout_input(G, metrics.__getitem__)
     for name, values in metrics.items():
         nx.set_node_attributes(G, values, name)
     assert view_layout(H, top=top) == view_layout(G, top=top)
