@@ -207,6 +207,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"that, seed < {BAR_SEED_SECONDS} s"
         )
         if args.profile:
+            # In this process, with this checkout's cache as the timed builds left it: the
+            # user's own may hold another revision's tables and names (filling it is no stage).
+            os.environ["KG_CACHE_DIR"] = str(caches[ROOT])
             stages = profile(corpus, work)
             print()
             print(
