@@ -21,18 +21,18 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-import pyvis
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
-from pyvis.network import Network
 
 from kg.errors import check_top
 from kg.graph import EXAMPLES_PER_NODE
 from kg.layout import Disc, Layout, layout
 from kg.text import normalize
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from markupsafe import Markup
 
 __all__ = [
     "PHYSICS_MAX_NODES",
@@ -131,6 +131,10 @@ def render_html(
     radii = _radii(G, ids)
     use_physics = bool(physics) and len(ids) <= PHYSICS_MAX_NODES
     sentences = _SentenceTable()
+    # pyvis and Jinja (≈ 0.07 s to import) only where a page is written: a layout worked out
+    # in another process (view_layout) needs neither.
+    from pyvis.network import Network
+
     net = Network(
         height="100%",
         width="100%",
@@ -230,12 +234,17 @@ def _disc_data(disc: Disc) -> dict[str, Any]:
 def _pyvis_library(name: str) -> Markup:
     """A file of the vis-network release pyvis ships, as the page inlines it (text of our own
     choosing, not the documents': no escaping)."""
+    import pyvis
+    from markupsafe import Markup
+
     text = (Path(pyvis.__file__).parent / "templates" / VIS_LIBRARY / name).read_text("utf-8")
     return Markup(text.removesuffix("\n"))  # as a Jinja include renders it
 
 
 def _environment() -> Environment:
     """Jinja environment of our template."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
     ours = Path(str(files("kg") / "data" / "viz"))
     env = Environment(
         loader=FileSystemLoader([str(ours)]),

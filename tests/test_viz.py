@@ -210,3 +210,21 @@ def test_layout_of_the_layout_input_is_the_layout_of_the_graph(top: int | None) 
         nx.set_node_attributes(G, values, name)
     assert view_layout(H, top=top) == view_layout(G, top=top)
     assert "examples" not in H.nodes["n0"]  # the texts stay behind
+
+
+def test_a_layout_alone_imports_neither_pyvis_nor_jinja() -> None:
+    # The build's helper process only lays the view out: the page's libraries (≈ 0.07 s to
+    # import) stay out of it, and out of the main process until it writes the page.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, networkx as nx\n"
+        "from kg.viz import view_layout\n"
+        "G = nx.path_graph(['أ', 'ب', 'ج'])\n"
+        "assert sorted(view_layout(G).positions) == sorted(G)\n"
+        "print(sorted(m for m in ('pyvis', 'jinja2', 'IPython') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
