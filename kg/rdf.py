@@ -28,7 +28,7 @@ from kg.model import (
     Role,
 )
 from kg.text import normalize
-from kg.turtle import TrigWriter
+from kg.turtle import TrigWriter, WrittenLiteral
 from kg.vocab import (
     ITSRDF,
     KGO,
@@ -330,14 +330,14 @@ def set_analytics(dataset: Dataset, metrics: Mapping[str, Mapping[str, float]], 
 @lru_cache(maxsize=65536)
 def _integer(value: int) -> Literal:
     """An xsd:integer literal; counts and offsets repeat (offset 120 is in every document),
-    and rdflib's Literal() is slow to build."""
-    return Literal(value)
+    and rdflib's Literal() is slow to build. It carries its Turtle text for the same reason."""
+    return WrittenLiteral(value)
 
 
 @lru_cache(maxsize=65536)
 def _text(value: str) -> Literal:
     """A plain string literal; names and extractor names recur from mention to mention."""
-    return Literal(value)
+    return WrittenLiteral(value)
 
 
 @lru_cache(maxsize=65536)

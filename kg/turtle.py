@@ -159,6 +159,8 @@ class TrigWriter:
             iri = str(node)
             written = self._iris.get(iri)
             return written if written is not None else self.iri(iri)
+        if kind is WrittenLiteral:
+            return cast(WrittenLiteral, node).turtle
         if isinstance(node, Literal):
             return self.literal(node)
         if isinstance(node, URIRef):
@@ -186,22 +188,55 @@ class TrigWriter:
         return written
 
     def literal(self, literal: Literal) -> str:
-        lexical = str(literal)
-        if literal.language:
-            return f'"{escape_string(lexical)}"@{literal.language}'
-        datatype = literal.datatype
-        if datatype is None:
-            return f'"{escape_string(lexical)}"'
-        datatype_iri = str(datatype)
-        if datatype_iri == _XSD_INTEGER and _INTEGER.fullmatch(lexical):
-            return lexical
-        if datatype_iri == _XSD_STRING:
-            return f'"{escape_string(lexical)}"'
-        return f'"{escape_string(lexical)}"^^{self.iri(datatype_iri)}'
+        written = _unprefixed(literal)
+        if written is not None:
+            return written
+        return f'"{escape_string(str(literal))}"^^{self.iri(str(literal.datatype))}'
 
     @staticmethod
     def _iri_ref(iri: str) -> str:
         return _IRI_FORBIDDEN.sub(lambda match: f"\\u{ord(match.group()):04X}", iri)
+
+
+def _unprefixed(literal: Literal) -> str | None:
+    """The Turtle text of a literal that needs no prefix (a string, with or without its
+    language, or an integer written as one), else None."""
+    lexical = str(literal)
+    if literal.language:
+        return f'"{escape_string(lexical)}"@{literal.language}'
+    datatype = literal.datatype
+    if datatype is None:
+        return f'"{escape_string(lexical)}"'
+    datatype_iri = str(datatype)
+    if datatype_iri == _XSD_INTEGER and _INTEGER.fullmatch(lexical):
+        return lexical
+    if datatype_iri == _XSD_STRING:
+        return f'"{escape_string(lexical)}"'
+    return None
+
+
+class WrittenLiteral(Literal):
+    """An rdflib literal of a string or an integer that carries its Turtle text (``turtle``),
+    worked out once, when it is made: for literals made once and written many times (offsets,
+    counts, names), which :meth:`TrigWriter.term` then does not write again.
+
+    >>> WrittenLiteral(120).turtle, WrittenLiteral("قال").turtle
+    ('120', '"قال"')
+    >>> WrittenLiteral(120) == Literal(120)
+    True
+    """
+
+    __slots__ = ("turtle",)
+    turtle: str
+
+    def __new__(cls, value: str | int) -> WrittenLiteral:
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise TypeError(f"a written literal is a string or an integer, not {value!r}")
+        literal = cast(WrittenLiteral, super().__new__(cls, value))
+        text = _unprefixed(literal)
+        assert text is not None  # a string or an integer needs no prefix
+        literal.turtle = text
+        return literal
 
 
 def _subject_order(key: str | Node) -> OrderKey:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 from rdflib.term import Node
 
-from kg.turtle import TrigWriter
+from kg.turtle import TrigWriter, WrittenLiteral
 
 BASE = "https://kg.example.org/"
 GRAPH = URIRef(BASE + "graph/doc")
@@ -67,3 +68,26 @@ def test_block_is_the_same_whatever_order_the_triples_come_in() -> None:
 
 def _plain(fact: tuple[Node, ...]) -> tuple[object, ...]:
     return tuple("_:" if isinstance(term, BNode) else term for term in fact)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(iris, predicates, st.one_of(st.integers(), st.text())), max_size=20))
+def test_written_literals_are_written_as_the_literals_they_equal(
+    facts: list[tuple[URIRef, URIRef, int | str]],
+) -> None:
+    # A literal that carries its text (kg.rdf's offsets and names) writes as a plain one, and
+    # equals it: a block holding both holds the one triple.
+    plain = [(s, p, Literal(value)) for s, p, value in facts]
+    written = [(s, p, WrittenLiteral(value)) for s, p, value in facts]
+    writer = TrigWriter(PREFIXES)
+    assert writer.counted_block(GRAPH, written) == writer.counted_block(GRAPH, plain)
+    assert writer.counted_block(GRAPH, [*plain, *written])[1] == len(set(plain))
+    for (_, _, value), (_, _, literal) in zip(written, plain, strict=True):
+        assert value == literal and hash(value) == hash(literal)
+
+
+def test_a_written_literal_is_a_string_or_an_integer() -> None:
+    with pytest.raises(TypeError, match="string or an integer"):
+        WrittenLiteral(True)
+    with pytest.raises(TypeError, match="string or an integer"):
+        WrittenLiteral(0.5)  # type: ignore[arg-type]
