@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -21,6 +23,28 @@ os.environ.setdefault("KG_CACHE_DIR", tempfile.mkdtemp(prefix="kg-test-cache-"))
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 SEEDS = REPO / "seeds"
+
+
+def fresh_python(
+    code: str, *args: str, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` (with ``args`` in its sys.argv) in a new interpreter: what a fresh
+    process imports and prints, and how it exits."""
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+    )
+
+
+def fresh_output(code: str) -> str:
+    """What ``code`` prints in a new interpreter (stripped); it must exit cleanly."""
+    done = fresh_python(code)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
 
 
 class LexiconExtractor:

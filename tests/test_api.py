@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import networkx as nx
@@ -14,7 +12,7 @@ import pytest
 import kg
 from kg import rdf
 from kg.model import Document
-from tests.conftest import LexiconExtractor
+from tests.conftest import LexiconExtractor, fresh_output
 
 
 def test_api_import_is_light() -> None:
@@ -22,11 +20,7 @@ def test_api_import_is_light() -> None:
         "import sys, kg; heavy = {'rdflib', 'networkx', 'pandas', 'camel_tools', 'pyvis'}; "
         "print(sorted(heavy & set(sys.modules)))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    assert fresh_output(code) == "[]"
 
 
 def test_api_lazy_names() -> None:
@@ -61,9 +55,6 @@ def test_api_build_reads_paths(tmp_path: Path) -> None:
 
 
 def test_api_public_names_resolve_without_loading_the_heavy_modules() -> None:
-    import subprocess
-    import sys
-
     # In a fresh interpreter: import kg stays light, and every public name resolves.
     code = (
         "import sys, kg\n"
@@ -73,9 +64,7 @@ def test_api_public_names_resolve_without_loading_the_heavy_modules() -> None:
         "assert issubclass(kg.InputError, kg.KGError)\n"
         "print(kg.EntityType.PERSON.value)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "PERS"
+    assert fresh_output(code) == "PERS"
 
 
 def test_api_loaded_graph_is_the_built_one_without_recomputing(tmp_path: Path) -> None:

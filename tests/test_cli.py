@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, fresh_python
 
 KG = [sys.executable, "-m", "kg.cli"]
 
@@ -362,17 +362,13 @@ def test_cli_exit_runs_exit_handlers_flushes_output_and_keeps_the_code(seed_buil
     )
     buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
 
-    def query(sparql: str) -> subprocess.CompletedProcess[bytes]:
-        command = [sys.executable, "-c", code, sparql]
-        return subprocess.run(command, capture_output=True, timeout=300, env=buffered)
-
-    done = query("SELECT ?person WHERE { ?person a schema:Person }")
+    done = fresh_python(code, "SELECT ?person WHERE { ?person a schema:Person }", env=buffered)
     assert done.returncode == 0, done.stderr
-    assert done.stderr.decode().strip() == "handler ran"
-    rows = done.stdout.decode("utf-8").splitlines()
+    assert done.stderr.strip() == "handler ran"
+    rows = done.stdout.splitlines()
     assert rows[0] == "person" and len(rows) > 1
     assert all(row.startswith("http") for row in rows[1:])
-    failed = query("SELECT WHERE {")
+    failed = fresh_python(code, "SELECT WHERE {", env=buffered)
     assert failed.returncode == 1
-    assert failed.stderr.decode().startswith("kg: error:")
-    assert failed.stderr.decode().rstrip().endswith("handler ran")
+    assert failed.stderr.startswith("kg: error:")
+    assert failed.stderr.rstrip().endswith("handler ran")

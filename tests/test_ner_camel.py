@@ -6,8 +6,6 @@ import json
 import os
 import random
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from kg.ner import camel
 from kg.ner.base import TaggerExtractor, load_tagger
 from kg.ner.camel import CamelTagger
 from kg.text import split_sentences
+from tests.conftest import fresh_python
 
 LABELS = ["B-LOC", "B-ORG", "B-PERS", "B-MISC", "I-LOC", "I-ORG", "I-PERS", "I-MISC", "O"]
 SPECIAL = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
@@ -347,14 +346,7 @@ def _run_fresh(data_dir: Path, tmp_path: Path, *args: str) -> list[str]:
         "XDG_CACHE_HOME": str(tmp_path / "xdg"),
         "HOME": str(tmp_path / "home"),
     }
-    result = subprocess.run(
-        [sys.executable, "-c", _NO_CATALOGUE_SCRIPT, *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = fresh_python(_NO_CATALOGUE_SCRIPT, *args, env=env)
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()
 

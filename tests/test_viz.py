@@ -12,6 +12,7 @@ import pytest
 from kg.errors import ConfigError
 from kg.layout import Layout
 from kg.viz import render_html, select_top
+from tests.conftest import fresh_output
 
 HOSTILE_SCRIPT = "</script><script>alert(1)</script>"
 HOSTILE_IMG = "<img src=x onerror=alert(1)>"
@@ -215,9 +216,6 @@ def test_layout_of_the_layout_input_is_the_layout_of_the_graph(top: int | None) 
 def test_a_layout_alone_imports_neither_pyvis_nor_jinja() -> None:
     # The build's helper process only lays the view out: the page's libraries (≈ 0.07 s to
     # import) stay out of it, and out of the main process until it writes the page.
-    import subprocess
-    import sys
-
     code = (
         "import sys, networkx as nx\n"
         "from kg.viz import view_layout\n"
@@ -225,6 +223,4 @@ def test_a_layout_alone_imports_neither_pyvis_nor_jinja() -> None:
         "assert sorted(view_layout(G).positions) == sorted(G)\n"
         "print(sorted(m for m in ('pyvis', 'jinja2', 'IPython') if m in sys.modules))\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert fresh_output(code) == "[]"
