@@ -121,7 +121,7 @@ class TrigWriter:
                 values.append(obj)
         count = 0
         paragraphs = []
-        term, iri, written = self.term, self.iri, self._iris
+        term, iri = self.term, self.iri
         subjects = (
             sorted(cast(dict[str, object], by_subject))
             if only_iris
@@ -136,7 +136,7 @@ class TrigWriter:
                 named.insert(0, (_RDF_TYPE, types))
             lines = []
             for name_iri, values in named:
-                name = "a" if name_iri == _RDF_TYPE else written.get(name_iri) or iri(name_iri)
+                name = "a" if name_iri == _RDF_TYPE else iri(name_iri)
                 if len(values) > 1:
                     values = sorted(set(values), key=_order)
                     count += len(values)
@@ -144,10 +144,7 @@ class TrigWriter:
                 else:
                     count += 1
                     lines.append(f"{name} {term(values[0])}")
-            if type(key) is str:
-                subject_text = written.get(key) or iri(key)
-            else:
-                subject_text = term(cast(Node, key))
+            subject_text = iri(key) if type(key) is str else term(cast(Node, key))
             paragraphs.append(f"{subject_text} " + " ;\n    ".join(lines) + " .")
         text = f"<{self._iri_ref(str(graph))}> {{\n" + "\n\n".join(paragraphs) + "\n}"
         return text, count
